@@ -1,0 +1,26 @@
+# Strict settings shared by every target of the project (see design/STYLE.md).
+add_library(clusterra_strict INTERFACE)
+target_compile_definitions(clusterra_strict INTERFACE
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_CAST_TO_ASCII
+    QT_NO_CAST_FROM_BYTEARRAY
+    QT_NO_URL_CAST_FROM_STRING
+    QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+    QT_NO_FOREACH
+    QT_NO_KEYWORDS
+    QT_USE_QSTRINGBUILDER
+    CLUSTERRA_VERSION="${PROJECT_VERSION}")
+target_compile_options(clusterra_strict INTERFACE
+    -Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Woverloaded-virtual -Wimplicit-fallthrough
+    $<$<BOOL:${CLUSTERRA_WERROR}>:-Werror>)
+
+# Adds a Qt Test suite: one executable per source, run headless by CTest.
+function(clusterra_add_test name)
+    cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+    add_executable(${name} ${T_SOURCES})
+    target_link_libraries(${name} PRIVATE Qt6::Test clusterra_strict ${T_LIBS})
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;QT_LOGGING_RULES=*.debug=false"
+        TIMEOUT 300)
+endfunction()

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <optional>
+
+namespace clusterra {
+
+struct SseEvent {
+    QString type = QStringLiteral("message");
+    QString data;
+    QString lastEventId;
+};
+
+// Incremental parser for text/event-stream following the WHATWG HTML rules: CR, LF and CRLF
+// line ends (also split across chunks), one leading BOM, comments, `retry`, `id` values with
+// NUL ignored, and no dispatch of an unterminated final event.
+class SseParser
+{
+public:
+    // Feeds raw bytes as they arrive; returns the events completed by them.
+    QList<SseEvent> feed(QByteArrayView bytes);
+
+    // The id a reconnect should send as Last-Event-ID (survives reset()).
+    QString lastEventId() const { return m_lastEventId; }
+    std::optional<int> retryMs() const { return m_retryMs; }
+    int commentCount() const { return m_comments; }
+
+    // Forgets a partial line and event, as a new connection must; keeps the last event id.
+    void reset();
+
+private:
+    void processLine(QByteArrayView line, QList<SseEvent> &out);
+    void dispatch(QList<SseEvent> &out);
+
+    QByteArray m_line;
+    QString m_data;
+    QString m_eventType;
+    QString m_idBuffer;
+    QString m_lastEventId;
+    std::optional<int> m_retryMs;
+    int m_comments = 0;
+    bool m_afterCr = false;
+    bool m_bomChecked = false;
+    bool m_dataSeen = false;
+};
+
+// Server side: one event in wire form. Line ends in `data` (LF, CRLF or a lone CR) become
+// separate `data:` lines, so the parser above returns `data` with LF line ends.
+QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView data);
+QByteArray formatSseComment(QByteArrayView text);
+
+} // namespace clusterra

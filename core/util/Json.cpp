@@ -1,0 +1,87 @@
+#include "util/Json.h"
+
+namespace clusterra {
+
+QString stringOr(const nlohmann::json &obj, const char *key, const QString &fallback)
+{
+    if (!obj.is_object())
+        return fallback;
+    const auto it = obj.find(key);
+    if (it == obj.end() || !it->is_string())
+        return fallback;
+    return toQ(it->get<std::string>());
+}
+
+std::optional<qint64> intMember(const nlohmann::json &obj, const char *key)
+{
+    if (!obj.is_object())
+        return std::nullopt;
+    const auto it = obj.find(key);
+    if (it == obj.end() || !it->is_number_integer())
+        return std::nullopt;
+    return it->get<qint64>();
+}
+
+bool boolOr(const nlohmann::json &obj, const char *key, bool fallback)
+{
+    if (!obj.is_object())
+        return fallback;
+    const auto it = obj.find(key);
+    return (it != obj.end() && it->is_boolean()) ? it->get<bool>() : fallback;
+}
+
+QStringList stringList(const nlohmann::json &array)
+{
+    QStringList out;
+    if (!array.is_array())
+        return out;
+    for (const auto &item : array) {
+        if (item.is_string())
+            out.append(toQ(item.get<std::string>()));
+    }
+    return out;
+}
+
+nlohmann::json toJsonArray(const QStringList &list)
+{
+    auto out = nlohmann::json::array();
+    for (const auto &s : list)
+        out.push_back(toStd(s));
+    return out;
+}
+
+nlohmann::json parseJson(const QByteArray &text)
+{
+    return nlohmann::json::parse(text.constBegin(), text.constEnd(), nullptr, false);
+}
+
+QByteArray dumpJson(const nlohmann::json &value)
+{
+    const std::string s = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return QByteArray(s.data(), qsizetype(s.size()));
+}
+
+QString jsonTypeName(const nlohmann::json &value)
+{
+    switch (value.type()) {
+    case nlohmann::json::value_t::null:
+        return QStringLiteral("null");
+    case nlohmann::json::value_t::object:
+        return QStringLiteral("an object");
+    case nlohmann::json::value_t::array:
+        return QStringLiteral("an array");
+    case nlohmann::json::value_t::string:
+        return QStringLiteral("a string");
+    case nlohmann::json::value_t::boolean:
+        return QStringLiteral("a boolean");
+    case nlohmann::json::value_t::number_float:
+        return QStringLiteral("a decimal number");
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+        return QStringLiteral("an integer");
+    default:
+        return QStringLiteral("an unsupported value");
+    }
+}
+
+} // namespace clusterra
