@@ -1,0 +1,49 @@
+#pragma once
+
+#include "http/Router.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <memory>
+
+namespace clusterra::server {
+
+struct ServerOptions {
+    QString dataDir;
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 0;
+    QString localEmail = QStringLiteral("admin@localhost");
+    int maxClusters = 10;
+    int localCpus = 0;       // 0: this machine's
+    qint64 localMemoryMb = 0; // 0: this machine's
+    int killGraceMs = 5000;
+    int accessTtlSecs = 900;
+    int keepAliveMs = 15000;
+    QString runnerProgram; // defaults to this executable
+};
+
+// Wires store, auth, providers, scheduler, services and routes; listens; writes
+// DATA/server.json once ready so a parent process can find the URL.
+class ServerApp : public QObject
+{
+    Q_OBJECT
+public:
+    ServerApp();
+    ~ServerApp() override;
+
+    bool start(const ServerOptions &options, QString *error);
+    void stop();
+    quint16 port() const;
+    QString url() const;
+    const http::Router &router() const;
+
+private:
+    struct Parts;
+    std::unique_ptr<Parts> d;
+    QString m_dataDir;
+};
+
+// The whole server command line; main() only calls this.
+int serverMain(int argc, char **argv);
+
+} // namespace clusterra::server

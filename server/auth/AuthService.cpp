@@ -1,0 +1,224 @@
+#include "auth/AuthService.h"
+
+#include "crypto/Crypto.h"
+#include "crypto/Jwt.h"
+#include "util/Json.h"
+#include "util/Time.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSaveFile>
+#include <QUuid>
+#include <unistd.h>
+
+namespace clusterra::server {
+
+namespace {
+const char kIssuer[] = "clusterra-server";
+
+// Reads a secret file, creating it with fresh random content (mode 0600) when missing.
+QByteArray loadOrCreateSecret(const QString &path, const QByteArray &fresh, QString *error)
+{
+    QFile f(path);
+    if (f.exists()) {
+        if (!f.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read %1").arg(path);
+            return {};
+        }
+        const QByteArray value = f.readAll().trimmed();
+        if (!value.isEmpty())
+            return value;
+    }
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("cannot write %1").arg(path);
+        return {};
+    }
+    out.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    out.write(fresh);
+    out.write("\n");
+    if (!out.commit()) {
+        *error = QStringLiteral("cannot write %1").arg(path);
+        return {};
+    }
+    return fresh;
+}
+
+ApiError unauthorized(const QString &why)
+{
+    return ApiError::make(ErrorType::Unauthorized, why);
+}
+} // namespace
+
+nlohmann::json TokenGrant::toJson() const
+{
+    return {{"access_token", accessToken.toStdString()},
+            {"token_type", "Bearer"},
+            {"expires_in", expiresIn},
+            {"refresh_token", refreshToken.toStdString()},
+            {"user",
+             {{"id", user.userId},
+              {"email", toStd(user.email)},
+              {"role", toStd(user.role)},
+              {"org", toStd(user.org)},
+              {"uid", user.uid}}}};
+}
+
+AuthService::AuthService(Database &db, AuthSettings settings)
+    : m_db(db)
+    , m_settings(std::move(settings))
+{
+}
+
+bool AuthService::init(QString *error)
+{
+    const QDir dir(m_settings.dataDir);
+    m_secret = loadOrCreateSecret(dir.filePath(QStringLiteral("jwt-secret")),
+                                  crypto::randomToken(32), error);
+    if (m_secret.isEmpty())
+        return false;
+    m_localToken = loadOrCreateSecret(dir.filePath(QStringLiteral("local-token")),
+                                      crypto::randomToken(32), error);
+    if (m_localToken.isEmpty())
+        return false;
+    ensureUser(m_settings.localEmail, QStringLiteral("admin"), QStringLiteral("local"));
+    return true;
+}
+
+http::Principal AuthService::ensureUser(const QString &email, const QString &role, const QString &org)
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {email});
+    if (!q.next()) {
+        m_db.exec(QStringLiteral("INSERT INTO users (email, uid, role, org, created_at) VALUES (?, ?, ?, ?, ?)"),
+                  {email, qint64(getuid()), role, org, nowMs()});
+        q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {email});
+        q.next();
+    }
+    return *userById(q.value(0).toLongLong());
+}
+
+std::optional<http::Principal> AuthService::userById(qint64 id) const
+{
+    QSqlQuery q = const_cast<Database &>(m_db).exec(
+        QStringLiteral("SELECT id, email, role, org, uid FROM users WHERE id = ?"), {id});
+    if (!q.next())
+        return std::nullopt;
+    http::Principal p;
+    p.userId = q.value(0).toLongLong();
+    p.email = q.value(1).toString();
+    p.role = q.value(2).toString();
+    p.org = q.value(3).toString();
+    p.uid = q.value(4).toLongLong();
+    return p;
+}
+
+TokenGrant AuthService::issue(const http::Principal &user, const QString &family)
+{
+    const qint64 now = nowMs() / 1000;
+    TokenGrant g;
+    g.user = user;
+    g.expiresIn = m_settings.accessTtlSecs;
+    g.accessToken = jwt::signHs256({{"iss", kIssuer},
+                                    {"sub", std::to_string(user.userId)},
+                                    {"email", toStd(user.email)},
+                                    {"role", toStd(user.role)},
+                                    {"iat", now},
+                                    {"exp", now + m_settings.accessTtlSecs},
+                                    {"jti", crypto::randomToken(12).toStdString()}},
+                                   m_secret);
+    g.refreshToken = crypto::randomToken(32);
+    m_db.exec(QStringLiteral("INSERT INTO refresh_tokens (user_id, token_hash, family, created_at, expires_at) "
+                             "VALUES (?, ?, ?, ?, ?)"),
+              {user.userId, crypto::sha256(g.refreshToken), family, now,
+               now + m_settings.refreshTtlSecs});
+    return g;
+}
+
+std::optional<TokenGrant> AuthService::exchangeLocalToken(const QByteArray &token, ApiError *error)
+{
+    if (token.isEmpty() || !crypto::constantTimeEquals(token, m_localToken)) {
+        *error = unauthorized(QStringLiteral("The local token is not valid for this server."));
+        return std::nullopt;
+    }
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {m_settings.localEmail});
+    if (!q.next()) {
+        *error = unauthorized(QStringLiteral("The local user is missing."));
+        return std::nullopt;
+    }
+    return issue(*userById(q.value(0).toLongLong()), QUuid::createUuid().toString(QUuid::WithoutBraces));
+}
+
+std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, ApiError *error)
+{
+    const qint64 now = nowMs() / 1000;
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT id, user_id, family, expires_at, used, revoked FROM refresh_tokens "
+                       "WHERE token_hash = ?"),
+        {crypto::sha256(refreshToken)});
+    if (!q.next()) {
+        *error = unauthorized(QStringLiteral("The refresh token is not valid."));
+        return std::nullopt;
+    }
+    const qint64 id = q.value(0).toLongLong();
+    const qint64 userId = q.value(1).toLongLong();
+    const QString family = q.value(2).toString();
+    if (q.value(4).toBool() || q.value(5).toBool()) {
+        // A refresh token used twice means it leaked: end the whole chain.
+        m_db.exec(QStringLiteral("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?"), {family});
+        *error = unauthorized(QStringLiteral("The refresh token was already used; the session is "
+                                             "revoked. Sign in again."));
+        return std::nullopt;
+    }
+    if (q.value(3).toLongLong() < now) {
+        *error = unauthorized(QStringLiteral("The session has expired. Sign in again."));
+        return std::nullopt;
+    }
+    const auto user = userById(userId);
+    if (!user) {
+        *error = unauthorized(QStringLiteral("The user no longer exists."));
+        return std::nullopt;
+    }
+    m_db.exec(QStringLiteral("UPDATE refresh_tokens SET used = 1 WHERE id = ?"), {id});
+    return issue(*user, family);
+}
+
+void AuthService::logout(const QByteArray &refreshToken, const http::Principal &who)
+{
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT family FROM refresh_tokens WHERE token_hash = ? AND user_id = ?"),
+                            {crypto::sha256(refreshToken), who.userId});
+    if (q.next())
+        m_db.exec(QStringLiteral("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?"), {q.value(0)});
+}
+
+std::optional<ApiError> AuthService::authenticate(http::Request &request, http::Access access) const
+{
+    QByteArray token;
+    const QByteArray authz = request.header("authorization");
+    if (authz.startsWith("Bearer ")) {
+        token = authz.mid(7).trimmed();
+    } else {
+        for (const QByteArray &part : request.header("cookie").split(';')) {
+            const QByteArray kv = part.trimmed();
+            if (kv.startsWith("clusterra_session="))
+                token = kv.mid(18);
+        }
+    }
+    if (token.isEmpty())
+        return unauthorized(QStringLiteral("Sign in first: this endpoint needs a bearer token."));
+    const auto decoded = jwt::verifyHs256(token, m_secret, nowMs() / 1000, 5);
+    if (decoded.failure != jwt::Failure::None)
+        return unauthorized(QStringLiteral("The access token is not accepted: %1.").arg(jwt::describe(decoded.failure)));
+    if (decoded.claims.value("iss", std::string()) != kIssuer)
+        return unauthorized(QStringLiteral("The access token was not issued by this server."));
+    bool ok = false;
+    const qint64 userId = toQ(decoded.claims.value("sub", std::string())).toLongLong(&ok);
+    const auto user = ok ? userById(userId) : std::nullopt;
+    if (!user)
+        return unauthorized(QStringLiteral("The access token names an unknown user."));
+    request.principal = *user;
+    if (access == http::Access::Admin && !user->isAdmin())
+        return ApiError::make(ErrorType::Forbidden, QStringLiteral("Only administrators may do this."));
+    return std::nullopt;
+}
+
+} // namespace clusterra::server

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <nlohmann/json.hpp>
+
+namespace clusterra::server {
+
+struct NodeRecord {
+    QString name;
+    int cpus = 0;
+    qint64 memoryMb = 0;
+    int gpus = 0;
+    QString nodeType;
+    QString state = QStringLiteral("IDLE");
+};
+
+struct ClusterRecord {
+    QString id;
+    QString org;
+    QString name;
+    QString provider;
+    QString state; // preparing | ready | failed | deleting
+    QString stateReason;
+    QString connectionState; // connecting | connected | disconnected
+    nlohmann::json spec;
+    QString secret;
+    QString createdBy;
+    qint64 createdAt = 0;
+    qint64 updatedAt = 0;
+
+    QString defaultPartition() const;
+    const nlohmann::json *partition(const QString &name) const;
+};
+
+// Brings a cluster's nodes up in the background (local machine, cloud, an existing Slurm).
+// Creation never waits for it: the outcome arrives as one of the two signals.
+class ClusterProvider : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    virtual void deploy(const ClusterRecord &cluster) = 0;
+
+Q_SIGNALS:
+    void deployed(const QString &clusterId, const QList<clusterra::server::NodeRecord> &nodes);
+    void deployFailed(const QString &clusterId, const QString &reason);
+};
+
+struct LocalMachine {
+    QString hostName;
+    int cpus = 1;
+    qint64 memoryMb = 1024;
+    static LocalMachine detect(int cpusOverride, qint64 memoryOverrideMb);
+};
+
+// Registers this machine as the cluster's node, after proving the job runner starts here.
+class LocalProvider : public ClusterProvider
+{
+    Q_OBJECT
+public:
+    LocalProvider(LocalMachine machine, QString runnerProgram, QObject *parent = nullptr);
+    void deploy(const ClusterRecord &cluster) override;
+
+private:
+    LocalMachine m_machine;
+    QString m_runnerProgram;
+};
+
+// AWS needs CloudFormation and credentials this server does not have: every deploy fails
+// in the background with the reason, which is what a user sees when the cloud step fails.
+class AwsProvider : public ClusterProvider
+{
+    Q_OBJECT
+public:
+    using ClusterProvider::ClusterProvider;
+    void deploy(const ClusterRecord &cluster) override;
+};
+
+} // namespace clusterra::server

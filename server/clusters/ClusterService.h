@@ -1,0 +1,64 @@
+#pragma once
+
+#include "clusters/ClusterProvider.h"
+#include "events/EventLog.h"
+#include "http/HttpTypes.h"
+#include "jobs/JobStore.h"
+#include "store/Database.h"
+
+#include <QHash>
+#include <QObject>
+#include <optional>
+
+namespace clusterra::server {
+
+class Scheduler;
+
+struct ClusterSettings {
+    int maxClustersPerOrg = 10; // the subscription tier's limit
+};
+
+// Cluster lifecycle: create (validated with core's rules), deploy through a provider in the
+// background, list/get/patch, delete (cancelling jobs first).
+class ClusterService : public QObject
+{
+    Q_OBJECT
+public:
+    ClusterService(Database &db, EventLog &events, JobStore &jobs, ClusterSettings settings,
+                   QObject *parent = nullptr);
+
+    void addProvider(const QString &name, ClusterProvider *provider);
+    void setScheduler(Scheduler *scheduler) { m_scheduler = scheduler; }
+
+    nlohmann::json create(const http::Principal &who, const nlohmann::json &body, ApiError *error);
+    nlohmann::json list(const http::Principal &who);
+    std::optional<ClusterRecord> find(const http::Principal &who, const QString &id, ApiError *error);
+    nlohmann::json describe(const ClusterRecord &cluster);
+    nlohmann::json update(const http::Principal &who, const QString &id, const nlohmann::json &body,
+                          ApiError *error);
+    nlohmann::json remove(const http::Principal &who, const QString &id, ApiError *error);
+
+    QList<NodeRecord> nodes(const QString &clusterId);
+    nlohmann::json nodesJson(const ClusterRecord &cluster);
+    nlohmann::json partitionsJson(const ClusterRecord &cluster);
+    std::optional<ClusterRecord> byId(const QString &id);
+
+    // Called when jobs end: a cluster being deleted goes once its last job is gone.
+    void finishDeletions();
+
+private:
+    void onDeployed(const QString &clusterId, const QList<NodeRecord> &nodes);
+    void onDeployFailed(const QString &clusterId, const QString &reason);
+    void setState(ClusterRecord &cluster, const QString &state, const QString &connection,
+                  const QString &reason);
+    void save(const ClusterRecord &cluster);
+
+    Database &m_db;
+    EventLog &m_events;
+    JobStore &m_jobs;
+    ClusterSettings m_settings;
+    QHash<QString, ClusterProvider *> m_providers;
+    Scheduler *m_scheduler = nullptr;
+};
+
+} // namespace clusterra::server

@@ -1,0 +1,272 @@
+#include "http/HttpServer.h"
+
+#include <QSocketNotifier>
+#include <QUrl>
+#include <arpa/inet.h>
+#include <csignal>
+#include <cstring>
+#include <microhttpd.h>
+
+namespace clusterra::http {
+
+struct ConnectionContext {
+    HttpServer *server = nullptr;
+    MHD_Connection *connection = nullptr;
+    Request request;
+    const Route *route = nullptr;
+    ApiError routeError;
+    bool bodyTooLarge = false;
+    bool responded = false;
+    bool suspended = false;
+    std::shared_ptr<StreamBody> stream;
+};
+
+namespace {
+MHD_Result collectHeader(void *cls, MHD_ValueKind, const char *key, const char *value)
+{
+    auto *req = static_cast<Request *>(cls);
+    req->headers.insert(QByteArray(key).toLower(), QByteArray(value ? value : ""));
+    return MHD_YES;
+}
+
+MHD_Result collectQuery(void *cls, MHD_ValueKind, const char *key, const char *value)
+{
+    auto *req = static_cast<Request *>(cls);
+    req->query.insert(QString::fromUtf8(key), QString::fromUtf8(value ? value : ""));
+    return MHD_YES;
+}
+} // namespace
+
+struct MhdGlue {
+    static MHD_Result access(void *cls, MHD_Connection *connection, const char *url,
+                             const char *method, const char *, const char *uploadData,
+                             size_t *uploadDataSize, void **connectionContext)
+    {
+        return static_cast<HttpServer *>(cls)->handle(connection, url, method, uploadData,
+                                                      uploadDataSize, connectionContext) == MHD_YES
+                   ? MHD_YES
+                   : MHD_NO;
+    }
+
+    static void completed(void *cls, MHD_Connection *, void **connectionContext,
+                          MHD_RequestTerminationCode)
+    {
+        auto *ctx = static_cast<ConnectionContext *>(*connectionContext);
+        *connectionContext = nullptr;
+        if (ctx)
+            static_cast<HttpServer *>(cls)->completed(ctx);
+    }
+
+    static ssize_t readStream(void *cls, uint64_t, char *buf, size_t max)
+    {
+        auto *ctx = static_cast<ConnectionContext *>(cls);
+        StreamBody *stream = ctx->stream.get();
+        if (stream->pending() > 0)
+            return stream->read(buf, qsizetype(max));
+        if (stream->isFinished())
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        // Nothing to send: park the connection until the producer writes (no busy loop).
+        ctx->suspended = true;
+        MHD_suspend_connection(ctx->connection);
+        return 0;
+    }
+};
+
+HttpServer::HttpServer(const Router &router, QObject *parent)
+    : QObject(parent)
+    , m_router(router)
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &HttpServer::run);
+    m_resumeTimer.setSingleShot(true);
+    m_resumeTimer.setInterval(0);
+    connect(&m_resumeTimer, &QTimer::timeout, this, &HttpServer::resumePending);
+}
+
+HttpServer::~HttpServer() { close(); }
+
+bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error,
+                        const HttpServerLimits &limits)
+{
+    // Writes to a closed socket must fail with EPIPE rather than kill the process; telling MHD
+    // lets it use sendfile() (design/STACK.md pitfall 5).
+    std::signal(SIGPIPE, SIG_IGN);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    if (inet_pton(AF_INET, address.toString().toLatin1().constData(), &addr.sin_addr) != 1) {
+        *error = QStringLiteral("only IPv4 listen addresses are supported: %1").arg(address.toString());
+        return false;
+    }
+    m_daemon = MHD_start_daemon(
+        MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, port, nullptr, nullptr,
+        &MhdGlue::access, this,
+        MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned int>(limits.connectionLimit),
+        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned int>(limits.idleTimeoutSecs),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, static_cast<unsigned int>(limits.listenBacklog),
+        MHD_OPTION_NOTIFY_COMPLETED,
+        &MhdGlue::completed, this,
+        MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
+        MHD_OPTION_END);
+    if (!m_daemon) {
+        *error = QStringLiteral("cannot listen on %1:%2 (%3)")
+                     .arg(address.toString())
+                     .arg(port)
+                     .arg(QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    m_port = MHD_get_daemon_info(m_daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+    const int epollFd = MHD_get_daemon_info(m_daemon, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
+    m_notifier = new QSocketNotifier(epollFd, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &HttpServer::run);
+    m_running = true;
+    run();
+    return true;
+}
+
+void HttpServer::close()
+{
+    if (!m_daemon)
+        return;
+    m_running = false;
+    delete m_notifier;
+    m_notifier = nullptr;
+    m_timer.stop();
+    m_resumeTimer.stop();
+    // MHD must not be stopped with suspended connections: end every stream and resume them.
+    const auto streaming = m_streaming;
+    for (ConnectionContext *ctx : streaming) {
+        if (ctx->stream)
+            ctx->stream->finish();
+        if (ctx->suspended) {
+            ctx->suspended = false;
+            MHD_resume_connection(ctx->connection);
+        }
+    }
+    m_resumeQueue.clear();
+    MHD_stop_daemon(m_daemon);
+    m_daemon = nullptr;
+}
+
+void HttpServer::run()
+{
+    if (!m_daemon)
+        return;
+    MHD_run(m_daemon);
+    MHD_UNSIGNED_LONG_LONG timeout = 0;
+    if (MHD_get_timeout(m_daemon, &timeout) == MHD_YES) {
+        // A 0 ms timeout means work is left over; sockets are edge-triggered (pitfall 1).
+        m_timer.start(int(qMin<MHD_UNSIGNED_LONG_LONG>(timeout, 60000)));
+    } else {
+        m_timer.start(1000);
+    }
+}
+
+int HttpServer::handle(MHD_Connection *connection, const char *url, const char *method,
+                       const char *uploadData, size_t *uploadDataSize, void **connectionContext)
+{
+    auto *ctx = static_cast<ConnectionContext *>(*connectionContext);
+    if (!ctx) {
+        // First call: headers only. Replying now would force "Connection: close" (pitfall 3),
+        // except for a body we already know is too large.
+        ctx = new ConnectionContext;
+        ctx->server = this;
+        ctx->connection = connection;
+        *connectionContext = ctx;
+        Request &req = ctx->request;
+        req.method = methodFromName(method);
+        req.path = QUrl::fromPercentEncoding(QByteArray(url));
+        MHD_get_connection_values(connection, MHD_HEADER_KIND, &collectHeader, &req);
+        MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &collectQuery, &req);
+        ctx->route = m_router.match(req.method, req.path, &req, &ctx->routeError);
+        const qint64 limit = ctx->route ? ctx->route->maxBodyBytes : 1 << 16;
+        bool ok = false;
+        const qint64 length = req.header("content-length").toLongLong(&ok);
+        if (ok && length > limit) {
+            ctx->bodyTooLarge = true;
+            return queue(ctx, Response::error(ApiError::make(
+                                  ErrorType::PayloadTooLarge,
+                                  QStringLiteral("The request body is larger than %1 bytes.").arg(limit))));
+        }
+        return MHD_YES;
+    }
+    if (*uploadDataSize > 0) {
+        const qint64 limit = ctx->route ? ctx->route->maxBodyBytes : 1 << 16;
+        if (ctx->bodyTooLarge)
+            return MHD_NO;
+        if (ctx->request.body.size() + qint64(*uploadDataSize) > limit) {
+            // A 413 cannot be queued while the body is still arriving (pitfall 4): abort.
+            return MHD_NO;
+        }
+        ctx->request.body.append(uploadData, qsizetype(*uploadDataSize));
+        *uploadDataSize = 0;
+        return MHD_YES;
+    }
+    if (ctx->responded)
+        return MHD_YES;
+    if (!ctx->route)
+        return queue(ctx, Response::error(ctx->routeError));
+    return queue(ctx, m_router.dispatch(*ctx->route, ctx->request));
+}
+
+int HttpServer::queue(ConnectionContext *ctx, Response response)
+{
+    ctx->responded = true;
+    MHD_Response *mhd = nullptr;
+    if (response.stream) {
+        ctx->stream = response.stream;
+        m_streaming.insert(ctx);
+        connect(ctx->stream.get(), &StreamBody::dataAvailable, this,
+                [this, ctx] { requestResume(ctx); });
+        mhd = MHD_create_response_from_callback(
+            MHD_SIZE_UNKNOWN, 32 * 1024,
+            &MhdGlue::readStream, ctx, nullptr);
+    } else {
+        const bool head = ctx->request.method == Method::Head;
+        mhd = MHD_create_response_from_buffer(size_t(head ? 0 : response.body.size()),
+                                              const_cast<char *>(response.body.constData()),
+                                              MHD_RESPMEM_MUST_COPY);
+    }
+    for (const auto &[name, value] : std::as_const(response.headers))
+        MHD_add_response_header(mhd, name.constData(), value.constData());
+    const MHD_Result result = MHD_queue_response(ctx->connection, unsigned(response.status), mhd);
+    MHD_destroy_response(mhd);
+    return result;
+}
+
+void HttpServer::requestResume(ConnectionContext *ctx)
+{
+    if (!ctx->suspended || !m_running)
+        return;
+    m_resumeQueue.insert(ctx);
+    // One batch per event-loop pass: every MHD_run scans the suspended connections.
+    if (!m_resumeTimer.isActive())
+        m_resumeTimer.start();
+}
+
+void HttpServer::resumePending()
+{
+    const auto queue = std::exchange(m_resumeQueue, {});
+    for (ConnectionContext *ctx : queue) {
+        if (m_streaming.contains(ctx) && ctx->suspended) {
+            ctx->suspended = false;
+            MHD_resume_connection(ctx->connection);
+        }
+    }
+    // Resuming does not wake the loop (pitfall 2).
+    run();
+}
+
+void HttpServer::completed(ConnectionContext *ctx)
+{
+    m_streaming.remove(ctx);
+    m_resumeQueue.remove(ctx);
+    if (ctx->stream) {
+        QObject::disconnect(ctx->stream.get(), nullptr, this, nullptr);
+        ctx->stream->markClosed();
+    }
+    delete ctx;
+}
+
+} // namespace clusterra::http

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "http/Router.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+struct MHD_Daemon;
+struct MHD_Connection;
+class QSocketNotifier;
+
+namespace clusterra::http {
+
+struct ConnectionContext;
+
+struct HttpServerLimits {
+    int connectionLimit = 4096;
+    int idleTimeoutSecs = 120;
+    int listenBacklog = 512;
+};
+
+// GNU libmicrohttpd driven by the Qt event loop of the calling thread: no MHD thread, the
+// epoll fd on a QSocketNotifier, a timer re-armed from MHD_get_timeout after every run, and
+// suspend/resume for streaming bodies. The server stays single-threaded and Qt-native.
+class HttpServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpServer(const Router &router, QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    bool listen(const QHostAddress &address, quint16 port, QString *error,
+                const HttpServerLimits &limits = {});
+    quint16 port() const { return m_port; }
+    void close();
+
+    int openStreams() const { return int(m_streaming.size()); }
+
+private:
+    friend struct MhdGlue; // the C callbacks, with MHD's exact signatures
+
+    void completed(ConnectionContext *ctx);
+    int handle(MHD_Connection *connection, const char *url, const char *method,
+               const char *uploadData, size_t *uploadDataSize, void **connectionContext);
+    int queue(ConnectionContext *ctx, Response response);
+    void requestResume(ConnectionContext *ctx);
+    void resumePending();
+    void run();
+
+    const Router &m_router;
+    MHD_Daemon *m_daemon = nullptr;
+    QSocketNotifier *m_notifier = nullptr;
+    QTimer m_timer;
+    QTimer m_resumeTimer;
+    QSet<ConnectionContext *> m_resumeQueue;
+    QSet<ConnectionContext *> m_streaming;
+    quint16 m_port = 0;
+    bool m_running = false;
+};
+
+} // namespace clusterra::http

@@ -1,0 +1,146 @@
+#include "http/HttpTypes.h"
+
+#include "util/Json.h"
+
+#include <cstring>
+
+namespace clusterra::http {
+
+Method methodFromName(QByteArrayView name)
+{
+    if (name == "GET")
+        return Method::Get;
+    if (name == "HEAD")
+        return Method::Head;
+    if (name == "POST")
+        return Method::Post;
+    if (name == "PUT")
+        return Method::Put;
+    if (name == "PATCH")
+        return Method::Patch;
+    if (name == "DELETE")
+        return Method::Delete;
+    if (name == "OPTIONS")
+        return Method::Options;
+    return Method::Other;
+}
+
+QString methodName(Method method)
+{
+    switch (method) {
+    case Method::Get:
+        return QStringLiteral("GET");
+    case Method::Head:
+        return QStringLiteral("HEAD");
+    case Method::Post:
+        return QStringLiteral("POST");
+    case Method::Put:
+        return QStringLiteral("PUT");
+    case Method::Patch:
+        return QStringLiteral("PATCH");
+    case Method::Delete:
+        return QStringLiteral("DELETE");
+    case Method::Options:
+        return QStringLiteral("OPTIONS");
+    case Method::Other:
+        break;
+    }
+    return QStringLiteral("OTHER");
+}
+
+nlohmann::json Request::jsonBody(ApiError *error) const
+{
+    if (body.trimmed().isEmpty()) {
+        *error = ApiError::validation(QString(), QStringLiteral("The request needs a JSON body."));
+        return {};
+    }
+    nlohmann::json value = parseJson(body);
+    if (value.is_discarded()) {
+        *error = ApiError::validation(QString(), QStringLiteral("The request body is not valid JSON."));
+        return {};
+    }
+    return value;
+}
+
+void StreamBody::write(QByteArrayView bytes)
+{
+    if (m_finished || m_closed || bytes.isEmpty())
+        return;
+    m_buffer.append(bytes);
+    Q_EMIT dataAvailable();
+}
+
+void StreamBody::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    Q_EMIT dataAvailable();
+}
+
+qsizetype StreamBody::read(char *dest, qsizetype max)
+{
+    const qsizetype n = qMin(max, pending());
+    std::memcpy(dest, m_buffer.constData() + m_readPos, size_t(n));
+    m_readPos += n;
+    if (m_readPos == m_buffer.size()) {
+        m_buffer.clear();
+        m_readPos = 0;
+        if (n > 0 && !m_finished)
+            Q_EMIT drained();
+    } else if (m_readPos > 1 << 20) {
+        m_buffer.remove(0, m_readPos);
+        m_readPos = 0;
+    }
+    return n;
+}
+
+void StreamBody::markClosed()
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    m_buffer.clear();
+    m_readPos = 0;
+    Q_EMIT closed();
+}
+
+Response Response::json(const nlohmann::json &value, int status)
+{
+    return text(dumpJson(value), "application/json", status);
+}
+
+Response Response::error(const ApiError &error)
+{
+    Response r = json(error.toJson(), error.httpStatus ? error.httpStatus : httpStatusFor(error.type));
+    if (error.type == ErrorType::Unauthorized)
+        r.withHeader("WWW-Authenticate", "Bearer");
+    return r;
+}
+
+Response Response::text(const QByteArray &body, const QByteArray &contentType, int status)
+{
+    Response r;
+    r.status = status;
+    r.body = body;
+    r.withHeader("Content-Type", contentType);
+    return r;
+}
+
+Response Response::eventStream(std::shared_ptr<StreamBody> stream)
+{
+    Response r;
+    r.stream = std::move(stream);
+    r.withHeader("Content-Type", "text/event-stream; charset=utf-8");
+    r.withHeader("Cache-Control", "no-cache");
+    r.withHeader("X-Accel-Buffering", "no");
+    return r;
+}
+
+Response &Response::withHeader(const QByteArray &name, const QByteArray &value)
+{
+    headers.append(qMakePair(name, value));
+    return *this;
+}
+
+} // namespace clusterra::http

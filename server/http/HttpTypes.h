@@ -1,0 +1,86 @@
+#pragma once
+
+#include "api/ApiError.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+namespace clusterra::http {
+
+enum class Method { Get, Head, Post, Put, Patch, Delete, Options, Other };
+Method methodFromName(QByteArrayView name);
+QString methodName(Method method);
+
+// Who is calling, as established by the authenticator. Empty for public routes.
+struct Principal {
+    qint64 userId = 0;
+    QString email;
+    QString role; // "admin" | "user"
+    QString org;
+    qint64 uid = 0; // Linux-style uid recorded on jobs
+    bool isAdmin() const { return role == QLatin1String("admin"); }
+    bool isValid() const { return userId > 0; }
+};
+
+struct Request {
+    Method method = Method::Other;
+    QString path;
+    QHash<QString, QString> query;      // decoded; the last value wins
+    QHash<QByteArray, QByteArray> headers; // names in lower case
+    QHash<QString, QString> params;     // from {placeholders} in the route pattern
+    QByteArray body;
+    Principal principal;
+
+    QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
+    QString param(const QString &name) const { return params.value(name); }
+    // The body as a JSON value; an ApiError (ValidationError) when it is not JSON.
+    nlohmann::json jsonBody(ApiError *error) const;
+};
+
+// A response body produced over time (SSE). Producers write; the server drains it and tells
+// when it needs more. Holding a shared_ptr keeps it alive; closed() means the peer went away.
+class StreamBody : public QObject
+{
+    Q_OBJECT
+public:
+    void write(QByteArrayView bytes);
+    void finish();
+    bool isFinished() const { return m_finished; }
+    bool isClosed() const { return m_closed; }
+    qsizetype pending() const { return m_buffer.size() - m_readPos; }
+
+    // Server side.
+    qsizetype read(char *dest, qsizetype max);
+    void markClosed();
+
+Q_SIGNALS:
+    void dataAvailable();
+    void drained(); // the buffer ran empty: a producer that paused may write again
+    void closed();
+
+private:
+    QByteArray m_buffer;
+    qsizetype m_readPos = 0;
+    bool m_finished = false;
+    bool m_closed = false;
+};
+
+struct Response {
+    int status = 200;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    std::shared_ptr<StreamBody> stream;
+
+    static Response json(const nlohmann::json &value, int status = 200);
+    static Response error(const ApiError &error);
+    static Response text(const QByteArray &body, const QByteArray &contentType, int status = 200);
+    static Response eventStream(std::shared_ptr<StreamBody> stream);
+    Response &withHeader(const QByteArray &name, const QByteArray &value);
+};
+
+} // namespace clusterra::http

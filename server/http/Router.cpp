@@ -1,0 +1,70 @@
+#include "http/Router.h"
+
+#include <QDebug>
+#include <exception>
+
+namespace clusterra::http {
+
+void Router::add(Method method, const QString &pattern, Access access, Handler handler,
+                 qint64 maxBodyBytes)
+{
+    Route r{method, pattern, access, std::move(handler), maxBodyBytes, {}};
+    r.segments = pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    m_routes.append(std::move(r));
+}
+
+const Route *Router::match(Method method, const QString &path, Request *request,
+                           ApiError *error) const
+{
+    const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    bool pathMatched = false;
+    for (const Route &route : m_routes) {
+        if (route.segments.size() != parts.size())
+            continue;
+        QHash<QString, QString> params;
+        bool ok = true;
+        for (qsizetype i = 0; i < parts.size() && ok; ++i) {
+            const QString &seg = route.segments[i];
+            if (seg.startsWith(QLatin1Char('{')))
+                params.insert(seg.mid(1, seg.size() - 2), parts[i]);
+            else
+                ok = seg == parts[i];
+        }
+        if (!ok)
+            continue;
+        pathMatched = true;
+        const bool methodOk = route.method == method ||
+                              (method == Method::Head && route.method == Method::Get);
+        if (!methodOk)
+            continue;
+        if (request)
+            request->params = std::move(params);
+        return &route;
+    }
+    *error = pathMatched
+                 ? ApiError::make(ErrorType::MethodNotAllowed,
+                                  QStringLiteral("%1 is not allowed on %2.").arg(methodName(method), path))
+                 : ApiError::make(ErrorType::NotFound, QStringLiteral("No such endpoint: %1").arg(path));
+    return nullptr;
+}
+
+Response Router::dispatch(const Route &route, Request &request) const
+{
+    if (route.access != Access::Public) {
+        if (!m_auth)
+            return Response::error(ApiError::make(ErrorType::Unauthorized, QStringLiteral("Sign in first.")));
+        if (const auto failure = m_auth(request, route.access))
+            return Response::error(*failure);
+    }
+    try {
+        return route.handler(request);
+    } catch (const std::exception &e) {
+        // A bug must cost one request, never the server.
+        qWarning("handler %s %s failed: %s", qPrintable(methodName(route.method)),
+                 qPrintable(route.pattern), e.what());
+        return Response::error(ApiError::make(ErrorType::InternalError,
+                                              QStringLiteral("The server failed to handle the request.")));
+    }
+}
+
+} // namespace clusterra::http

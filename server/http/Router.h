@@ -1,0 +1,46 @@
+#pragma once
+
+#include "http/HttpTypes.h"
+
+#include <QStringList>
+#include <functional>
+#include <optional>
+
+namespace clusterra::http {
+
+enum class Access { Public, User, Admin };
+
+using Handler = std::function<Response(Request &)>;
+
+struct Route {
+    Method method;
+    QString pattern; // "/v1/clusters/{id}/jobs/{job_id}"
+    Access access;
+    Handler handler;
+    qint64 maxBodyBytes = 1 << 20;
+    QStringList segments; // filled by Router::add
+};
+
+// The server's one route table. Matching fills Request::params; authorization runs through
+// the authenticator before any handler, so no route can forget it.
+class Router
+{
+public:
+    using Authenticator = std::function<std::optional<ApiError>(Request &, Access)>;
+
+    void add(Method method, const QString &pattern, Access access, Handler handler,
+             qint64 maxBodyBytes = 1 << 20);
+    void setAuthenticator(Authenticator auth) { m_auth = std::move(auth); }
+
+    // The route for a method and path, or nullptr with `error` set (NotFound/MethodNotAllowed).
+    const Route *match(Method method, const QString &path, Request *request, ApiError *error) const;
+    Response dispatch(const Route &route, Request &request) const;
+
+    const QList<Route> &routes() const { return m_routes; }
+
+private:
+    QList<Route> m_routes;
+    Authenticator m_auth;
+};
+
+} // namespace clusterra::http

@@ -1,0 +1,250 @@
+#include "jobs/JobService.h"
+
+#include "util/Json.h"
+#include "util/Time.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace clusterra::server {
+
+JobService::JobService(JobStore &jobs, ClusterService &clusters, Scheduler &scheduler,
+                       const TemplateCatalog &templates, EventLog &events, QString dataDir)
+    : m_jobs(jobs)
+    , m_clusters(clusters)
+    , m_scheduler(scheduler)
+    , m_templates(templates)
+    , m_events(events)
+    , m_dataDir(std::move(dataDir))
+{
+}
+
+bool JobService::mayInspect(const http::Principal &who, const JobRecord &job)
+{
+    return who.isAdmin() || job.userId == who.userId;
+}
+
+QString JobService::outputPathFor(const JobRecord &job, const JobRequest &request) const
+{
+    const QString efs = QDir(m_dataDir).filePath(QStringLiteral("efs"));
+    if (request.standardOutput.isEmpty())
+        return QDir(efs).filePath(QStringLiteral("job_%1.out").arg(job.jobId));
+    QString path;
+    const QString &pattern = request.standardOutput;
+    for (qsizetype i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] != QLatin1Char('%') || i + 1 == pattern.size()) {
+            path += pattern[i];
+            continue;
+        }
+        const QChar code = pattern[++i];
+        switch (code.unicode()) {
+        case 'j': path += QString::number(job.jobId); break;
+        case 'x': path += job.name; break;
+        case 'u': path += job.userEmail; break;
+        case 'A': path += QString::number(job.arrayJobId.value_or(job.jobId)); break;
+        case 'a': path += QString::number(job.arrayTaskId.value_or(0)); break;
+        case '%': path += QLatin1Char('%'); break;
+        default: path += QLatin1Char('%') + code;
+        }
+    }
+    // Relative paths live in the job's working area, as in Slurm; when that directory does
+    // not exist here the job runs in the shared efs folder instead (see JobRunner).
+    const QString base = QFileInfo(job.workDir).isDir() ? job.workDir : efs;
+    return QDir(base).absoluteFilePath(path);
+}
+
+nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecord &cluster,
+                                  const nlohmann::json &rawBody, ApiError *error)
+{
+    if (cluster.state != QLatin1String("ready")) {
+        *error = ApiError::make(ErrorType::Conflict,
+                                QStringLiteral("Cluster %1 is %2; submit once it is ready.").arg(cluster.name, cluster.state));
+        return {};
+    }
+    nlohmann::json body = rawBody;
+    QString templateId;
+    if (body.is_object() && body.contains("template_id")) {
+        templateId = stringOr(body, "template_id");
+        const JobTemplate *t = m_templates.find(templateId);
+        if (!t) {
+            *error = ApiError::validation(QStringLiteral("template_id"),
+                                          QStringLiteral("No template with id \"%1\".").arg(templateId));
+            return {};
+        }
+        for (auto it = body.begin(); it != body.end(); ++it) {
+            if (it.key() != "template_id" && it.key() != "params") {
+                *error = ApiError::validation(toQ(it.key()), QStringLiteral("is not part of a template submission; send template_id and params."));
+                return {};
+            }
+        }
+        nlohmann::json resolved;
+        const FieldErrors paramErrors = t->checkParams(body.value("params", nlohmann::json::object()), resolved);
+        if (!paramErrors.isEmpty()) {
+            *error = ApiError::validation(paramErrors);
+            return {};
+        }
+        body = t->render(resolved);
+    }
+    const JobSubmitCheck check = checkJobSubmit(body);
+    if (!check.ok()) {
+        *error = ApiError::validation(check.errors);
+        return {};
+    }
+    const JobRequest &req = check.request;
+    const QString partition = req.partition.isEmpty() ? cluster.defaultPartition() : req.partition;
+    if (!cluster.partition(partition)) {
+        QStringList names;
+        for (const auto &p : cluster.spec.value("partitions", nlohmann::json::array()))
+            names << toQ(p.value("name", std::string()));
+        *error = ApiError::validation(QStringLiteral("job.partition"),
+                                      QStringLiteral("Cluster %1 has no partition \"%2\"; it has: %3.")
+                                          .arg(cluster.name, partition, names.join(QStringLiteral(", "))));
+        return {};
+    }
+    const QList<NodeRecord> nodes = m_clusters.nodes(cluster.id);
+    if (const auto refused = m_scheduler.admit(cluster, nodes, req)) {
+        *error = *refused;
+        return {};
+    }
+    const qint64 nodeMemory = nodes.isEmpty() ? 0 : nodes.first().memoryMb;
+    JobRecord base;
+    base.clusterId = cluster.id;
+    base.name = req.name;
+    base.userEmail = who.email;
+    base.userId = who.userId;
+    base.uid = who.uid;
+    base.partition = partition;
+    base.priority = req.priority.value_or(1);
+    base.tasks = req.tasks;
+    base.cpusPerTask = req.cpusPerTask;
+    base.nodesMin = req.nodesMin;
+    base.nodesMax = req.nodesMax;
+    base.memoryMb = req.memoryPerNodeNeededMb(nodeMemory);
+    base.gpus = qMax(req.gpusPerNode, req.gpusPerJob);
+    base.timeLimitMin = req.timeUnlimited ? std::nullopt : req.timeLimitMinutes;
+    base.submitTime = nowMs();
+    base.workDir = req.workingDirectory;
+    base.request = req.job;
+    base.arrayMaxConcurrent = req.arrayMaxConcurrent;
+    base.reason = QStringLiteral("None");
+
+    // An array becomes one row per task; the first task's id is the array's id (as in Slurm).
+    const QList<int> tasks = req.arrayTaskIds.isEmpty() ? QList<int>{-1} : req.arrayTaskIds;
+    auto ids = nlohmann::json::array();
+    std::optional<qint64> arrayId;
+    auto tx = m_jobs.transaction();
+    for (int task : tasks) {
+        JobRecord job = base;
+        m_jobs.insert(job);
+        if (task >= 0) {
+            arrayId = arrayId.value_or(job.jobId);
+            job.arrayJobId = arrayId;
+            job.arrayTaskId = task;
+        }
+        job.outputPath = outputPathFor(job, req);
+        m_jobs.saveSubmitDetails(job);
+        ids.push_back(job.jobId);
+    }
+    tx.commit();
+    const qint64 firstId = ids.front().get<qint64>();
+    m_events.append(cluster.id, QStringLiteral("job.submitted"), QStringLiteral("info"),
+                    tasks.size() > 1
+                        ? QStringLiteral("%1 submitted array job %2 (%3 tasks)").arg(who.email).arg(firstId).arg(tasks.size())
+                        : QStringLiteral("%1 submitted job %2 (%3)").arg(who.email).arg(firstId).arg(req.name),
+                    who.email,
+                    {{"job_id", firstId}, {"template_id", toStd(templateId)}, {"tasks", tasks.size()}});
+    m_scheduler.jobsQueued(cluster.id);
+    nlohmann::json out{{"job_id", firstId}, {"warnings", toJsonArray(check.warnings)}};
+    if (tasks.size() > 1)
+        out["array_job_ids"] = ids;
+    return out;
+}
+
+nlohmann::json JobService::list(const ClusterRecord &cluster, const http::Request &request,
+                                 ApiError *error)
+{
+    JobQuery query;
+    query.clusterId = cluster.id;
+    if (const QString state = request.query.value(QStringLiteral("state")); !state.isEmpty()) {
+        bool ok = false;
+        const StateFilter filter = stateFilterFromName(state, &ok);
+        if (ok) {
+            query.states = filter == StateFilter::All ? QList<JobState>{} : statesOf(filter);
+        } else {
+            const JobState exact = jobStateFromName(state);
+            if (exact == JobState::Unknown) {
+                *error = ApiError::validation(QStringLiteral("state"),
+                                              QStringLiteral("\"%1\" is not a job state or filter "
+                                                             "(ALL, RUNNING, PENDING, COMPLETED, FAILED, UNKNOWN).").arg(state));
+                return {};
+            }
+            query.states = {exact};
+        }
+    }
+    query.userEmail = request.query.value(QStringLiteral("user"));
+    if (const QString since = request.query.value(QStringLiteral("updated_since")); !since.isEmpty()) {
+        query.updatedSince = parseTimestampMs(since);
+        if (!query.updatedSince) {
+            *error = ApiError::validation(QStringLiteral("updated_since"),
+                                          QStringLiteral("must be the cursor of a previous answer or an RFC 3339 time."));
+            return {};
+        }
+    }
+    if (const QString limit = request.query.value(QStringLiteral("limit")); !limit.isEmpty()) {
+        bool ok = false;
+        query.limit = limit.toInt(&ok);
+        if (!ok || query.limit < 1 || query.limit > 100000) {
+            *error = ApiError::validation(QStringLiteral("limit"), QStringLiteral("must be between 1 and 100000."));
+            return {};
+        }
+    }
+    qint64 total = 0;
+    const QList<JobRecord> jobs = m_jobs.list(query, &total);
+    auto items = nlohmann::json::array();
+    for (const auto &j : jobs)
+        items.push_back(j.toJson(false));
+    const qint64 cursor = jobs.isEmpty() ? query.updatedSince.value_or(0) : jobs.last().updatedAt;
+    return {{"jobs", std::move(items)},
+            {"total", total},
+            {"cursor", std::to_string(cursor)},
+            {"has_more", jobs.size() == query.limit}};
+}
+
+std::optional<JobRecord> JobService::find(const ClusterRecord &cluster, const QString &jobId, ApiError *error)
+{
+    bool ok = false;
+    const qint64 id = jobId.toLongLong(&ok);
+    auto job = ok ? m_jobs.get(id) : std::nullopt;
+    if (!job || job->clusterId != cluster.id) {
+        *error = ApiError::make(ErrorType::NotFound, QStringLiteral("No job %1 in cluster %2.").arg(jobId, cluster.name));
+        return std::nullopt;
+    }
+    return job;
+}
+
+nlohmann::json JobService::cancel(const http::Principal &who, const ClusterRecord &cluster,
+                                  const QString &jobId, ApiError *error)
+{
+    auto job = find(cluster, jobId, error);
+    if (!job)
+        return {};
+    if (!mayInspect(who, *job)) {
+        *error = ApiError::make(ErrorType::Forbidden, QStringLiteral("Only the job's owner or an administrator may cancel it."));
+        return {};
+    }
+    if (isFinished(job->state)) {
+        return {{"job_id", job->jobId},
+                {"state", toStd(jobStateName(job->state))},
+                {"cancelled", false},
+                {"message", toStd(QStringLiteral("Job %1 already finished (%2); nothing to cancel.")
+                                      .arg(job->jobId).arg(jobStateName(job->state)))}};
+    }
+    m_events.append(cluster.id, QStringLiteral("job.cancel_requested"), QStringLiteral("info"),
+                    QStringLiteral("%1 cancelled job %2 (%3)").arg(who.email).arg(job->jobId).arg(job->name),
+                    who.email, {{"job_id", job->jobId}});
+    m_scheduler.cancel(job->jobId, who.email);
+    job = m_jobs.get(job->jobId);
+    return {{"job_id", job->jobId}, {"state", toStd(jobStateName(job->state))}, {"cancelled", true}};
+}
+
+} // namespace clusterra::server

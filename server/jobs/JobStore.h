@@ -1,0 +1,94 @@
+#pragma once
+
+#include "events/EventLog.h"
+#include "slurm/JobState.h"
+#include "store/Database.h"
+
+#include <QObject>
+#include <optional>
+
+namespace clusterra::server {
+
+struct JobRecord {
+    qint64 jobId = 0;
+    QString clusterId;
+    QString name;
+    QString userEmail;
+    qint64 userId = 0;
+    qint64 uid = 0;
+    QString partition;
+    JobState state = JobState::Pending;
+    QString reason;
+    std::optional<int> exitCode;
+    std::optional<int> exitSignal;
+    qint64 priority = 1;
+    int tasks = 1;
+    int cpusPerTask = 1;
+    int nodesMin = 1;
+    int nodesMax = 1;
+    qint64 memoryMb = 0; // per node, resolved
+    int gpus = 0;
+    std::optional<qint64> timeLimitMin; // nullopt = unlimited
+    qint64 submitTime = 0;
+    std::optional<qint64> startTime;
+    std::optional<qint64> endTime;
+    qint64 updatedAt = 0;
+    QString nodeList;
+    QString workDir;
+    QString outputPath;
+    std::optional<qint64> arrayJobId;
+    std::optional<int> arrayTaskId;
+    int arrayMaxConcurrent = 0;
+    nlohmann::json request; // canonical v0.0.44 job object: script, environment, ...
+    std::optional<qint64> runnerPid;
+    std::optional<qint64> jobPid;
+    std::optional<qint64> cancelRequestedAt;
+    std::optional<qint64> killDeadline;
+
+    int cpus() const { return tasks * cpusPerTask; }
+    // `detailed` adds the script and the environment: only for the owner or an admin.
+    nlohmann::json toJson(bool detailed) const;
+};
+
+struct JobQuery {
+    QString clusterId;
+    QList<JobState> states; // empty = all
+    QString userEmail;
+    std::optional<qint64> updatedSince;
+    int limit = 5000;
+};
+
+// The jobs table. Every write stamps a strictly increasing updated_at, so `updated_since`
+// paging is exact, and every state change becomes an event.
+class JobStore : public QObject
+{
+    Q_OBJECT
+public:
+    JobStore(Database &db, EventLog &events, QObject *parent = nullptr);
+
+    qint64 insert(JobRecord &job); // sets jobId and updatedAt
+    std::optional<JobRecord> get(qint64 jobId);
+    QList<JobRecord> list(const JobQuery &query, qint64 *total);
+    QList<JobRecord> withStates(const QList<JobState> &states, const QString &clusterId = {});
+    int countInStates(const QString &clusterId, const QList<JobState> &states);
+
+    void save(JobRecord &job);
+    // The fields known only once the id is: output path and array ids.
+    void saveSubmitDetails(const JobRecord &job);
+    Database::Transaction transaction() { return Database::Transaction(m_db); }
+    // Saves and records the change as an event when the state differs from `from`.
+    void transition(JobRecord &job, JobState from, const QString &actor = {});
+    void removeCluster(const QString &clusterId);
+
+    qint64 stamp();
+
+Q_SIGNALS:
+    void jobChanged(qint64 jobId, clusterra::JobState state);
+
+private:
+    Database &m_db;
+    EventLog &m_events;
+    qint64 m_lastStamp = 0;
+};
+
+} // namespace clusterra::server

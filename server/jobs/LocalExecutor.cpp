@@ -1,0 +1,359 @@
+#include "jobs/LocalExecutor.h"
+
+#include "clusters/ClusterService.h"
+#include "util/Json.h"
+#include "util/Time.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QSaveFile>
+#include <cerrno>
+#include <csignal>
+#include <sys/wait.h>
+
+namespace clusterra::server {
+
+namespace {
+bool processAlive(qint64 pid)
+{
+    return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
+}
+
+const QList<JobState> kActive{JobState::Pending, JobState::Running, JobState::Completing};
+} // namespace
+
+LocalExecutor::LocalExecutor(JobStore &jobs, ClusterService &clusters, ExecutorSettings settings,
+                             QObject *parent)
+    : Scheduler(parent)
+    , m_jobs(jobs)
+    , m_clusters(clusters)
+    , m_settings(std::move(settings))
+{
+    m_timer.setInterval(m_settings.pollMs);
+    connect(&m_timer, &QTimer::timeout, this, &LocalExecutor::tick);
+}
+
+QString LocalExecutor::jobDir(qint64 jobId) const
+{
+    return QDir(m_settings.dataDir).filePath(QStringLiteral("jobs/%1").arg(jobId));
+}
+
+std::optional<ApiError> LocalExecutor::admit(const ClusterRecord &cluster,
+                                             const QList<NodeRecord> &nodes,
+                                             const JobRequest &request)
+{
+    const int nodeCount = int(nodes.size());
+    if (request.nodesMin > nodeCount)
+        return ApiError::validation(QStringLiteral("job.nodes"),
+                                    QStringLiteral("asks for %1 nodes; cluster %2 has %3.")
+                                        .arg(request.nodesMin)
+                                        .arg(cluster.name)
+                                        .arg(nodeCount));
+    for (const auto &n : nodes) {
+        const qint64 memory = request.memoryPerNodeNeededMb(n.memoryMb);
+        if (request.totalCpus() <= n.cpus && memory <= n.memoryMb &&
+            qMax(request.gpusPerNode, request.gpusPerJob) <= n.gpus)
+            return std::nullopt;
+    }
+    const NodeRecord biggest = nodes.isEmpty() ? NodeRecord{} : nodes.first();
+    if (request.gpusPerNode > biggest.gpus || request.gpusPerJob > biggest.gpus)
+        return ApiError::validation(request.gpusPerNode ? QStringLiteral("job.tres_per_node")
+                                                        : QStringLiteral("job.tres_per_job"),
+                                    QStringLiteral("asks for GPUs; the nodes of cluster %1 have %2.")
+                                        .arg(cluster.name)
+                                        .arg(biggest.gpus));
+    if (request.totalCpus() > biggest.cpus)
+        return ApiError::validation(QStringLiteral("job.cpus_per_task"),
+                                    QStringLiteral("the job needs %1 CPUs (tasks × cpus_per_task) on one "
+                                                   "node; the largest node has %2.")
+                                        .arg(request.totalCpus())
+                                        .arg(biggest.cpus));
+    return ApiError::validation(request.memoryPerNodeMb ? QStringLiteral("job.memory_per_node")
+                                                        : QStringLiteral("job.memory_per_cpu"),
+                                QStringLiteral("the job needs %1 MB of memory on one node; the largest "
+                                               "node has %2 MB.")
+                                    .arg(request.memoryPerNodeNeededMb(biggest.memoryMb))
+                                    .arg(biggest.memoryMb));
+}
+
+void LocalExecutor::jobsQueued(const QString &)
+{
+    m_scheduleNeeded = true;
+    QTimer::singleShot(0, this, &LocalExecutor::tick);
+}
+
+int LocalExecutor::activeJobs(const QString &clusterId)
+{
+    return m_jobs.countInStates(clusterId, kActive);
+}
+
+void LocalExecutor::resume()
+{
+    m_scheduleNeeded = true;
+    tick();
+    m_timer.start();
+}
+
+void LocalExecutor::cancel(qint64 jobId, const QString &actor)
+{
+    auto job = m_jobs.get(jobId);
+    if (!job || isFinished(job->state))
+        return;
+    const JobState from = job->state;
+    if (job->state == JobState::Pending) {
+        job->state = JobState::Cancelled;
+        job->reason = QStringLiteral("Cancelled by %1").arg(actor);
+        job->endTime = nowMs();
+        m_jobs.transition(*job, from, actor);
+        m_scheduleNeeded = true;
+        m_clusters.finishDeletions();
+        return;
+    }
+    if (job->cancelRequestedAt)
+        return;
+    job->cancelRequestedAt = nowMs();
+    job->killDeadline = nowMs() + m_settings.killGraceMs;
+    job->reason = QStringLiteral("Cancelled by %1").arg(actor);
+    m_jobs.save(*job);
+    signalJob(*job, SIGTERM);
+}
+
+void LocalExecutor::signalJob(const JobRecord &job, int signal)
+{
+    if (job.jobPid && *job.jobPid > 1)
+        ::kill(-pid_t(*job.jobPid), signal); // the job's whole process group
+}
+
+void LocalExecutor::tick()
+{
+    for (JobRecord &job : m_jobs.withStates({JobState::Running, JobState::Completing}))
+        watch(job);
+    if (m_scheduleNeeded)
+        schedule();
+}
+
+void LocalExecutor::watch(JobRecord &job)
+{
+    const QString dir = jobDir(job.jobId);
+    if (!job.jobPid) {
+        QFile pidFile(dir + QStringLiteral("/pid"));
+        if (pidFile.open(QIODevice::ReadOnly)) {
+            job.jobPid = pidFile.readAll().trimmed().toLongLong();
+            m_jobs.save(job);
+            if (job.cancelRequestedAt)
+                signalJob(job, SIGTERM);
+        }
+    }
+    QFile status(dir + QStringLiteral("/status.json"));
+    if (status.open(QIODevice::ReadOnly)) {
+        const auto s = parseJson(status.readAll());
+        finish(job, s.value("wait_status", 0));
+        return;
+    }
+    if (job.runnerPid && !processAlive(*job.runnerPid) && !QFile::exists(status.fileName())) {
+        // The runner vanished without a status (the machine rebooted, or it was killed).
+        const JobState from = job.state;
+        job.state = JobState::NodeFail;
+        job.reason = QStringLiteral("The job's runner ended without reporting an exit status");
+        job.endTime = nowMs();
+        m_jobs.transition(job, from);
+        m_scheduleNeeded = true;
+        return;
+    }
+    const qint64 now = nowMs();
+    if (job.killDeadline) {
+        if (now >= *job.killDeadline) {
+            signalJob(job, SIGKILL);
+            job.killDeadline = now + m_settings.killGraceMs; // keep trying until it is gone
+            m_jobs.save(job);
+        }
+        return;
+    }
+    if (job.timeLimitMin && job.startTime && now > *job.startTime + *job.timeLimitMin * 60000) {
+        job.reason = QStringLiteral("TimeLimit");
+        job.killDeadline = now + m_settings.killGraceMs;
+        m_jobs.save(job);
+        signalJob(job, SIGTERM);
+    }
+}
+
+void LocalExecutor::finish(JobRecord &job, int waitStatus)
+{
+    const JobState from = job.state;
+    job.endTime = nowMs();
+    job.exitCode = WIFEXITED(waitStatus) ? std::optional<int>(WEXITSTATUS(waitStatus)) : std::nullopt;
+    job.exitSignal = WIFSIGNALED(waitStatus) ? std::optional<int>(WTERMSIG(waitStatus)) : std::nullopt;
+    if (job.cancelRequestedAt) {
+        job.state = JobState::Cancelled;
+    } else if (job.reason == QLatin1String("TimeLimit")) {
+        job.state = JobState::Timeout;
+    } else if (job.exitCode == 0) {
+        job.state = JobState::Completed;
+        job.reason = QStringLiteral("None");
+    } else {
+        job.state = JobState::Failed;
+        job.reason = job.exitSignal ? QStringLiteral("RaisedSignal:%1").arg(*job.exitSignal)
+                                    : QStringLiteral("NonZeroExitCode");
+    }
+    job.killDeadline.reset();
+    m_jobs.transition(job, from);
+    m_scheduleNeeded = true;
+    m_clusters.finishDeletions();
+}
+
+void LocalExecutor::schedule()
+{
+    m_scheduleNeeded = false;
+    QSet<QString> clusterIds;
+    for (const auto &job : m_jobs.withStates({JobState::Pending}))
+        clusterIds.insert(job.clusterId);
+    for (const QString &id : std::as_const(clusterIds)) {
+        const auto cluster = m_clusters.byId(id);
+        if (cluster && cluster->state == QLatin1String("ready"))
+            scheduleCluster(*cluster);
+    }
+}
+
+void LocalExecutor::scheduleCluster(const ClusterRecord &cluster)
+{
+    const QList<NodeRecord> nodes = m_clusters.nodes(cluster.id);
+    QHash<QString, int> freeCpus;
+    QHash<QString, qint64> freeMemory;
+    for (const auto &n : nodes) {
+        freeCpus[n.name] = n.cpus;
+        freeMemory[n.name] = n.memoryMb;
+    }
+    QHash<qint64, int> runningPerArray;
+    for (const auto &j : m_jobs.withStates({JobState::Running, JobState::Completing}, cluster.id)) {
+        freeCpus[j.nodeList] -= j.cpus();
+        freeMemory[j.nodeList] -= j.memoryMb;
+        if (j.arrayJobId)
+            ++runningPerArray[*j.arrayJobId];
+    }
+    bool blocked = false;
+    for (JobRecord job : m_jobs.withStates({JobState::Pending}, cluster.id)) {
+        QString reason;
+        const NodeRecord *target = nullptr;
+        if (job.arrayJobId && job.arrayMaxConcurrent > 0 &&
+            runningPerArray.value(*job.arrayJobId) >= job.arrayMaxConcurrent) {
+            reason = QStringLiteral("JobArrayTaskLimit");
+        } else if (blocked) {
+            reason = QStringLiteral("Priority");
+        } else {
+            for (const auto &n : nodes) {
+                if (job.cpus() <= freeCpus[n.name] && job.memoryMb <= freeMemory[n.name]) {
+                    target = &n;
+                    break;
+                }
+            }
+            if (!target) {
+                reason = QStringLiteral("Resources");
+                blocked = true;
+            }
+        }
+        if (target && launch(job, cluster, *target)) {
+            freeCpus[target->name] -= job.cpus();
+            freeMemory[target->name] -= job.memoryMb;
+            if (job.arrayJobId)
+                ++runningPerArray[*job.arrayJobId];
+            continue;
+        }
+        if (!reason.isEmpty() && job.reason != reason) {
+            job.reason = reason;
+            m_jobs.save(job);
+        }
+    }
+}
+
+QStringList LocalExecutor::environmentFor(const JobRecord &job, const ClusterRecord &cluster,
+                                          const NodeRecord &node) const
+{
+    QStringList slurm{
+        QStringLiteral("SLURM_JOB_ID=%1").arg(job.jobId),
+        QStringLiteral("SLURM_JOBID=%1").arg(job.jobId),
+        QStringLiteral("SLURM_JOB_NAME=") + job.name,
+        QStringLiteral("SLURM_JOB_PARTITION=") + job.partition,
+        QStringLiteral("SLURM_JOB_NODELIST=") + node.name,
+        QStringLiteral("SLURM_NODELIST=") + node.name,
+        QStringLiteral("SLURMD_NODENAME=") + node.name,
+        QStringLiteral("SLURM_JOB_NUM_NODES=1"),
+        QStringLiteral("SLURM_NNODES=1"),
+        QStringLiteral("SLURM_NTASKS=%1").arg(job.tasks),
+        QStringLiteral("SLURM_NPROCS=%1").arg(job.tasks),
+        QStringLiteral("SLURM_CPUS_PER_TASK=%1").arg(job.cpusPerTask),
+        QStringLiteral("SLURM_CPUS_ON_NODE=%1").arg(job.cpus()),
+        QStringLiteral("SLURM_SUBMIT_DIR=") + job.workDir,
+        QStringLiteral("SLURM_JOB_USER=") + job.userEmail,
+        QStringLiteral("SLURM_JOB_UID=%1").arg(job.uid),
+        QStringLiteral("SLURM_CLUSTER_NAME=") + cluster.name,
+    };
+    if (job.memoryMb > 0)
+        slurm << QStringLiteral("SLURM_MEM_PER_NODE=%1").arg(job.memoryMb);
+    if (job.timeLimitMin)
+        slurm << QStringLiteral("SLURM_JOB_TIME_LIMIT=%1").arg(*job.timeLimitMin);
+    if (job.arrayJobId) {
+        slurm << QStringLiteral("SLURM_ARRAY_JOB_ID=%1").arg(*job.arrayJobId)
+              << QStringLiteral("SLURM_ARRAY_TASK_ID=%1").arg(job.arrayTaskId.value_or(0));
+    }
+    QStringList env;
+    for (const auto &e : stringList(job.request.value("environment", nlohmann::json::array()))) {
+        const QString key = e.section(QLatin1Char('='), 0, 0) + QLatin1Char('=');
+        const bool overridden = std::any_of(slurm.begin(), slurm.end(),
+                                            [&](const QString &s) { return s.startsWith(key); });
+        if (!overridden)
+            env << e;
+    }
+    return env + slurm;
+}
+
+bool LocalExecutor::launch(JobRecord &job, const ClusterRecord &cluster, const NodeRecord &node)
+{
+    const QString dir = jobDir(job.jobId);
+    QDir().mkpath(dir);
+    QDir().mkpath(QFileInfo(job.outputPath).absolutePath());
+    const QString scriptPath = dir + QStringLiteral("/script");
+    QSaveFile script(scriptPath);
+    script.open(QIODevice::WriteOnly);
+    script.write(job.request.value("script", std::string()).c_str());
+    script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    const bool scriptOk = script.commit();
+
+    const QString errorPath = stringOr(job.request, "standard_error");
+    const nlohmann::json spec{
+        {"script", toStd(scriptPath)},
+        {"output", toStd(job.outputPath)},
+        {"error", toStd(errorPath.isEmpty() ? QString() : QDir(job.workDir).absoluteFilePath(errorPath))},
+        {"input", toStd(stringOr(job.request, "standard_input"))},
+        {"work_dir", toStd(job.workDir)},
+        {"fallback_dir", toStd(QDir(m_settings.dataDir).filePath(QStringLiteral("efs")))},
+        {"environment", toJsonArray(environmentFor(job, cluster, node))},
+        {"status_path", toStd(dir + QStringLiteral("/status.json"))},
+        {"pid_path", toStd(dir + QStringLiteral("/pid"))}};
+    QSaveFile specFile(dir + QStringLiteral("/spec.json"));
+    specFile.open(QIODevice::WriteOnly);
+    specFile.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    specFile.write(dumpJson(spec));
+    qint64 pid = 0;
+    const JobState from = job.state;
+    if (!scriptOk || !specFile.commit() ||
+        !QProcess::startDetached(m_settings.runnerProgram,
+                                 {QStringLiteral("--run-job"), dir + QStringLiteral("/spec.json")},
+                                 dir, &pid)) {
+        job.state = JobState::Failed;
+        job.reason = QStringLiteral("LaunchFailed");
+        job.endTime = nowMs();
+        m_jobs.transition(job, from);
+        return false;
+    }
+    job.state = JobState::Running;
+    job.reason = QStringLiteral("None");
+    job.runnerPid = pid;
+    job.startTime = nowMs();
+    job.nodeList = node.name;
+    m_jobs.transition(job, from);
+    return true;
+}
+
+} // namespace clusterra::server

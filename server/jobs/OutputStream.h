@@ -1,0 +1,43 @@
+#pragma once
+
+#include "http/HttpTypes.h"
+#include "jobs/JobStore.h"
+
+#include <QFile>
+#include <QTimer>
+
+namespace clusterra::server {
+
+// Byte offset where the last `lines` lines of a file start.
+qint64 offsetOfLastLines(const QString &path, int lines);
+
+// Feeds one job's output file to an SSE stream as it grows: `event: log` chunks whose `id` is
+// the byte offset after the chunk, so Last-Event-ID resumes exactly. Chunks end at a line end
+// (a line longer than the chunk size is sent whole, up to 1 MiB, then cut between UTF-8
+// characters); `event: end` follows once the job has finished and every byte is out.
+class OutputStream : public QObject
+{
+    Q_OBJECT
+public:
+    OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &jobs, const JobRecord &job,
+                 qint64 startOffset, int pollMs, int keepAliveMs, QObject *parent = nullptr);
+
+    static constexpr qint64 kChunk = 64 * 1024;
+    static constexpr qint64 kMaxLine = 1024 * 1024;
+    static constexpr qint64 kHighWater = 256 * 1024;
+
+private:
+    void pump();
+    void onJobChanged(qint64 jobId, clusterra::JobState state);
+
+    std::shared_ptr<http::StreamBody> m_body;
+    JobStore &m_jobs;
+    qint64 m_jobId;
+    QFile m_file;
+    qint64 m_offset;
+    bool m_finished = false;
+    QTimer m_poll;
+    QTimer m_keepAlive;
+};
+
+} // namespace clusterra::server

@@ -1,0 +1,214 @@
+#include "store/Database.h"
+
+#include <QFile>
+#include <QSqlError>
+#include <QUuid>
+#include <array>
+#include <stdexcept>
+
+namespace clusterra::server {
+
+namespace {
+// Each entry moves the schema one version up. Never edit a shipped entry: add a new one.
+const std::array kMigrations{
+    R"SQL(
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    email TEXT NOT NULL UNIQUE,
+    uid INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    org TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE refresh_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    token_hash BLOB NOT NULL UNIQUE,
+    family TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens(family);
+CREATE TABLE clusters (
+    id TEXT PRIMARY KEY,
+    org TEXT NOT NULL,
+    name TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    state TEXT NOT NULL,
+    state_reason TEXT NOT NULL DEFAULT '',
+    connection_state TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (org, name)
+);
+CREATE TABLE nodes (
+    cluster_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    cpus INTEGER NOT NULL,
+    memory_mb INTEGER NOT NULL,
+    gpus INTEGER NOT NULL,
+    node_type TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (cluster_id, name)
+);
+CREATE TABLE jobs (
+    job_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    cluster_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    user_email TEXT NOT NULL,
+    user_id INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    partition TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    exit_code INTEGER,
+    exit_signal INTEGER,
+    priority INTEGER NOT NULL,
+    tasks INTEGER NOT NULL,
+    cpus_per_task INTEGER NOT NULL,
+    nodes_min INTEGER NOT NULL,
+    nodes_max INTEGER NOT NULL,
+    memory_mb INTEGER NOT NULL,
+    gpus INTEGER NOT NULL,
+    time_limit_min INTEGER,
+    submit_time INTEGER NOT NULL,
+    start_time INTEGER,
+    end_time INTEGER,
+    updated_at INTEGER NOT NULL,
+    node_list TEXT NOT NULL DEFAULT '',
+    work_dir TEXT NOT NULL,
+    output_path TEXT NOT NULL,
+    array_job_id INTEGER,
+    array_task_id INTEGER,
+    array_max_concurrent INTEGER NOT NULL DEFAULT 0,
+    request TEXT NOT NULL,
+    runner_pid INTEGER,
+    job_pid INTEGER,
+    cancel_requested_at INTEGER,
+    kill_deadline INTEGER
+);
+CREATE INDEX jobs_cluster_updated ON jobs(cluster_id, updated_at);
+CREATE INDEX jobs_state ON jobs(state);
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    cluster_id TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    actor TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_cluster_seq ON events(cluster_id, seq);
+)SQL",
+};
+} // namespace
+
+Database::~Database()
+{
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+bool Database::open(const QString &path, QString *error)
+{
+    m_connectionName = QStringLiteral("clusterra-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(path);
+    if (!m_db.open()) {
+        *error = m_db.lastError().text();
+        return false;
+    }
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    try {
+        exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+        exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+        exec(QStringLiteral("PRAGMA busy_timeout=5000"));
+    } catch (const std::exception &e) {
+        *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    return migrate(error);
+}
+
+int Database::schemaVersion() const
+{
+    QSqlQuery q(m_db);
+    q.exec(QStringLiteral("PRAGMA user_version"));
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+bool Database::migrate(QString *error)
+{
+    const int current = schemaVersion();
+    if (current > int(kMigrations.size())) {
+        *error = QStringLiteral("the database schema (version %1) is newer than this server "
+                                "understands (%2)")
+                     .arg(current)
+                     .arg(kMigrations.size());
+        return false;
+    }
+    for (int v = current; v < int(kMigrations.size()); ++v) {
+        m_db.transaction();
+        const QStringList statements =
+            QString::fromUtf8(kMigrations[size_t(v)]).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        for (const QString &sql : statements) {
+            if (sql.trimmed().isEmpty())
+                continue;
+            QSqlQuery q(m_db);
+            if (!q.exec(sql)) {
+                *error = QStringLiteral("migration %1 failed: %2").arg(v + 1).arg(q.lastError().text());
+                m_db.rollback();
+                return false;
+            }
+        }
+        QSqlQuery q(m_db);
+        q.exec(QStringLiteral("PRAGMA user_version = %1").arg(v + 1));
+        m_db.commit();
+    }
+    return true;
+}
+
+QSqlQuery Database::exec(const QString &sql, std::initializer_list<QVariant> binds)
+{
+    QSqlQuery q(m_db);
+    if (!q.prepare(sql))
+        throw std::runtime_error("SQL prepare failed: " + q.lastError().text().toStdString());
+    for (const QVariant &b : binds) {
+        // A null QString would bind as SQL NULL; text columns mean "empty" by it.
+        const bool nullText = b.typeId() == QMetaType::QString && b.toString().isNull();
+        q.addBindValue(nullText ? QVariant(QStringLiteral("")) : b);
+    }
+    if (!q.exec())
+        throw std::runtime_error("SQL failed: " + q.lastError().text().toStdString());
+    return q;
+}
+
+Database::Transaction::Transaction(Database &db)
+    : m_db(db)
+{
+    m_db.m_db.transaction();
+}
+
+Database::Transaction::~Transaction()
+{
+    if (!m_done)
+        m_db.m_db.rollback();
+}
+
+void Database::Transaction::commit()
+{
+    m_db.m_db.commit();
+    m_done = true;
+}
+
+} // namespace clusterra::server
