@@ -43,18 +43,26 @@ struct ServerApp::Parts {
     std::unique_ptr<AwsProvider> awsProvider;
 };
 
-ServerApp::ServerApp() : d(std::make_unique<Parts>()) {}
+ServerApp::ServerApp()
+    : d(std::make_unique<Parts>()) {}
 
-ServerApp::~ServerApp() { stop(); }
+ServerApp::~ServerApp() {
+    stop();
+}
 
-quint16 ServerApp::port() const { return d->http ? d->http->port() : 0; }
+quint16 ServerApp::port() const {
+    return d->http ? d->http->port() : 0;
+}
 
-QString ServerApp::url() const { return QStringLiteral("http://127.0.0.1:%1").arg(port()); }
+QString ServerApp::url() const {
+    return QStringLiteral("http://127.0.0.1:%1").arg(port());
+}
 
-const http::Router &ServerApp::router() const { return d->router; }
+const http::Router &ServerApp::router() const {
+    return d->router;
+}
 
-bool ServerApp::start(const ServerOptions &o, QString *error)
-{
+bool ServerApp::start(const ServerOptions &o, QString *error) {
     m_dataDir = o.dataDir;
     if (!QDir().mkpath(o.dataDir) || !QDir().mkpath(o.dataDir + QStringLiteral("/efs")) ||
         !QDir().mkpath(o.dataDir + QStringLiteral("/jobs"))) {
@@ -68,21 +76,26 @@ bool ServerApp::start(const ServerOptions &o, QString *error)
         return false;
     d->events = std::make_unique<EventLog>(d->db);
     d->jobStore = std::make_unique<JobStore>(d->db, *d->events);
-    d->auth = std::make_unique<AuthService>(d->db, AuthSettings{o.dataDir, o.localEmail, o.accessTtlSecs});
+    d->auth = std::make_unique<AuthService>(d->db,
+                                            AuthSettings{o.dataDir, o.localEmail, o.accessTtlSecs});
     if (!d->auth->init(error))
         return false;
-    d->clusters = std::make_unique<ClusterService>(d->db, *d->events, *d->jobStore, ClusterSettings{o.maxClusters});
-    const QString runner = o.runnerProgram.isEmpty() ? QCoreApplication::applicationFilePath() : o.runnerProgram;
-    d->localProvider = std::make_unique<LocalProvider>(LocalMachine::detect(o.localCpus, o.localMemoryMb), runner);
+    d->clusters = std::make_unique<ClusterService>(d->db, *d->events, *d->jobStore,
+                                                   ClusterSettings{o.maxClusters});
+    const QString runner =
+        o.runnerProgram.isEmpty() ? QCoreApplication::applicationFilePath() : o.runnerProgram;
+    d->localProvider =
+        std::make_unique<LocalProvider>(LocalMachine::detect(o.localCpus, o.localMemoryMb), runner);
     d->awsProvider = std::make_unique<AwsProvider>();
     d->clusters->addProvider(QStringLiteral("local"), d->localProvider.get());
     d->clusters->addProvider(QStringLiteral("aws"), d->awsProvider.get());
-    d->executor = std::make_unique<LocalExecutor>(*d->jobStore, *d->clusters,
-                                                  ExecutorSettings{o.dataDir, runner, 200, o.killGraceMs});
+    d->executor = std::make_unique<LocalExecutor>(
+        *d->jobStore, *d->clusters, ExecutorSettings{o.dataDir, runner, 200, o.killGraceMs});
     d->clusters->setScheduler(d->executor.get());
-    d->jobs = std::make_unique<JobService>(*d->jobStore, *d->clusters, *d->executor, d->templates, *d->events, o.dataDir);
-    d->routeContext.reset(new RouteContext{*d->auth, *d->clusters, *d->jobs, *d->jobStore, *d->events,
-                                           d->templates, 100, o.keepAliveMs});
+    d->jobs = std::make_unique<JobService>(*d->jobStore, *d->clusters, *d->executor, d->templates,
+                                           *d->events, o.dataDir);
+    d->routeContext.reset(new RouteContext{*d->auth, *d->clusters, *d->jobs, *d->jobStore,
+                                           *d->events, d->templates, 100, o.keepAliveMs});
     registerRoutes(d->router, *d->routeContext);
     d->router.setAuthenticator([this](http::Request &req, http::Access access) {
         return d->auth->authenticate(req, access);
@@ -94,7 +107,8 @@ bool ServerApp::start(const ServerOptions &o, QString *error)
 
     QSaveFile info(QDir(o.dataDir).filePath(QStringLiteral("server.json")));
     info.open(QIODevice::WriteOnly);
-    info.write(dumpJson({{"url", toStd(url())}, {"pid", qint64(getpid())}, {"version", CLUSTERRA_VERSION}}));
+    info.write(dumpJson(
+        {{"url", toStd(url())}, {"pid", qint64(getpid())}, {"version", CLUSTERRA_VERSION}}));
     if (!info.commit()) {
         *error = QStringLiteral("cannot write server.json");
         return false;
@@ -102,8 +116,7 @@ bool ServerApp::start(const ServerOptions &o, QString *error)
     return true;
 }
 
-void ServerApp::stop()
-{
+void ServerApp::stop() {
     if (d->http) {
         d->http->close();
         QFile::remove(QDir(m_dataDir).filePath(QStringLiteral("server.json")));
@@ -114,15 +127,13 @@ void ServerApp::stop()
 namespace {
 int g_signalPipe[2] = {-1, -1};
 
-void onSignal(int)
-{
+void onSignal(int) {
     const char c = 1;
     [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
 }
 
 // SIGTERM/SIGINT end the event loop through a pipe, the only safe way out of a handler.
-void quitOnSignals()
-{
+void quitOnSignals() {
     ::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe);
     auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
     QObject::connect(notifier, &QSocketNotifier::activated, qApp, [] { QCoreApplication::quit(); });
@@ -134,8 +145,7 @@ void quitOnSignals()
     sigaction(SIGINT, &sa, nullptr);
 }
 
-bool parseListen(const QString &text, ServerOptions &o)
-{
+bool parseListen(const QString &text, ServerOptions &o) {
     const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
     bool ok = false;
     const uint port = text.mid(colon + 1).toUInt(&ok);
@@ -145,8 +155,7 @@ bool parseListen(const QString &text, ServerOptions &o)
 }
 } // namespace
 
-int serverMain(int argc, char **argv)
-{
+int serverMain(int argc, char **argv) {
     // Internal modes of the same binary: the detached job runner and its self-check.
     if (argc == 3 && std::strcmp(argv[1], "--run-job") == 0)
         return runJobFromSpec(argv[2]);
@@ -158,18 +167,44 @@ int serverMain(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("clusterra-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CLUSTERRA_VERSION));
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Clusterra API server: the /v1 API on this machine, with a local job executor."));
+    p.setApplicationDescription(QStringLiteral(
+        "Clusterra API server: the /v1 API on this machine, with a local job executor."));
     p.addHelpOption();
     p.addVersionOption();
-    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Data directory (default: the user's app-data folder)."), QStringLiteral("DIR"));
-    const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address and port; port 0 picks a free one (default 127.0.0.1:0)."), QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:0"));
-    const QCommandLineOption email(QStringLiteral("local-email"), QStringLiteral("E-mail of the local admin user."), QStringLiteral("EMAIL"), QStringLiteral("admin@localhost"));
-    const QCommandLineOption maxClusters(QStringLiteral("max-clusters"), QStringLiteral("Cluster limit of the subscription tier (default 10)."), QStringLiteral("N"), QStringLiteral("10"));
-    const QCommandLineOption cpus(QStringLiteral("local-cpus"), QStringLiteral("CPUs the local node offers (default: this machine's)."), QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption memory(QStringLiteral("local-memory-mb"), QStringLiteral("Memory the local node offers in MB (default: this machine's)."), QStringLiteral("MB"), QStringLiteral("0"));
-    const QCommandLineOption grace(QStringLiteral("kill-grace-ms"), QStringLiteral("Time between SIGTERM and SIGKILL on cancel or time limit (default 5000)."), QStringLiteral("MS"), QStringLiteral("5000"));
-    const QCommandLineOption ttl(QStringLiteral("access-ttl"), QStringLiteral("Access token lifetime in seconds (default 900)."), QStringLiteral("SECONDS"), QStringLiteral("900"));
-    const QCommandLineOption keepAlive(QStringLiteral("sse-keepalive-ms"), QStringLiteral("Idle time before an SSE keep-alive comment (default 15000)."), QStringLiteral("MS"), QStringLiteral("15000"));
+    const QCommandLineOption data(
+        QStringLiteral("data"),
+        QStringLiteral("Data directory (default: the user's app-data folder)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QStringLiteral("Address and port; port 0 picks a free one (default 127.0.0.1:0)."),
+        QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:0"));
+    const QCommandLineOption email(QStringLiteral("local-email"),
+                                   QStringLiteral("E-mail of the local admin user."),
+                                   QStringLiteral("EMAIL"), QStringLiteral("admin@localhost"));
+    const QCommandLineOption maxClusters(
+        QStringLiteral("max-clusters"),
+        QStringLiteral("Cluster limit of the subscription tier (default 10)."), QStringLiteral("N"),
+        QStringLiteral("10"));
+    const QCommandLineOption cpus(
+        QStringLiteral("local-cpus"),
+        QStringLiteral("CPUs the local node offers (default: this machine's)."),
+        QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption memory(
+        QStringLiteral("local-memory-mb"),
+        QStringLiteral("Memory the local node offers in MB (default: this machine's)."),
+        QStringLiteral("MB"), QStringLiteral("0"));
+    const QCommandLineOption grace(
+        QStringLiteral("kill-grace-ms"),
+        QStringLiteral("Time between SIGTERM and SIGKILL on cancel or time limit (default 5000)."),
+        QStringLiteral("MS"), QStringLiteral("5000"));
+    const QCommandLineOption ttl(QStringLiteral("access-ttl"),
+                                 QStringLiteral("Access token lifetime in seconds (default 900)."),
+                                 QStringLiteral("SECONDS"), QStringLiteral("900"));
+    const QCommandLineOption keepAlive(
+        QStringLiteral("sse-keepalive-ms"),
+        QStringLiteral("Idle time before an SSE keep-alive comment (default 15000)."),
+        QStringLiteral("MS"), QStringLiteral("15000"));
     p.addOptions({data, listen, email, maxClusters, cpus, memory, grace, ttl, keepAlive});
     p.process(app);
 

@@ -14,7 +14,7 @@ struct ServerOptions {
     quint16 port = 0;
     QString localEmail = QStringLiteral("admin@localhost");
     int maxClusters = 10;
-    int localCpus = 0;       // 0: this machine's
+    int localCpus = 0;        // 0: this machine's
     qint64 localMemoryMb = 0; // 0: this machine's
     int killGraceMs = 5000;
     int accessTtlSecs = 900;
@@ -24,8 +24,7 @@ struct ServerOptions {
 
 // Wires store, auth, providers, scheduler, services and routes; listens; writes
 // DATA/server.json once ready so a parent process can find the URL.
-class ServerApp : public QObject
-{
+class ServerApp : public QObject {
     Q_OBJECT
 public:
     ServerApp();

@@ -34,8 +34,7 @@ constexpr std::array<TypeInfo, 18> kTypes{{
     {ErrorType::NetworkError, "NetworkError", 0},
 }};
 
-const TypeInfo &infoFor(ErrorType type)
-{
+const TypeInfo &infoFor(ErrorType type) {
     for (const auto &info : kTypes) {
         if (info.type == type)
             return info;
@@ -44,10 +43,11 @@ const TypeInfo &infoFor(ErrorType type)
 }
 } // namespace
 
-QString errorTypeName(ErrorType type) { return QString::fromLatin1(infoFor(type).name); }
+QString errorTypeName(ErrorType type) {
+    return QString::fromLatin1(infoFor(type).name);
+}
 
-ErrorType errorTypeFromName(const QString &name)
-{
+ErrorType errorTypeFromName(const QString &name) {
     for (const auto &info : kTypes) {
         if (name == QLatin1String(info.name))
             return info.type;
@@ -55,10 +55,11 @@ ErrorType errorTypeFromName(const QString &name)
     return name.isEmpty() ? ErrorType::None : ErrorType::InternalError;
 }
 
-int httpStatusFor(ErrorType type) { return infoFor(type).status; }
+int httpStatusFor(ErrorType type) {
+    return infoFor(type).status;
+}
 
-ApiError ApiError::make(ErrorType type, const QString &message, const QString &field)
-{
+ApiError ApiError::make(ErrorType type, const QString &message, const QString &field) {
     ApiError e;
     e.type = type;
     e.message = message;
@@ -67,13 +68,11 @@ ApiError ApiError::make(ErrorType type, const QString &message, const QString &f
     return e;
 }
 
-ApiError ApiError::validation(const QString &field, const QString &message)
-{
+ApiError ApiError::validation(const QString &field, const QString &message) {
     return make(ErrorType::ValidationError, message, field);
 }
 
-ApiError ApiError::validation(const FieldErrors &errors)
-{
+ApiError ApiError::validation(const FieldErrors &errors) {
     if (errors.isEmpty())
         return {};
     ApiError e = validation(errors.first().field, errors.first().message);
@@ -81,8 +80,7 @@ ApiError ApiError::validation(const FieldErrors &errors)
     return e;
 }
 
-nlohmann::json ApiError::toJson() const
-{
+nlohmann::json ApiError::toJson() const {
     nlohmann::json err{{"type", toStd(errorTypeName(type))}, {"message", toStd(message)}};
     if (!field.isEmpty())
         err["field"] = toStd(field);
@@ -95,8 +93,7 @@ nlohmann::json ApiError::toJson() const
     return nlohmann::json{{"error", std::move(err)}};
 }
 
-ApiError ApiError::fromJson(const nlohmann::json &body, int httpStatus)
-{
+ApiError ApiError::fromJson(const nlohmann::json &body, int httpStatus) {
     ApiError e;
     e.httpStatus = httpStatus;
     const auto it = body.find("error");

@@ -8,8 +8,7 @@
 
 namespace clusterra::crypto {
 
-QByteArray sha256(QByteArrayView data)
-{
+QByteArray sha256(QByteArrayView data) {
     QByteArray out(32, Qt::Uninitialized);
     unsigned int len = 0;
     EVP_Digest(data.data(), size_t(data.size()), reinterpret_cast<unsigned char *>(out.data()),
@@ -17,8 +16,7 @@ QByteArray sha256(QByteArrayView data)
     return out;
 }
 
-QByteArray hmacSha256(QByteArrayView key, QByteArrayView data)
-{
+QByteArray hmacSha256(QByteArrayView key, QByteArrayView data) {
     QByteArray out(32, Qt::Uninitialized);
     unsigned int len = 0;
     HMAC(EVP_sha256(), key.data(), int(key.size()),
@@ -27,33 +25,32 @@ QByteArray hmacSha256(QByteArrayView key, QByteArrayView data)
     return out;
 }
 
-QByteArray randomBytes(int count)
-{
+QByteArray randomBytes(int count) {
     QByteArray out(count, Qt::Uninitialized);
     if (RAND_bytes(reinterpret_cast<unsigned char *>(out.data()), count) != 1)
         throw std::runtime_error("OpenSSL RAND_bytes failed");
     return out;
 }
 
-QByteArray randomToken(int byteCount) { return base64UrlEncode(randomBytes(byteCount)); }
+QByteArray randomToken(int byteCount) {
+    return base64UrlEncode(randomBytes(byteCount));
+}
 
-QByteArray base64UrlEncode(QByteArrayView data)
-{
+QByteArray base64UrlEncode(QByteArrayView data) {
     return data.toByteArray().toBase64(QByteArray::Base64UrlEncoding |
                                        QByteArray::OmitTrailingEquals);
 }
 
-QByteArray base64UrlDecode(QByteArrayView text, bool *ok)
-{
-    auto result = QByteArray::fromBase64Encoding(
-        text.toByteArray(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+QByteArray base64UrlDecode(QByteArrayView text, bool *ok) {
+    auto result = QByteArray::fromBase64Encoding(text.toByteArray(),
+                                                 QByteArray::Base64UrlEncoding |
+                                                     QByteArray::AbortOnBase64DecodingErrors);
     if (ok)
         *ok = bool(result);
     return result ? *result : QByteArray();
 }
 
-bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
-{
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b) {
     if (a.size() != b.size())
         return false;
     return CRYPTO_memcmp(a.data(), b.data(), size_t(a.size())) == 0;

@@ -5,8 +5,7 @@
 
 namespace clusterra::jwt {
 
-Decoded decode(QByteArrayView token)
-{
+Decoded decode(QByteArrayView token) {
     Decoded d;
     const auto parts = token.toByteArray().split('.');
     if (parts.size() != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
@@ -23,16 +22,14 @@ Decoded decode(QByteArrayView token)
     return d;
 }
 
-QByteArray signHs256(const nlohmann::json &claims, QByteArrayView secret)
-{
+QByteArray signHs256(const nlohmann::json &claims, QByteArrayView secret) {
     const nlohmann::json header{{"alg", "HS256"}, {"typ", "JWT"}};
     const QByteArray input =
         crypto::base64UrlEncode(dumpJson(header)) + '.' + crypto::base64UrlEncode(dumpJson(claims));
     return input + '.' + crypto::base64UrlEncode(crypto::hmacSha256(secret, input));
 }
 
-Decoded verifyHs256(QByteArrayView token, QByteArrayView secret, qint64 nowSecs, int leewaySecs)
-{
+Decoded verifyHs256(QByteArrayView token, QByteArrayView secret, qint64 nowSecs, int leewaySecs) {
     Decoded d = decode(token);
     if (d.failure != Failure::None)
         return d;
@@ -54,8 +51,7 @@ Decoded verifyHs256(QByteArrayView token, QByteArrayView secret, qint64 nowSecs,
     return d;
 }
 
-QString describe(Failure failure)
-{
+QString describe(Failure failure) {
     switch (failure) {
     case Failure::None:
         return {};

@@ -10,7 +10,9 @@
 namespace clusterra::rules {
 
 namespace {
-QString tr(const char *text) { return QCoreApplication::translate("ClusterRules", text); }
+QString tr(const char *text) {
+    return QCoreApplication::translate("ClusterRules", text);
+}
 
 constexpr const char *kClusterTypes[] = {"slurm"};
 constexpr const char *kProviders[] = {"local", "aws", "slurm"};
@@ -21,81 +23,135 @@ constexpr const char *kNameHint = QT_TRANSLATE_NOOP(
                   "letter or digit.");
 
 const std::array kClusterRules{
-    FieldRule{.key = "name", .kind = Kind::String, .required = true, .minLength = 1,
-              .maxLength = kClusterNameMax, .pattern = kNamePattern, .patternHint = kNameHint},
-    FieldRule{.key = "cluster_type", .kind = Kind::String, .required = true,
-              .allowed = kClusterTypes},
+    FieldRule{.key = "name",
+              .kind = Kind::String,
+              .required = true,
+              .minLength = 1,
+              .maxLength = kClusterNameMax,
+              .pattern = kNamePattern,
+              .patternHint = kNameHint},
+    FieldRule{
+        .key = "cluster_type", .kind = Kind::String, .required = true, .allowed = kClusterTypes},
     FieldRule{.key = "provider", .kind = Kind::String, .allowed = kProviders},
-    FieldRule{.key = "cloud_account_id", .kind = Kind::Integer, .required = true,
-              .scope = AwsOnly, .minimum = 1},
+    FieldRule{.key = "cloud_account_id",
+              .kind = Kind::Integer,
+              .required = true,
+              .scope = AwsOnly,
+              .minimum = 1},
     FieldRule{.key = "description", .kind = Kind::String, .maxLength = kDescriptionMax},
-    FieldRule{.key = "secret", .kind = Kind::String, .minLength = kSecretMin,
-              .maxLength = kSecretMax, .pattern = "[!-~]+",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "may contain only printable ASCII characters "
-                                               "without spaces.")},
+    FieldRule{.key = "secret",
+              .kind = Kind::String,
+              .minLength = kSecretMin,
+              .maxLength = kSecretMax,
+              .pattern = "[!-~]+",
+              .patternHint =
+                  QT_TRANSLATE_NOOP("FieldRules", "may contain only printable ASCII characters "
+                                                  "without spaces.")},
     FieldRule{.key = "partitions", .kind = Kind::Array, .maxLength = kPartitionsMax},
-    FieldRule{.key = "node_type", .kind = Kind::String, .required = true, .scope = AwsOnly,
+    FieldRule{.key = "node_type",
+              .kind = Kind::String,
+              .required = true,
+              .scope = AwsOnly,
               .pattern = "[a-z][a-z0-9-]*\\.[a-z0-9-]+",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "must be an EC2 instance type such as "
-                                               "p3.2xlarge.")},
-    FieldRule{.key = "instance_key_pair_name", .kind = Kind::String, .required = true,
-              .scope = AwsOnly, .minLength = 1, .maxLength = 255},
-    FieldRule{.key = "subnet_id", .kind = Kind::String, .required = true, .scope = AwsOnly,
+              .patternHint = QT_TRANSLATE_NOOP("FieldRules", "must be an EC2 instance type such as "
+                                                             "p3.2xlarge.")},
+    FieldRule{.key = "instance_key_pair_name",
+              .kind = Kind::String,
+              .required = true,
+              .scope = AwsOnly,
+              .minLength = 1,
+              .maxLength = 255},
+    FieldRule{.key = "subnet_id",
+              .kind = Kind::String,
+              .required = true,
+              .scope = AwsOnly,
               .pattern = "subnet-[0-9a-f]{8,17}",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "must be a subnet id such as subnet-0abc1234.")},
-    FieldRule{.key = "region_name", .kind = Kind::String, .required = true, .scope = AwsOnly,
+              .patternHint =
+                  QT_TRANSLATE_NOOP("FieldRules", "must be a subnet id such as subnet-0abc1234.")},
+    FieldRule{.key = "region_name",
+              .kind = Kind::String,
+              .required = true,
+              .scope = AwsOnly,
               .pattern = "[a-z]{2}(?:-gov)?-[a-z]+-[0-9]",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "must be an AWS region such as us-east-1.")},
-    FieldRule{.key = "vpc_id", .kind = Kind::String, .scope = AwsOnly,
+              .patternHint =
+                  QT_TRANSLATE_NOOP("FieldRules", "must be an AWS region such as us-east-1.")},
+    FieldRule{.key = "vpc_id",
+              .kind = Kind::String,
+              .scope = AwsOnly,
               .pattern = "vpc-[0-9a-f]{8,17}",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "must be a VPC id such as vpc-0abc1234.")},
-    FieldRule{.key = "min_node_count", .kind = Kind::Integer, .required = true,
-              .scope = AwsOnly, .minimum = 0, .maximum = kNodesPerPartitionMax},
-    FieldRule{.key = "max_node_count", .kind = Kind::Integer, .required = true,
-              .scope = AwsOnly, .minimum = 1, .maximum = kNodesPerPartitionMax},
+              .patternHint =
+                  QT_TRANSLATE_NOOP("FieldRules", "must be a VPC id such as vpc-0abc1234.")},
+    FieldRule{.key = "min_node_count",
+              .kind = Kind::Integer,
+              .required = true,
+              .scope = AwsOnly,
+              .minimum = 0,
+              .maximum = kNodesPerPartitionMax},
+    FieldRule{.key = "max_node_count",
+              .kind = Kind::Integer,
+              .required = true,
+              .scope = AwsOnly,
+              .minimum = 1,
+              .maximum = kNodesPerPartitionMax},
     FieldRule{.key = "tags", .kind = Kind::Array, .maxLength = kTagsMax},
     FieldRule{.key = "deletion_protection", .kind = Kind::Boolean},
     FieldRule{.key = "slurm", .kind = Kind::Object, .required = true, .scope = SlurmOnly},
 };
 
 const std::array kPartitionRules{
-    FieldRule{.key = "name", .kind = Kind::String, .required = true, .minLength = 1,
-              .maxLength = 64, .pattern = "[A-Za-z][A-Za-z0-9_-]*",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "must start with a letter and contain only "
-                                               "letters, digits, '_' and '-'.")},
-    FieldRule{.key = "node_type", .kind = Kind::String, .required = true, .minLength = 1,
-              .maxLength = 64, .pattern = "[A-Za-z0-9][A-Za-z0-9._-]*",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "must be a node type such as c6g.xlarge.")},
-    FieldRule{.key = "min_node_count", .kind = Kind::Integer, .minimum = 0,
+    FieldRule{.key = "name",
+              .kind = Kind::String,
+              .required = true,
+              .minLength = 1,
+              .maxLength = 64,
+              .pattern = "[A-Za-z][A-Za-z0-9_-]*",
+              .patternHint =
+                  QT_TRANSLATE_NOOP("FieldRules", "must start with a letter and contain only "
+                                                  "letters, digits, '_' and '-'.")},
+    FieldRule{.key = "node_type",
+              .kind = Kind::String,
+              .required = true,
+              .minLength = 1,
+              .maxLength = 64,
+              .pattern = "[A-Za-z0-9][A-Za-z0-9._-]*",
+              .patternHint =
+                  QT_TRANSLATE_NOOP("FieldRules", "must be a node type such as c6g.xlarge.")},
+    FieldRule{.key = "min_node_count",
+              .kind = Kind::Integer,
+              .minimum = 0,
               .maximum = kNodesPerPartitionMax},
-    FieldRule{.key = "max_node_count", .kind = Kind::Integer, .required = true, .minimum = 1,
+    FieldRule{.key = "max_node_count",
+              .kind = Kind::Integer,
+              .required = true,
+              .minimum = 1,
               .maximum = kNodesPerPartitionMax},
     FieldRule{.key = "is_default", .kind = Kind::Boolean},
 };
 
 const std::array kTagRules{
-    FieldRule{.key = "key", .kind = Kind::String, .required = true, .minLength = 1,
+    FieldRule{.key = "key",
+              .kind = Kind::String,
+              .required = true,
+              .minLength = 1,
               .maxLength = kTagTextMax},
     FieldRule{.key = "value", .kind = Kind::String, .maxLength = kTagTextMax},
 };
 
 const std::array kSlurmRules{
-    FieldRule{.key = "rest_url", .kind = Kind::String, .required = true,
+    FieldRule{.key = "rest_url",
+              .kind = Kind::String,
+              .required = true,
               .pattern = "https?://[^\\s/]+(?:/\\S*)?",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "must be an http:// or https:// URL of "
-                                               "slurmrestd.")},
-    FieldRule{.key = "user_name", .kind = Kind::String, .required = true, .minLength = 1,
+              .patternHint =
+                  QT_TRANSLATE_NOOP("FieldRules", "must be an http:// or https:// URL of "
+                                                  "slurmrestd.")},
+    FieldRule{.key = "user_name",
+              .kind = Kind::String,
+              .required = true,
+              .minLength = 1,
               .maxLength = 64},
-    FieldRule{.key = "token", .kind = Kind::String, .required = true, .minLength = 1,
-              .maxLength = 8192},
+    FieldRule{
+        .key = "token", .kind = Kind::String, .required = true, .minLength = 1, .maxLength = 8192},
     FieldRule{.key = "api_version", .kind = Kind::String},
 };
 
@@ -108,14 +164,17 @@ const std::array kPatchRules{
 
 const std::array kPartitionPatchRules{
     FieldRule{.key = "name", .kind = Kind::String, .required = true, .minLength = 1},
-    FieldRule{.key = "min_node_count", .kind = Kind::Integer, .minimum = 0,
+    FieldRule{.key = "min_node_count",
+              .kind = Kind::Integer,
+              .minimum = 0,
               .maximum = kNodesPerPartitionMax},
-    FieldRule{.key = "max_node_count", .kind = Kind::Integer, .minimum = 1,
+    FieldRule{.key = "max_node_count",
+              .kind = Kind::Integer,
+              .minimum = 1,
               .maximum = kNodesPerPartitionMax},
 };
 
-unsigned scopeOf(const QString &provider)
-{
+unsigned scopeOf(const QString &provider) {
     if (provider == QLatin1String("aws"))
         return AwsOnly;
     if (provider == QLatin1String("slurm"))
@@ -123,14 +182,12 @@ unsigned scopeOf(const QString &provider)
     return LocalOnly;
 }
 
-bool containsUrl(const QString &s)
-{
+bool containsUrl(const QString &s) {
     return s.contains(QLatin1String("http://"), Qt::CaseInsensitive) ||
            s.contains(QLatin1String("https://"), Qt::CaseInsensitive);
 }
 
-void checkTags(const nlohmann::json &tags, FieldErrors &errors)
-{
+void checkTags(const nlohmann::json &tags, FieldErrors &errors) {
     if (!tags.is_array())
         return;
     QSet<QString> seen;
@@ -146,17 +203,19 @@ void checkTags(const nlohmann::json &tags, FieldErrors &errors)
             errors.append({path + QStringLiteral(".key"),
                            tr("must not start with \"clusterra:\", which is reserved.")});
         else if (containsUrl(key))
-            errors.append({path + QStringLiteral(".key"), tr("must not contain http:// or https://.")});
+            errors.append(
+                {path + QStringLiteral(".key"), tr("must not contain http:// or https://.")});
         if (containsUrl(value))
-            errors.append({path + QStringLiteral(".value"), tr("must not contain http:// or https://.")});
+            errors.append(
+                {path + QStringLiteral(".value"), tr("must not contain http:// or https://.")});
         if (seen.contains(key))
-            errors.append({path + QStringLiteral(".key"), tr("repeats the tag key \"%1\".").arg(key)});
+            errors.append(
+                {path + QStringLiteral(".key"), tr("repeats the tag key \"%1\".").arg(key)});
         seen.insert(key);
     }
 }
 
-void checkPartitions(nlohmann::json &partitions, FieldErrors &errors)
-{
+void checkPartitions(nlohmann::json &partitions, FieldErrors &errors) {
     QSet<QString> names;
     int defaults = 0;
     for (size_t i = 0; i < partitions.size(); ++i) {
@@ -168,8 +227,9 @@ void checkPartitions(nlohmann::json &partitions, FieldErrors &errors)
             continue;
         const QString name = stringOr(p, "name");
         if (names.contains(name.toLower()))
-            errors.append({path + QStringLiteral(".name"),
-                           tr("repeats the partition name \"%1\"; names must be unique.").arg(name)});
+            errors.append(
+                {path + QStringLiteral(".name"),
+                 tr("repeats the partition name \"%1\"; names must be unique.").arg(name)});
         names.insert(name.toLower());
         const qint64 min = intMember(p, "min_node_count").value_or(0);
         const qint64 max = intMember(p, "max_node_count").value_or(0);
@@ -188,8 +248,7 @@ void checkPartitions(nlohmann::json &partitions, FieldErrors &errors)
 }
 } // namespace
 
-ClusterCheck checkClusterCreate(const nlohmann::json &body)
-{
+ClusterCheck checkClusterCreate(const nlohmann::json &body) {
     ClusterCheck check;
     if (!body.is_object()) {
         check.errors.append({QString(), tr("The request body must be a JSON object.")});
@@ -201,7 +260,8 @@ ClusterCheck checkClusterCreate(const nlohmann::json &body)
     const unsigned scope = scopeOf(provider);
     checkObject(body, QString(), kClusterRules, scope, check.errors);
 
-    if (const auto it = body.find("slurm"); scope == SlurmOnly && it != body.end() && it->is_object())
+    if (const auto it = body.find("slurm");
+        scope == SlurmOnly && it != body.end() && it->is_object())
         checkObject(*it, QStringLiteral("slurm"), kSlurmRules, AnyProvider, check.errors);
     if (const auto it = body.find("tags"); it != body.end())
         checkTags(*it, check.errors);
@@ -215,15 +275,18 @@ ClusterCheck checkClusterCreate(const nlohmann::json &body)
         partitions = nlohmann::json::array();
     if (partitions.is_array()) {
         if (scope == AwsOnly && partitions.empty())
-            check.errors.append({QStringLiteral("partitions"),
-                                 tr("AWS clusters need at least one partition.")});
+            check.errors.append(
+                {QStringLiteral("partitions"), tr("AWS clusters need at least one partition.")});
         if (scope == SlurmOnly && !partitions.empty())
             check.errors.append({QStringLiteral("partitions"),
                                  tr("are read from Slurm for existing Slurm clusters; leave them "
                                     "out.")});
         if (scope == LocalOnly && partitions.empty())
-            partitions.push_back({{"name", "local"}, {"node_type", "local"}, {"min_node_count", 0},
-                                  {"max_node_count", 1}, {"is_default", true}});
+            partitions.push_back({{"name", "local"},
+                                  {"node_type", "local"},
+                                  {"min_node_count", 0},
+                                  {"max_node_count", 1},
+                                  {"is_default", true}});
         checkPartitions(partitions, check.errors);
     }
     if (!check.normalized.contains("deletion_protection"))
@@ -239,8 +302,7 @@ ClusterCheck checkClusterCreate(const nlohmann::json &body)
     return check;
 }
 
-ClusterCheck checkClusterUpdate(const nlohmann::json &body, const nlohmann::json &existing)
-{
+ClusterCheck checkClusterUpdate(const nlohmann::json &body, const nlohmann::json &existing) {
     ClusterCheck check;
     check.normalized = existing;
     checkObject(body, QString(), kPatchRules, AnyProvider, check.errors);
@@ -269,8 +331,8 @@ ClusterCheck checkClusterUpdate(const nlohmann::json &body, const nlohmann::json
         auto target = std::find_if(stored.begin(), stored.end(),
                                    [&](const auto &p) { return p.value("name", "") == name; });
         if (target == stored.end()) {
-            check.errors.append({path + QStringLiteral(".name"),
-                                 tr("names no partition of this cluster.")});
+            check.errors.append(
+                {path + QStringLiteral(".name"), tr("names no partition of this cluster.")});
             continue;
         }
         const qint64 min = intMember(patch, "min_node_count")

@@ -9,10 +9,11 @@
 namespace clusterra::rules {
 
 namespace {
-QString tr(const char *text) { return QCoreApplication::translate("FieldRules", text); }
+QString tr(const char *text) {
+    return QCoreApplication::translate("FieldRules", text);
+}
 
-QString kindName(Kind kind)
-{
+QString kindName(Kind kind) {
     switch (kind) {
     case Kind::String:
         return tr("a string");
@@ -28,8 +29,7 @@ QString kindName(Kind kind)
     return {};
 }
 
-bool hasKind(const nlohmann::json &v, Kind kind)
-{
+bool hasKind(const nlohmann::json &v, Kind kind) {
     switch (kind) {
     case Kind::String:
         return v.is_string();
@@ -45,8 +45,7 @@ bool hasKind(const nlohmann::json &v, Kind kind)
     return false;
 }
 
-QString scopeName(unsigned scope)
-{
+QString scopeName(unsigned scope) {
     if (scope == AwsOnly)
         return tr("AWS clusters");
     if (scope == SlurmOnly)
@@ -57,8 +56,7 @@ QString scopeName(unsigned scope)
 }
 
 void checkValue(const nlohmann::json &v, const QString &path, const FieldRule &rule,
-                FieldErrors &errors)
-{
+                FieldErrors &errors) {
     if (!hasKind(v, rule.kind)) {
         errors.append({path, tr("must be %1, not %2.").arg(kindName(rule.kind), jsonTypeName(v))});
         return;
@@ -68,9 +66,11 @@ void checkValue(const nlohmann::json &v, const QString &path, const FieldRule &r
         const qint64 len = s.size();
         if (len < rule.minLength || len > rule.maxLength) {
             if (rule.minLength == rule.maxLength)
-                errors.append({path, tr("must be exactly %1 characters long.").arg(rule.minLength)});
+                errors.append(
+                    {path, tr("must be exactly %1 characters long.").arg(rule.minLength)});
             else if (rule.maxLength == std::numeric_limits<qint64>::max())
-                errors.append({path, tr("must be at least %1 characters long.").arg(rule.minLength)});
+                errors.append(
+                    {path, tr("must be at least %1 characters long.").arg(rule.minLength)});
             else if (rule.minLength <= 1 && len == 0)
                 errors.append({path, tr("must not be empty.")});
             else
@@ -91,10 +91,12 @@ void checkValue(const nlohmann::json &v, const QString &path, const FieldRule &r
             return;
         }
         if (rule.pattern) {
-            const QRegularExpression re(QStringLiteral("\\A(?:%1)\\z").arg(QLatin1String(rule.pattern)));
+            const QRegularExpression re(
+                QStringLiteral("\\A(?:%1)\\z").arg(QLatin1String(rule.pattern)));
             if (!re.match(s).hasMatch())
-                errors.append({path, rule.patternHint ? QCoreApplication::translate("FieldRules", rule.patternHint)
-                                                     : tr("has an invalid format.")});
+                errors.append({path, rule.patternHint ? QCoreApplication::translate(
+                                                            "FieldRules", rule.patternHint)
+                                                      : tr("has an invalid format.")});
         }
     } else if (rule.kind == Kind::Integer) {
         const qint64 n = v.get<qint64>();
@@ -108,27 +110,27 @@ void checkValue(const nlohmann::json &v, const QString &path, const FieldRule &r
     } else if (rule.kind == Kind::Array) {
         const qint64 n = qint64(v.size());
         if (n < rule.minLength)
-            errors.append({path, rule.minLength == 1 ? tr("needs at least one entry.")
-                                                     : tr("needs at least %1 entries.").arg(rule.minLength)});
+            errors.append({path, rule.minLength == 1
+                                     ? tr("needs at least one entry.")
+                                     : tr("needs at least %1 entries.").arg(rule.minLength)});
         else if (n > rule.maxLength)
-            errors.append({path, tr("may have at most %1 entries (it has %2).").arg(rule.maxLength).arg(n)});
+            errors.append(
+                {path, tr("may have at most %1 entries (it has %2).").arg(rule.maxLength).arg(n)});
     }
 }
 } // namespace
 
-QString joinPath(const QString &base, const char *key)
-{
-    return base.isEmpty() ? QString::fromUtf8(key) : base + QLatin1Char('.') + QString::fromUtf8(key);
+QString joinPath(const QString &base, const char *key) {
+    return base.isEmpty() ? QString::fromUtf8(key)
+                          : base + QLatin1Char('.') + QString::fromUtf8(key);
 }
 
-QString indexPath(const QString &base, qsizetype index)
-{
+QString indexPath(const QString &base, qsizetype index) {
     return base + QLatin1Char('[') + QString::number(index) + QLatin1Char(']');
 }
 
 void checkObject(const nlohmann::json &object, const QString &path,
-                 std::span<const FieldRule> rules, unsigned scope, FieldErrors &errors)
-{
+                 std::span<const FieldRule> rules, unsigned scope, FieldErrors &errors) {
     if (!object.is_object()) {
         errors.append({path, tr("must be a JSON object, not %1.").arg(jsonTypeName(object))});
         return;
@@ -159,8 +161,7 @@ void checkObject(const nlohmann::json &object, const QString &path,
     }
 }
 
-FieldErrors errorsFor(const FieldErrors &errors, const QString &field)
-{
+FieldErrors errorsFor(const FieldErrors &errors, const QString &field) {
     FieldErrors out;
     for (const auto &e : errors) {
         if (e.field == field || e.field.startsWith(field + QLatin1Char('.')) ||

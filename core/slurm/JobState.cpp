@@ -31,8 +31,7 @@ constexpr std::array<const char *, 6> kFilterNames{"ALL",       "RUNNING", "PEND
                                                    "COMPLETED", "FAILED",  "UNKNOWN"};
 } // namespace
 
-QString jobStateName(JobState state)
-{
+QString jobStateName(JobState state) {
     for (const auto &s : kStates) {
         if (s.state == state)
             return QString::fromLatin1(s.name);
@@ -40,8 +39,7 @@ QString jobStateName(JobState state)
     return QStringLiteral("UNKNOWN");
 }
 
-JobState jobStateFromName(const QString &name)
-{
+JobState jobStateFromName(const QString &name) {
     QString n = name.trimmed().toUpper();
     // "CANCELLED by 0" (sacct) and "PENDING,REQUEUED" style lists keep their base state first.
     n = n.section(QLatin1Char(' '), 0, 0).section(QLatin1Char(','), 0, 0);
@@ -54,14 +52,12 @@ JobState jobStateFromName(const QString &name)
     return JobState::Unknown;
 }
 
-bool isFinished(JobState state)
-{
+bool isFinished(JobState state) {
     const StateFilter f = stateFilterOf(state);
     return f == StateFilter::Completed || f == StateFilter::Failed;
 }
 
-StateFilter stateFilterOf(JobState state)
-{
+StateFilter stateFilterOf(JobState state) {
     for (const auto &s : kStates) {
         if (s.state == state)
             return s.filter;
@@ -69,13 +65,11 @@ StateFilter stateFilterOf(JobState state)
     return StateFilter::Unknown;
 }
 
-QString stateFilterName(StateFilter filter)
-{
+QString stateFilterName(StateFilter filter) {
     return QString::fromLatin1(kFilterNames[size_t(filter)]);
 }
 
-StateFilter stateFilterFromName(const QString &name, bool *ok)
-{
+StateFilter stateFilterFromName(const QString &name, bool *ok) {
     for (size_t i = 0; i < kFilterNames.size(); ++i) {
         if (name.compare(QLatin1String(kFilterNames[i]), Qt::CaseInsensitive) == 0) {
             if (ok)
@@ -88,8 +82,7 @@ StateFilter stateFilterFromName(const QString &name, bool *ok)
     return StateFilter::All;
 }
 
-QList<JobState> statesOf(StateFilter filter)
-{
+QList<JobState> statesOf(StateFilter filter) {
     QList<JobState> out;
     for (const auto &s : kStates) {
         if (filter == StateFilter::All || s.filter == filter)

@@ -9,13 +9,16 @@
 namespace clusterra {
 
 namespace {
-QString tr(const char *text) { return QCoreApplication::translate("JobSubmit", text); }
+QString tr(const char *text) {
+    return QCoreApplication::translate("JobSubmit", text);
+}
 
-QString jobPath(const char *key) { return QStringLiteral("job.") + QString::fromLatin1(key); }
+QString jobPath(const char *key) {
+    return QStringLiteral("job.") + QString::fromLatin1(key);
+}
 
 // Hints for keys people carry over from sbatch, older API versions or GET /jobs output.
-QString hintForUnknownKey(const std::string &key)
-{
+QString hintForUnknownKey(const std::string &key) {
     static const std::map<std::string, const char *> hints{
         {"gres", QT_TRANSLATE_NOOP("JobSubmit", "use \"tres_per_node\": \"gres/gpu:2\" instead.")},
         {"gpus", QT_TRANSLATE_NOOP("JobSubmit", "use \"tres_per_job\": \"gres/gpu:4\" instead.")},
@@ -37,15 +40,16 @@ QString hintForUnknownKey(const std::string &key)
     return it == hints.end() ? QString() : QCoreApplication::translate("JobSubmit", it->second);
 }
 
-class Checker
-{
+class Checker {
 public:
-    explicit Checker(JobSubmitCheck &out) : m_out(out) {}
+    explicit Checker(JobSubmitCheck &out)
+        : m_out(out) {}
 
-    void error(const QString &path, const QString &message) { m_out.errors.append({path, message}); }
+    void error(const QString &path, const QString &message) {
+        m_out.errors.append({path, message});
+    }
 
-    std::optional<QString> string(const nlohmann::json &job, const char *key, int maxLen = 4096)
-    {
+    std::optional<QString> string(const nlohmann::json &job, const char *key, int maxLen = 4096) {
         const auto it = job.find(key);
         if (it == job.end() || it->is_null())
             return std::nullopt;
@@ -62,8 +66,7 @@ public:
     }
 
     // Plain int32 fields of v0.0.44 (tasks, cpus_per_task): the wrapped form is refused.
-    std::optional<int> plainInt(const nlohmann::json &job, const char *key, int min, int max)
-    {
+    std::optional<int> plainInt(const nlohmann::json &job, const char *key, int min, int max) {
         const auto it = job.find(key);
         if (it == job.end() || it->is_null())
             return std::nullopt;
@@ -87,8 +90,7 @@ public:
 
     // A "no_val" number: a plain integer or {"set", "infinite", "number"}. Sets `infinite`.
     std::optional<qint64> wrapped(const nlohmann::json &job, const char *key, bool &infinite,
-                                  const QString &unitHint)
-    {
+                                  const QString &unitHint) {
         infinite = false;
         const auto it = job.find(key);
         if (it == job.end() || it->is_null())
@@ -150,8 +152,7 @@ private:
     JobSubmitCheck &m_out;
 };
 
-bool parseGpuTres(const QString &tres, int &count)
-{
+bool parseGpuTres(const QString &tres, int &count) {
     static const QRegularExpression re(
         QStringLiteral("\\Agres/gpu(?::[A-Za-z0-9_.-]+)?:([0-9]{1,4})\\z"));
     const auto m = re.match(tres);
@@ -161,8 +162,7 @@ bool parseGpuTres(const QString &tres, int &count)
     return true;
 }
 
-void checkScript(const QString &script, Checker &c, const QString &path)
-{
+void checkScript(const QString &script, Checker &c, const QString &path) {
     if (script.isEmpty()) {
         c.error(path, tr("is required: put the batch script at the top level (\"script\") or in "
                          "job.script."));
@@ -178,8 +178,7 @@ void checkScript(const QString &script, Checker &c, const QString &path)
     }
 }
 
-void checkEnvironment(const nlohmann::json &job, JobRequest &req, Checker &c)
-{
+void checkEnvironment(const nlohmann::json &job, JobRequest &req, Checker &c) {
     const auto it = job.find("environment");
     const QString path = QStringLiteral("job.environment");
     if (it == job.end() || it->is_null()) {
@@ -220,14 +219,14 @@ void checkEnvironment(const nlohmann::json &job, JobRequest &req, Checker &c)
     }
 }
 
-void checkNodes(const nlohmann::json &job, JobRequest &req, Checker &c)
-{
+void checkNodes(const nlohmann::json &job, JobRequest &req, Checker &c) {
     const auto it = job.find("nodes");
     if (it == job.end() || it->is_null())
         return;
     const QString path = QStringLiteral("job.nodes");
     if (!it->is_string()) {
-        c.error(path, tr("must be a string such as \"1\" or \"1-4\", not %1.").arg(jsonTypeName(*it)));
+        c.error(path,
+                tr("must be a string such as \"1\" or \"1-4\", not %1.").arg(jsonTypeName(*it)));
         return;
     }
     static const QRegularExpression re(QStringLiteral("\\A([0-9]{1,4})(?:-([0-9]{1,4}))?\\z"));
@@ -239,12 +238,12 @@ void checkNodes(const nlohmann::json &job, JobRequest &req, Checker &c)
     req.nodesMin = m.captured(1).toInt();
     req.nodesMax = m.captured(2).isEmpty() ? req.nodesMin : m.captured(2).toInt();
     if (req.nodesMin < 1 || req.nodesMax < req.nodesMin)
-        c.error(path, tr("must ask for at least one node, with the maximum not below the minimum."));
+        c.error(path,
+                tr("must ask for at least one node, with the maximum not below the minimum."));
 }
 } // namespace
 
-qint64 JobRequest::memoryPerNodeNeededMb(qint64 nodeMemoryMb) const
-{
+qint64 JobRequest::memoryPerNodeNeededMb(qint64 nodeMemoryMb) const {
     if (memoryPerNodeMb)
         return *memoryPerNodeMb == 0 ? nodeMemoryMb : *memoryPerNodeMb;
     if (memoryPerCpuMb)
@@ -252,8 +251,7 @@ qint64 JobRequest::memoryPerNodeNeededMb(qint64 nodeMemoryMb) const
     return 0;
 }
 
-bool parseArraySpec(const QString &spec, QList<int> &ids, int &maxConcurrent, QString &error)
-{
+bool parseArraySpec(const QString &spec, QList<int> &ids, int &maxConcurrent, QString &error) {
     ids.clear();
     maxConcurrent = 0;
     QString body = spec.trimmed();
@@ -297,8 +295,7 @@ bool parseArraySpec(const QString &spec, QList<int> &ids, int &maxConcurrent, QS
     return true;
 }
 
-JobSubmitCheck checkJobSubmit(const nlohmann::json &body)
-{
+JobSubmitCheck checkJobSubmit(const nlohmann::json &body) {
     JobSubmitCheck out;
     Checker c(out);
     JobRequest &req = out.request;
@@ -331,10 +328,12 @@ JobSubmitCheck checkJobSubmit(const nlohmann::json &body)
         if (!isV0044JobKey(key)) {
             const QString hint = hintForUnknownKey(key);
             c.error(jobPath(key.c_str()),
-                    hint.isEmpty() ? tr("is not a field of a slurmrestd v0.0.44 job.")
-                                   : tr("is not a field of a slurmrestd v0.0.44 job; %1").arg(hint));
+                    hint.isEmpty()
+                        ? tr("is not a field of a slurmrestd v0.0.44 job.")
+                        : tr("is not a field of a slurmrestd v0.0.44 job; %1").arg(hint));
         } else if (!isSupportedJobKey(key)) {
-            c.error(jobPath(key.c_str()), tr("is a slurmrestd field this server does not support."));
+            c.error(jobPath(key.c_str()),
+                    tr("is a slurmrestd field this server does not support."));
         }
     }
 
@@ -383,7 +382,8 @@ JobSubmitCheck checkJobSubmit(const nlohmann::json &body)
     bool infinite = false;
     req.memoryPerNodeMb = c.wrapped(job, "memory_per_node", infinite, tr("of megabytes"));
     if (infinite)
-        c.error(jobPath("memory_per_node"), tr("cannot be infinite; 0 asks for all memory of a node."));
+        c.error(jobPath("memory_per_node"),
+                tr("cannot be infinite; 0 asks for all memory of a node."));
     req.memoryPerCpuMb = c.wrapped(job, "memory_per_cpu", infinite, tr("of megabytes"));
     if (infinite)
         c.error(jobPath("memory_per_cpu"), tr("cannot be infinite."));

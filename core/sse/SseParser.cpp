@@ -6,8 +6,7 @@ namespace {
 const QByteArray kBom("\xEF\xBB\xBF");
 }
 
-QList<SseEvent> SseParser::feed(QByteArrayView bytes)
-{
+QList<SseEvent> SseParser::feed(QByteArrayView bytes) {
     QList<SseEvent> out;
     qsizetype start = 0;
     if (!m_bomChecked) {
@@ -42,8 +41,7 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
     return out;
 }
 
-void SseParser::reset()
-{
+void SseParser::reset() {
     m_line.clear();
     m_data.clear();
     m_eventType.clear();
@@ -53,8 +51,7 @@ void SseParser::reset()
     m_idBuffer = m_lastEventId;
 }
 
-void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out)
-{
+void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out) {
     if (line.isEmpty()) {
         dispatch(out);
         return;
@@ -93,8 +90,7 @@ void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out)
     }
 }
 
-void SseParser::dispatch(QList<SseEvent> &out)
-{
+void SseParser::dispatch(QList<SseEvent> &out) {
     m_lastEventId = m_idBuffer;
     if (!m_dataSeen) {
         m_data.clear();
@@ -113,8 +109,7 @@ void SseParser::dispatch(QList<SseEvent> &out)
     m_dataSeen = false;
 }
 
-QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView data)
-{
+QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView data) {
     QByteArray out;
     out.reserve(data.size() + 64);
     if (!type.isEmpty())
@@ -138,6 +133,8 @@ QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView
     return out;
 }
 
-QByteArray formatSseComment(QByteArrayView text) { return ": " + text.toByteArray() + "\n\n"; }
+QByteArray formatSseComment(QByteArrayView text) {
+    return ": " + text.toByteArray() + "\n\n";
+}
 
 } // namespace clusterra

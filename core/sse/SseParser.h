@@ -16,8 +16,7 @@ struct SseEvent {
 // Incremental parser for text/event-stream following the WHATWG HTML rules: CR, LF and CRLF
 // line ends (also split across chunks), one leading BOM, comments, `retry`, `id` values with
 // NUL ignored, and no dispatch of an unterminated final event.
-class SseParser
-{
+class SseParser {
 public:
     // Feeds raw bytes as they arrive; returns the events completed by them.
     QList<SseEvent> feed(QByteArrayView bytes);

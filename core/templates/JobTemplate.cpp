@@ -9,7 +9,9 @@
 namespace clusterra {
 
 namespace {
-QString tr(const char *text) { return QCoreApplication::translate("JobTemplate", text); }
+QString tr(const char *text) {
+    return QCoreApplication::translate("JobTemplate", text);
+}
 
 const std::array<std::pair<ParamType, const char *>, 6> kTypeNames{{
     {ParamType::String, "string"},
@@ -20,8 +22,7 @@ const std::array<std::pair<ParamType, const char *>, 6> kTypeNames{{
     {ParamType::FileKey, "file"},
 }};
 
-std::optional<ParamType> typeFromName(const QString &name)
-{
+std::optional<ParamType> typeFromName(const QString &name) {
     for (const auto &[type, n] : kTypeNames) {
         if (name == QLatin1String(n))
             return type;
@@ -29,8 +30,7 @@ std::optional<ParamType> typeFromName(const QString &name)
     return std::nullopt;
 }
 
-QString valueAsText(const nlohmann::json &v)
-{
+QString valueAsText(const nlohmann::json &v) {
     if (v.is_string())
         return toQ(v.get<std::string>());
     if (v.is_boolean())
@@ -43,9 +43,9 @@ QString valueAsText(const nlohmann::json &v)
 }
 
 // Replaces {{name}} placeholders; `quote` decides how each value is written.
-QString substitute(const QString &text, const nlohmann::json &resolved, bool quote)
-{
-    static const QRegularExpression re(QStringLiteral("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}"));
+QString substitute(const QString &text, const nlohmann::json &resolved, bool quote) {
+    static const QRegularExpression re(
+        QStringLiteral("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}"));
     QString out;
     qsizetype last = 0;
     auto it = re.globalMatch(text);
@@ -61,8 +61,7 @@ QString substitute(const QString &text, const nlohmann::json &resolved, bool quo
     return out;
 }
 
-nlohmann::json renderJobValue(const nlohmann::json &value, const nlohmann::json &resolved)
-{
+nlohmann::json renderJobValue(const nlohmann::json &value, const nlohmann::json &resolved) {
     if (value.is_object() && value.size() == 1 && value.contains("param"))
         return resolved.value(value["param"].get<std::string>(), nlohmann::json());
     if (value.is_string())
@@ -83,8 +82,7 @@ nlohmann::json renderJobValue(const nlohmann::json &value, const nlohmann::json 
 }
 } // namespace
 
-QString paramTypeName(ParamType type)
-{
+QString paramTypeName(ParamType type) {
     for (const auto &[t, n] : kTypeNames) {
         if (t == type)
             return QString::fromLatin1(n);
@@ -92,15 +90,13 @@ QString paramTypeName(ParamType type)
     return {};
 }
 
-QString shellQuote(const QString &value)
-{
+QString shellQuote(const QString &value) {
     QString out = value;
     out.replace(QLatin1Char('\''), QLatin1String("'\\''"));
     return QLatin1Char('\'') + out + QLatin1Char('\'');
 }
 
-bool isSafeObjectKey(const QString &key, QString *why)
-{
+bool isSafeObjectKey(const QString &key, QString *why) {
     auto fail = [why](const QString &reason) {
         if (why)
             *why = reason;
@@ -130,8 +126,7 @@ bool isSafeObjectKey(const QString &key, QString *why)
     return true;
 }
 
-std::optional<JobTemplate> JobTemplate::fromJson(const nlohmann::json &def, QString *error)
-{
+std::optional<JobTemplate> JobTemplate::fromJson(const nlohmann::json &def, QString *error) {
     auto fail = [error](const QString &why) -> std::optional<JobTemplate> {
         if (error)
             *error = why;
@@ -156,7 +151,8 @@ std::optional<JobTemplate> JobTemplate::fromJson(const nlohmann::json &def, QStr
         param.name = stringOr(p, "name");
         const auto type = typeFromName(stringOr(p, "type"));
         if (param.name.isEmpty() || !type)
-            return fail(QStringLiteral("template %1 has a parameter without name or type").arg(t.id));
+            return fail(
+                QStringLiteral("template %1 has a parameter without name or type").arg(t.id));
         param.type = *type;
         param.label = stringOr(p, "label", param.name);
         param.description = stringOr(p, "description");
@@ -174,16 +170,14 @@ std::optional<JobTemplate> JobTemplate::fromJson(const nlohmann::json &def, QStr
     return t;
 }
 
-nlohmann::json JobTemplate::summaryJson() const
-{
+nlohmann::json JobTemplate::summaryJson() const {
     return {{"id", toStd(id)},
             {"name", toStd(name)},
             {"description", toStd(description)},
             {"category", toStd(category)}};
 }
 
-nlohmann::json JobTemplate::schemaJson() const
-{
+nlohmann::json JobTemplate::schemaJson() const {
     nlohmann::json out = summaryJson();
     auto params = nlohmann::json::array();
     for (const auto &p : this->params) {
@@ -212,8 +206,7 @@ nlohmann::json JobTemplate::schemaJson() const
     return out;
 }
 
-FieldErrors JobTemplate::checkParams(const nlohmann::json &given, nlohmann::json &resolved) const
-{
+FieldErrors JobTemplate::checkParams(const nlohmann::json &given, nlohmann::json &resolved) const {
     FieldErrors errors;
     resolved = nlohmann::json::object();
     if (!given.is_null() && !given.is_object()) {
@@ -248,7 +241,8 @@ FieldErrors JobTemplate::checkParams(const nlohmann::json &given, nlohmann::json
                 continue;
             }
             const double d = v.get<double>();
-            if (!std::isfinite(d) || (p.minimum && d < *p.minimum) || (p.maximum && d > *p.maximum)) {
+            if (!std::isfinite(d) || (p.minimum && d < *p.minimum) ||
+                (p.maximum && d > *p.maximum)) {
                 errors.append({path, tr("must be between %1 and %2.")
                                          .arg(p.minimum.value_or(-1e18))
                                          .arg(p.maximum.value_or(1e18))});
@@ -264,7 +258,8 @@ FieldErrors JobTemplate::checkParams(const nlohmann::json &given, nlohmann::json
             break;
         case ParamType::Enum:
             if (!v.is_string() || !p.choices.contains(toQ(v.get<std::string>()))) {
-                errors.append({path, tr("must be one of: %1.").arg(p.choices.join(QStringLiteral(", ")))});
+                errors.append(
+                    {path, tr("must be one of: %1.").arg(p.choices.join(QStringLiteral(", ")))});
                 continue;
             }
             break;
@@ -289,7 +284,9 @@ FieldErrors JobTemplate::checkParams(const nlohmann::json &given, nlohmann::json
                 continue;
             }
             if (!p.pattern.isEmpty() &&
-                !QRegularExpression(QStringLiteral("\\A(?:%1)\\z").arg(p.pattern)).match(s).hasMatch()) {
+                !QRegularExpression(QStringLiteral("\\A(?:%1)\\z").arg(p.pattern))
+                     .match(s)
+                     .hasMatch()) {
                 errors.append({path, tr("does not have the expected format (%1).").arg(p.pattern)});
                 continue;
             }
@@ -305,8 +302,7 @@ FieldErrors JobTemplate::checkParams(const nlohmann::json &given, nlohmann::json
     return errors;
 }
 
-nlohmann::json JobTemplate::render(const nlohmann::json &resolved) const
-{
+nlohmann::json JobTemplate::render(const nlohmann::json &resolved) const {
     nlohmann::json job = renderJobValue(this->job, resolved);
     // Optional parameters left unset drop the job fields that refer to them.
     for (auto it = job.begin(); it != job.end();) {

@@ -2,8 +2,7 @@
 
 namespace clusterra {
 
-QString stringOr(const nlohmann::json &obj, const char *key, const QString &fallback)
-{
+QString stringOr(const nlohmann::json &obj, const char *key, const QString &fallback) {
     if (!obj.is_object())
         return fallback;
     const auto it = obj.find(key);
@@ -12,8 +11,7 @@ QString stringOr(const nlohmann::json &obj, const char *key, const QString &fall
     return toQ(it->get<std::string>());
 }
 
-std::optional<qint64> intMember(const nlohmann::json &obj, const char *key)
-{
+std::optional<qint64> intMember(const nlohmann::json &obj, const char *key) {
     if (!obj.is_object())
         return std::nullopt;
     const auto it = obj.find(key);
@@ -22,16 +20,14 @@ std::optional<qint64> intMember(const nlohmann::json &obj, const char *key)
     return it->get<qint64>();
 }
 
-bool boolOr(const nlohmann::json &obj, const char *key, bool fallback)
-{
+bool boolOr(const nlohmann::json &obj, const char *key, bool fallback) {
     if (!obj.is_object())
         return fallback;
     const auto it = obj.find(key);
     return (it != obj.end() && it->is_boolean()) ? it->get<bool>() : fallback;
 }
 
-QStringList stringList(const nlohmann::json &array)
-{
+QStringList stringList(const nlohmann::json &array) {
     QStringList out;
     if (!array.is_array())
         return out;
@@ -42,27 +38,23 @@ QStringList stringList(const nlohmann::json &array)
     return out;
 }
 
-nlohmann::json toJsonArray(const QStringList &list)
-{
+nlohmann::json toJsonArray(const QStringList &list) {
     auto out = nlohmann::json::array();
     for (const auto &s : list)
         out.push_back(toStd(s));
     return out;
 }
 
-nlohmann::json parseJson(const QByteArray &text)
-{
+nlohmann::json parseJson(const QByteArray &text) {
     return nlohmann::json::parse(text.constBegin(), text.constEnd(), nullptr, false);
 }
 
-QByteArray dumpJson(const nlohmann::json &value)
-{
+QByteArray dumpJson(const nlohmann::json &value) {
     const std::string s = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return QByteArray(s.data(), qsizetype(s.size()));
 }
 
-QString jsonTypeName(const nlohmann::json &value)
-{
+QString jsonTypeName(const nlohmann::json &value) {
     switch (value.type()) {
     case nlohmann::json::value_t::null:
         return QStringLiteral("null");

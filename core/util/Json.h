@@ -7,8 +7,12 @@
 
 namespace clusterra {
 
-inline std::string toStd(const QString &s) { return s.toStdString(); }
-inline QString toQ(const std::string &s) { return QString::fromStdString(s); }
+inline std::string toStd(const QString &s) {
+    return s.toStdString();
+}
+inline QString toQ(const std::string &s) {
+    return QString::fromStdString(s);
+}
 
 // A string member, or `fallback` when it is missing or not a string.
 QString stringOr(const nlohmann::json &obj, const char *key, const QString &fallback = {});

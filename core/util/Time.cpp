@@ -2,13 +2,11 @@
 
 namespace clusterra {
 
-QString toRfc3339(qint64 msSinceEpoch)
-{
+QString toRfc3339(qint64 msSinceEpoch) {
     return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-std::optional<qint64> parseTimestampMs(const QString &text)
-{
+std::optional<qint64> parseTimestampMs(const QString &text) {
     bool ok = false;
     const qint64 ms = text.toLongLong(&ok);
     if (ok)
@@ -19,6 +17,8 @@ std::optional<qint64> parseTimestampMs(const QString &text)
     return dt.toMSecsSinceEpoch();
 }
 
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+qint64 nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
 } // namespace clusterra

@@ -17,8 +17,7 @@ namespace {
 const char kIssuer[] = "clusterra-server";
 
 // Reads a secret file, creating it with fresh random content (mode 0600) when missing.
-QByteArray loadOrCreateSecret(const QString &path, const QByteArray &fresh, QString *error)
-{
+QByteArray loadOrCreateSecret(const QString &path, const QByteArray &fresh, QString *error) {
     QFile f(path);
     if (f.exists()) {
         if (!f.open(QIODevice::ReadOnly)) {
@@ -44,14 +43,12 @@ QByteArray loadOrCreateSecret(const QString &path, const QByteArray &fresh, QStr
     return fresh;
 }
 
-ApiError unauthorized(const QString &why)
-{
+ApiError unauthorized(const QString &why) {
     return ApiError::make(ErrorType::Unauthorized, why);
 }
 } // namespace
 
-nlohmann::json TokenGrant::toJson() const
-{
+nlohmann::json TokenGrant::toJson() const {
     return {{"access_token", accessToken.toStdString()},
             {"token_type", "Bearer"},
             {"expires_in", expiresIn},
@@ -66,12 +63,9 @@ nlohmann::json TokenGrant::toJson() const
 
 AuthService::AuthService(Database &db, AuthSettings settings)
     : m_db(db)
-    , m_settings(std::move(settings))
-{
-}
+    , m_settings(std::move(settings)) {}
 
-bool AuthService::init(QString *error)
-{
+bool AuthService::init(QString *error) {
     const QDir dir(m_settings.dataDir);
     m_secret = loadOrCreateSecret(dir.filePath(QStringLiteral("jwt-secret")),
                                   crypto::randomToken(32), error);
@@ -85,20 +79,21 @@ bool AuthService::init(QString *error)
     return true;
 }
 
-http::Principal AuthService::ensureUser(const QString &email, const QString &role, const QString &org)
-{
+http::Principal AuthService::ensureUser(const QString &email, const QString &role,
+                                        const QString &org) {
     QSqlQuery q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {email});
     if (!q.next()) {
-        m_db.exec(QStringLiteral("INSERT INTO users (email, uid, role, org, created_at) VALUES (?, ?, ?, ?, ?)"),
-                  {email, qint64(getuid()), role, org, nowMs()});
+        m_db.exec(
+            QStringLiteral(
+                "INSERT INTO users (email, uid, role, org, created_at) VALUES (?, ?, ?, ?, ?)"),
+            {email, qint64(getuid()), role, org, nowMs()});
         q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {email});
         q.next();
     }
     return *userById(q.value(0).toLongLong());
 }
 
-std::optional<http::Principal> AuthService::userById(qint64 id) const
-{
+std::optional<http::Principal> AuthService::userById(qint64 id) const {
     QSqlQuery q = const_cast<Database &>(m_db).exec(
         QStringLiteral("SELECT id, email, role, org, uid FROM users WHERE id = ?"), {id});
     if (!q.next())
@@ -112,8 +107,7 @@ std::optional<http::Principal> AuthService::userById(qint64 id) const
     return p;
 }
 
-TokenGrant AuthService::issue(const http::Principal &user, const QString &family)
-{
+TokenGrant AuthService::issue(const http::Principal &user, const QString &family) {
     const qint64 now = nowMs() / 1000;
     TokenGrant g;
     g.user = user;
@@ -127,29 +121,32 @@ TokenGrant AuthService::issue(const http::Principal &user, const QString &family
                                     {"jti", crypto::randomToken(12).toStdString()}},
                                    m_secret);
     g.refreshToken = crypto::randomToken(32);
-    m_db.exec(QStringLiteral("INSERT INTO refresh_tokens (user_id, token_hash, family, created_at, expires_at) "
-                             "VALUES (?, ?, ?, ?, ?)"),
-              {user.userId, crypto::sha256(g.refreshToken), family, now,
-               now + m_settings.refreshTtlSecs});
+    m_db.exec(
+        QStringLiteral(
+            "INSERT INTO refresh_tokens (user_id, token_hash, family, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)"),
+        {user.userId, crypto::sha256(g.refreshToken), family, now,
+         now + m_settings.refreshTtlSecs});
     return g;
 }
 
-std::optional<TokenGrant> AuthService::exchangeLocalToken(const QByteArray &token, ApiError *error)
-{
+std::optional<TokenGrant> AuthService::exchangeLocalToken(const QByteArray &token,
+                                                          ApiError *error) {
     if (token.isEmpty() || !crypto::constantTimeEquals(token, m_localToken)) {
         *error = unauthorized(QStringLiteral("The local token is not valid for this server."));
         return std::nullopt;
     }
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {m_settings.localEmail});
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {m_settings.localEmail});
     if (!q.next()) {
         *error = unauthorized(QStringLiteral("The local user is missing."));
         return std::nullopt;
     }
-    return issue(*userById(q.value(0).toLongLong()), QUuid::createUuid().toString(QUuid::WithoutBraces));
+    return issue(*userById(q.value(0).toLongLong()),
+                 QUuid::createUuid().toString(QUuid::WithoutBraces));
 }
 
-std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, ApiError *error)
-{
+std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, ApiError *error) {
     const qint64 now = nowMs() / 1000;
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT id, user_id, family, expires_at, used, revoked FROM refresh_tokens "
@@ -164,7 +161,8 @@ std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, A
     const QString family = q.value(2).toString();
     if (q.value(4).toBool() || q.value(5).toBool()) {
         // A refresh token used twice means it leaked: end the whole chain.
-        m_db.exec(QStringLiteral("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?"), {family});
+        m_db.exec(QStringLiteral("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?"),
+                  {family});
         *error = unauthorized(QStringLiteral("The refresh token was already used; the session is "
                                              "revoked. Sign in again."));
         return std::nullopt;
@@ -182,16 +180,17 @@ std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, A
     return issue(*user, family);
 }
 
-void AuthService::logout(const QByteArray &refreshToken, const http::Principal &who)
-{
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT family FROM refresh_tokens WHERE token_hash = ? AND user_id = ?"),
-                            {crypto::sha256(refreshToken), who.userId});
+void AuthService::logout(const QByteArray &refreshToken, const http::Principal &who) {
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT family FROM refresh_tokens WHERE token_hash = ? AND user_id = ?"),
+        {crypto::sha256(refreshToken), who.userId});
     if (q.next())
-        m_db.exec(QStringLiteral("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?"), {q.value(0)});
+        m_db.exec(QStringLiteral("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?"),
+                  {q.value(0)});
 }
 
-std::optional<ApiError> AuthService::authenticate(http::Request &request, http::Access access) const
-{
+std::optional<ApiError> AuthService::authenticate(http::Request &request,
+                                                  http::Access access) const {
     QByteArray token;
     const QByteArray authz = request.header("authorization");
     if (authz.startsWith("Bearer ")) {
@@ -207,7 +206,8 @@ std::optional<ApiError> AuthService::authenticate(http::Request &request, http::
         return unauthorized(QStringLiteral("Sign in first: this endpoint needs a bearer token."));
     const auto decoded = jwt::verifyHs256(token, m_secret, nowMs() / 1000, 5);
     if (decoded.failure != jwt::Failure::None)
-        return unauthorized(QStringLiteral("The access token is not accepted: %1.").arg(jwt::describe(decoded.failure)));
+        return unauthorized(QStringLiteral("The access token is not accepted: %1.")
+                                .arg(jwt::describe(decoded.failure)));
     if (decoded.claims.value("iss", std::string()) != kIssuer)
         return unauthorized(QStringLiteral("The access token was not issued by this server."));
     bool ok = false;
@@ -217,7 +217,8 @@ std::optional<ApiError> AuthService::authenticate(http::Request &request, http::
         return unauthorized(QStringLiteral("The access token names an unknown user."));
     request.principal = *user;
     if (access == http::Access::Admin && !user->isAdmin())
-        return ApiError::make(ErrorType::Forbidden, QStringLiteral("Only administrators may do this."));
+        return ApiError::make(ErrorType::Forbidden,
+                              QStringLiteral("Only administrators may do this."));
     return std::nullopt;
 }
 

@@ -27,8 +27,7 @@ struct TokenGrant {
 // admin in. Access tokens are HS256 JWTs signed with a secret in DATA/jwt-secret; refresh
 // tokens are random, stored hashed, rotate on use, and a reused one revokes its whole chain.
 // An OIDC identity verifier plugs in beside the local token without changing any route.
-class AuthService
-{
+class AuthService {
 public:
     AuthService(Database &db, AuthSettings settings);
 

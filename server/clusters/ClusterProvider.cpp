@@ -10,8 +10,7 @@
 
 namespace clusterra::server {
 
-QString ClusterRecord::defaultPartition() const
-{
+QString ClusterRecord::defaultPartition() const {
     for (const auto &p : spec.value("partitions", nlohmann::json::array())) {
         if (p.value("is_default", false))
             return toQ(p.value("name", std::string()));
@@ -19,8 +18,7 @@ QString ClusterRecord::defaultPartition() const
     return {};
 }
 
-const nlohmann::json *ClusterRecord::partition(const QString &name) const
-{
+const nlohmann::json *ClusterRecord::partition(const QString &name) const {
     const auto it = spec.find("partitions");
     if (it == spec.end())
         return nullptr;
@@ -31,8 +29,7 @@ const nlohmann::json *ClusterRecord::partition(const QString &name) const
     return nullptr;
 }
 
-LocalMachine LocalMachine::detect(int cpusOverride, qint64 memoryOverrideMb)
-{
+LocalMachine LocalMachine::detect(int cpusOverride, qint64 memoryOverrideMb) {
     LocalMachine m;
     m.hostName = QSysInfo::machineHostName().section(QLatin1Char('.'), 0, 0);
     if (m.hostName.isEmpty())
@@ -54,45 +51,45 @@ LocalMachine LocalMachine::detect(int cpusOverride, qint64 memoryOverrideMb)
 LocalProvider::LocalProvider(LocalMachine machine, QString runnerProgram, QObject *parent)
     : ClusterProvider(parent)
     , m_machine(std::move(machine))
-    , m_runnerProgram(std::move(runnerProgram))
-{
-}
+    , m_runnerProgram(std::move(runnerProgram)) {}
 
-void LocalProvider::deploy(const ClusterRecord &cluster)
-{
+void LocalProvider::deploy(const ClusterRecord &cluster) {
     // The node is usable only if the job runner starts on it: run its self-check.
     auto *probe = new QProcess(this);
     const QString id = cluster.id;
-    connect(probe, &QProcess::finished, this, [this, probe, id](int code, QProcess::ExitStatus status) {
-        probe->deleteLater();
-        if (status != QProcess::NormalExit || code != 0) {
-            Q_EMIT deployFailed(id, QStringLiteral("the job runner self-check failed (exit %1)").arg(code));
-            return;
-        }
-        NodeRecord node;
-        node.name = m_machine.hostName;
-        node.cpus = m_machine.cpus;
-        node.memoryMb = m_machine.memoryMb;
-        node.nodeType = QStringLiteral("local");
-        Q_EMIT deployed(id, {node});
-    });
+    connect(probe, &QProcess::finished, this,
+            [this, probe, id](int code, QProcess::ExitStatus status) {
+                probe->deleteLater();
+                if (status != QProcess::NormalExit || code != 0) {
+                    Q_EMIT deployFailed(
+                        id, QStringLiteral("the job runner self-check failed (exit %1)").arg(code));
+                    return;
+                }
+                NodeRecord node;
+                node.name = m_machine.hostName;
+                node.cpus = m_machine.cpus;
+                node.memoryMb = m_machine.memoryMb;
+                node.nodeType = QStringLiteral("local");
+                Q_EMIT deployed(id, {node});
+            });
     connect(probe, &QProcess::errorOccurred, this, [this, probe, id](QProcess::ProcessError) {
         if (probe->state() != QProcess::NotRunning)
             return;
         probe->deleteLater();
-        Q_EMIT deployFailed(id, QStringLiteral("the job runner could not start: %1").arg(probe->errorString()));
+        Q_EMIT deployFailed(
+            id, QStringLiteral("the job runner could not start: %1").arg(probe->errorString()));
     });
     probe->start(m_runnerProgram, {QStringLiteral("--runner-self-check")});
 }
 
-void AwsProvider::deploy(const ClusterRecord &cluster)
-{
+void AwsProvider::deploy(const ClusterRecord &cluster) {
     const QString id = cluster.id;
     const qint64 account = cluster.spec.value("cloud_account_id", qint64(0));
     QTimer::singleShot(0, this, [this, id, account] {
-        Q_EMIT deployFailed(id, QStringLiteral("CloudFormation create_stack was not attempted: this "
-                                               "server has no AWS credentials for cloud account %1")
-                                    .arg(account));
+        Q_EMIT deployFailed(id,
+                            QStringLiteral("CloudFormation create_stack was not attempted: this "
+                                           "server has no AWS credentials for cloud account %1")
+                                .arg(account));
     });
 }
 

@@ -36,8 +36,7 @@ struct ClusterRecord {
 
 // Brings a cluster's nodes up in the background (local machine, cloud, an existing Slurm).
 // Creation never waits for it: the outcome arrives as one of the two signals.
-class ClusterProvider : public QObject
-{
+class ClusterProvider : public QObject {
     Q_OBJECT
 public:
     using QObject::QObject;
@@ -56,8 +55,7 @@ struct LocalMachine {
 };
 
 // Registers this machine as the cluster's node, after proving the job runner starts here.
-class LocalProvider : public ClusterProvider
-{
+class LocalProvider : public ClusterProvider {
     Q_OBJECT
 public:
     LocalProvider(LocalMachine machine, QString runnerProgram, QObject *parent = nullptr);
@@ -70,8 +68,7 @@ private:
 
 // AWS needs CloudFormation and credentials this server does not have: every deploy fails
 // in the background with the reason, which is what a user sees when the cloud step fails.
-class AwsProvider : public ClusterProvider
-{
+class AwsProvider : public ClusterProvider {
     Q_OBJECT
 public:
     using ClusterProvider::ClusterProvider;

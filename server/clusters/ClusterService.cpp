@@ -13,8 +13,7 @@ const QString kColumns = QStringLiteral(
     "id, org, name, provider, state, state_reason, connection_state, spec, secret, created_by, "
     "created_at, updated_at");
 
-ClusterRecord fromQuery(const QSqlQuery &q)
-{
+ClusterRecord fromQuery(const QSqlQuery &q) {
     ClusterRecord c;
     c.id = q.value(0).toString();
     c.org = q.value(1).toString();
@@ -31,13 +30,11 @@ ClusterRecord fromQuery(const QSqlQuery &q)
     return c;
 }
 
-QString maskSecret(const QString &secret)
-{
+QString maskSecret(const QString &secret) {
     return secret.left(3) + QStringLiteral("…") + secret.right(3);
 }
 
-ApiError notFound(const QString &id)
-{
+ApiError notFound(const QString &id) {
     return ApiError::make(ErrorType::NotFound, QStringLiteral("No cluster with id %1.").arg(id));
 }
 } // namespace
@@ -48,20 +45,16 @@ ClusterService::ClusterService(Database &db, EventLog &events, JobStore &jobs,
     , m_db(db)
     , m_events(events)
     , m_jobs(jobs)
-    , m_settings(settings)
-{
-}
+    , m_settings(settings) {}
 
-void ClusterService::addProvider(const QString &name, ClusterProvider *provider)
-{
+void ClusterService::addProvider(const QString &name, ClusterProvider *provider) {
     m_providers.insert(name, provider);
     connect(provider, &ClusterProvider::deployed, this, &ClusterService::onDeployed);
     connect(provider, &ClusterProvider::deployFailed, this, &ClusterService::onDeployFailed);
 }
 
 nlohmann::json ClusterService::create(const http::Principal &who, const nlohmann::json &body,
-                                      ApiError *error)
-{
+                                      ApiError *error) {
     const auto check = rules::checkClusterCreate(body);
     if (!check.ok()) {
         *error = ApiError::validation(check.errors);
@@ -70,25 +63,31 @@ nlohmann::json ClusterService::create(const http::Principal &who, const nlohmann
     const QString provider = stringOr(check.normalized, "provider");
     ClusterProvider *deployer = m_providers.value(provider);
     if (!deployer) {
-        *error = ApiError::validation(QStringLiteral("provider"),
-                                      QStringLiteral("The provider \"%1\" is not available on this server.").arg(provider));
+        *error = ApiError::validation(
+            QStringLiteral("provider"),
+            QStringLiteral("The provider \"%1\" is not available on this server.").arg(provider));
         return {};
     }
     const QString name = stringOr(check.normalized, "name");
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT COUNT(*) FROM clusters WHERE org = ?"), {who.org});
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT COUNT(*) FROM clusters WHERE org = ?"), {who.org});
     q.next();
     if (q.value(0).toInt() >= m_settings.maxClustersPerOrg) {
-        *error = ApiError::make(ErrorType::SubscriptionLimitReached,
-                                QStringLiteral("Your subscription allows %1 clusters; delete one or "
-                                               "upgrade to create more.")
-                                    .arg(m_settings.maxClustersPerOrg));
+        *error =
+            ApiError::make(ErrorType::SubscriptionLimitReached,
+                           QStringLiteral("Your subscription allows %1 clusters; delete one or "
+                                          "upgrade to create more.")
+                               .arg(m_settings.maxClustersPerOrg));
         return {};
     }
-    q = m_db.exec(QStringLiteral("SELECT 1 FROM clusters WHERE org = ? AND name = ? COLLATE NOCASE"), {who.org, name});
+    q = m_db.exec(
+        QStringLiteral("SELECT 1 FROM clusters WHERE org = ? AND name = ? COLLATE NOCASE"),
+        {who.org, name});
     if (q.next()) {
-        *error = ApiError::make(ErrorType::ClusterNameInUse,
-                                QStringLiteral("A cluster named \"%1\" already exists in your organisation.").arg(name),
-                                QStringLiteral("name"));
+        *error = ApiError::make(
+            ErrorType::ClusterNameInUse,
+            QStringLiteral("A cluster named \"%1\" already exists in your organisation.").arg(name),
+            QStringLiteral("name"));
         return {};
     }
     ClusterRecord c;
@@ -100,7 +99,8 @@ nlohmann::json ClusterService::create(const http::Principal &who, const nlohmann
     c.connectionState = QStringLiteral("connecting");
     c.spec = check.normalized;
     const bool generated = !c.spec.contains("secret");
-    c.secret = generated ? QString::fromLatin1(crypto::randomToken(24).left(32)) : stringOr(c.spec, "secret");
+    c.secret = generated ? QString::fromLatin1(crypto::randomToken(24).left(32))
+                         : stringOr(c.spec, "secret");
     c.spec.erase("secret");
     if (auto slurm = c.spec.find("slurm"); slurm != c.spec.end()) {
         // The slurmrestd token is a secret too: kept apart from the spec that GET returns.
@@ -109,11 +109,14 @@ nlohmann::json ClusterService::create(const http::Principal &who, const nlohmann
     }
     c.createdBy = who.email;
     c.createdAt = c.updatedAt = nowMs();
-    m_db.exec(QStringLiteral("INSERT INTO clusters (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").arg(kColumns),
-              {c.id, c.org, c.name, c.provider, c.state, c.stateReason, c.connectionState,
-               QString::fromUtf8(dumpJson(c.spec)), c.secret, c.createdBy, c.createdAt, c.updatedAt});
+    m_db.exec(
+        QStringLiteral("INSERT INTO clusters (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .arg(kColumns),
+        {c.id, c.org, c.name, c.provider, c.state, c.stateReason, c.connectionState,
+         QString::fromUtf8(dumpJson(c.spec)), c.secret, c.createdBy, c.createdAt, c.updatedAt});
     m_events.append(c.id, QStringLiteral("cluster.created"), QStringLiteral("info"),
-                    QStringLiteral("Cluster %1 created; deploying with the %2 provider.").arg(c.name, c.provider),
+                    QStringLiteral("Cluster %1 created; deploying with the %2 provider.")
+                        .arg(c.name, c.provider),
                     who.email, {{"state", "preparing"}});
     deployer->deploy(c);
     nlohmann::json out = describe(c);
@@ -124,17 +127,16 @@ nlohmann::json ClusterService::create(const http::Principal &who, const nlohmann
     return out;
 }
 
-std::optional<ClusterRecord> ClusterService::byId(const QString &id)
-{
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM clusters WHERE id = ?").arg(kColumns), {id});
+std::optional<ClusterRecord> ClusterService::byId(const QString &id) {
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT %1 FROM clusters WHERE id = ?").arg(kColumns), {id});
     if (!q.next())
         return std::nullopt;
     return fromQuery(q);
 }
 
 std::optional<ClusterRecord> ClusterService::find(const http::Principal &who, const QString &id,
-                                                  ApiError *error)
-{
+                                                  ApiError *error) {
     auto c = byId(id);
     // Another organisation's cluster does not exist for this caller.
     if (!c || c->org != who.org) {
@@ -144,9 +146,10 @@ std::optional<ClusterRecord> ClusterService::find(const http::Principal &who, co
     return c;
 }
 
-nlohmann::json ClusterService::list(const http::Principal &who)
-{
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM clusters WHERE org = ? ORDER BY created_at").arg(kColumns), {who.org});
+nlohmann::json ClusterService::list(const http::Principal &who) {
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT %1 FROM clusters WHERE org = ? ORDER BY created_at").arg(kColumns),
+        {who.org});
     auto clusters = nlohmann::json::array();
     while (q.next())
         clusters.push_back(describe(fromQuery(q)));
@@ -154,11 +157,11 @@ nlohmann::json ClusterService::list(const http::Principal &who)
     return {{"clusters", std::move(clusters)}, {"total", total}};
 }
 
-QList<NodeRecord> ClusterService::nodes(const QString &clusterId)
-{
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT name, cpus, memory_mb, gpus, node_type, state FROM nodes "
-                                           "WHERE cluster_id = ? ORDER BY name"),
-                            {clusterId});
+QList<NodeRecord> ClusterService::nodes(const QString &clusterId) {
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT name, cpus, memory_mb, gpus, node_type, state FROM nodes "
+                                 "WHERE cluster_id = ? ORDER BY name"),
+                  {clusterId});
     QList<NodeRecord> out;
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toInt(), q.value(2).toLongLong(),
@@ -166,8 +169,7 @@ QList<NodeRecord> ClusterService::nodes(const QString &clusterId)
     return out;
 }
 
-nlohmann::json ClusterService::describe(const ClusterRecord &c)
-{
+nlohmann::json ClusterService::describe(const ClusterRecord &c) {
     const QList<NodeRecord> nodeList = nodes(c.id);
     int cpus = 0, gpus = 0;
     qint64 memory = 0;
@@ -195,8 +197,7 @@ nlohmann::json ClusterService::describe(const ClusterRecord &c)
     return out;
 }
 
-nlohmann::json ClusterService::nodesJson(const ClusterRecord &cluster)
-{
+nlohmann::json ClusterService::nodesJson(const ClusterRecord &cluster) {
     auto out = nlohmann::json::array();
     const auto running = m_jobs.withStates({JobState::Running, JobState::Completing}, cluster.id);
     for (const auto &n : nodes(cluster.id)) {
@@ -211,21 +212,21 @@ nlohmann::json ClusterService::nodesJson(const ClusterRecord &cluster)
         QString state = n.state;
         if (n.state == QLatin1String("IDLE") && allocCpus > 0)
             state = allocCpus >= n.cpus ? QStringLiteral("ALLOCATED") : QStringLiteral("MIXED");
-        out.push_back({{"name", toStd(n.name)},
-                       {"state", toStd(state)},
-                       {"cpus", n.cpus},
-                       {"alloc_cpus", allocCpus},
-                       {"memory_mb", n.memoryMb},
-                       {"alloc_memory_mb", allocMem},
-                       {"gpus", n.gpus},
-                       {"node_type", toStd(n.nodeType)},
-                       {"partitions", cluster.spec.value("partitions", nlohmann::json::array()).size()}});
+        out.push_back(
+            {{"name", toStd(n.name)},
+             {"state", toStd(state)},
+             {"cpus", n.cpus},
+             {"alloc_cpus", allocCpus},
+             {"memory_mb", n.memoryMb},
+             {"alloc_memory_mb", allocMem},
+             {"gpus", n.gpus},
+             {"node_type", toStd(n.nodeType)},
+             {"partitions", cluster.spec.value("partitions", nlohmann::json::array()).size()}});
     }
     return {{"nodes", std::move(out)}};
 }
 
-nlohmann::json ClusterService::partitionsJson(const ClusterRecord &cluster)
-{
+nlohmann::json ClusterService::partitionsJson(const ClusterRecord &cluster) {
     const auto nodeList = nodes(cluster.id);
     int cpus = 0;
     for (const auto &n : nodeList)
@@ -242,13 +243,13 @@ nlohmann::json ClusterService::partitionsJson(const ClusterRecord &cluster)
 }
 
 nlohmann::json ClusterService::update(const http::Principal &who, const QString &id,
-                                      const nlohmann::json &body, ApiError *error)
-{
+                                      const nlohmann::json &body, ApiError *error) {
     auto c = find(who, id, error);
     if (!c)
         return {};
     if (c->state == QLatin1String("deleting")) {
-        *error = ApiError::make(ErrorType::Conflict, QStringLiteral("The cluster is being deleted."));
+        *error =
+            ApiError::make(ErrorType::Conflict, QStringLiteral("The cluster is being deleted."));
         return {};
     }
     const auto check = rules::checkClusterUpdate(body, c->spec);
@@ -265,24 +266,28 @@ nlohmann::json ClusterService::update(const http::Principal &who, const QString 
     return describe(*c);
 }
 
-nlohmann::json ClusterService::remove(const http::Principal &who, const QString &id, ApiError *error)
-{
+nlohmann::json ClusterService::remove(const http::Principal &who, const QString &id,
+                                      ApiError *error) {
     auto c = find(who, id, error);
     if (!c)
         return {};
     if (c->spec.value("deletion_protection", false)) {
-        *error = ApiError::make(ErrorType::DeletionProtected,
-                                QStringLiteral("Cluster %1 has deletion protection; turn it off first.").arg(c->name),
-                                QStringLiteral("deletion_protection"));
+        *error = ApiError::make(
+            ErrorType::DeletionProtected,
+            QStringLiteral("Cluster %1 has deletion protection; turn it off first.").arg(c->name),
+            QStringLiteral("deletion_protection"));
         return {};
     }
     if (c->state != QLatin1String("deleting")) {
         setState(*c, QStringLiteral("deleting"), QStringLiteral("disconnected"), QString());
-        m_events.append(c->id, QStringLiteral("cluster.deleting"), QStringLiteral("info"),
-                        QStringLiteral("Cluster %1 is being deleted by %2; its jobs are cancelled first.").arg(c->name, who.email),
-                        who.email);
+        m_events.append(
+            c->id, QStringLiteral("cluster.deleting"), QStringLiteral("info"),
+            QStringLiteral("Cluster %1 is being deleted by %2; its jobs are cancelled first.")
+                .arg(c->name, who.email),
+            who.email);
         if (m_scheduler) {
-            for (const auto &j : m_jobs.withStates(statesOf(StateFilter::Pending) + statesOf(StateFilter::Running), c->id))
+            for (const auto &j : m_jobs.withStates(
+                     statesOf(StateFilter::Pending) + statesOf(StateFilter::Running), c->id))
                 m_scheduler->cancel(j.jobId, who.email);
         }
     }
@@ -290,8 +295,7 @@ nlohmann::json ClusterService::remove(const http::Principal &who, const QString 
     return describe(*c);
 }
 
-void ClusterService::finishDeletions()
-{
+void ClusterService::finishDeletions() {
     QSqlQuery q = m_db.exec(QStringLiteral("SELECT id FROM clusters WHERE state = 'deleting'"));
     QStringList ids;
     while (q.next())
@@ -309,8 +313,7 @@ void ClusterService::finishDeletions()
     }
 }
 
-void ClusterService::onDeployed(const QString &clusterId, const QList<NodeRecord> &nodeList)
-{
+void ClusterService::onDeployed(const QString &clusterId, const QList<NodeRecord> &nodeList) {
     auto c = byId(clusterId);
     if (!c || c->state != QLatin1String("preparing"))
         return;
@@ -319,31 +322,37 @@ void ClusterService::onDeployed(const QString &clusterId, const QList<NodeRecord
     int cpus = 0;
     for (const auto &n : nodeList) {
         cpus += n.cpus;
-        m_db.exec(QStringLiteral("INSERT INTO nodes (cluster_id, name, cpus, memory_mb, gpus, node_type, state) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                  {clusterId, n.name, n.cpus, n.memoryMb, n.gpus, n.nodeType, n.state});
+        m_db.exec(
+            QStringLiteral(
+                "INSERT INTO nodes (cluster_id, name, cpus, memory_mb, gpus, node_type, state) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+            {clusterId, n.name, n.cpus, n.memoryMb, n.gpus, n.nodeType, n.state});
     }
     tx.commit();
     setState(*c, QStringLiteral("ready"), QStringLiteral("connected"), QString());
     m_events.append(clusterId, QStringLiteral("cluster.state_changed"), QStringLiteral("info"),
-                    QStringLiteral("Cluster %1 is ready: %2 node(s), %3 CPUs.").arg(c->name).arg(nodeList.size()).arg(cpus),
+                    QStringLiteral("Cluster %1 is ready: %2 node(s), %3 CPUs.")
+                        .arg(c->name)
+                        .arg(nodeList.size())
+                        .arg(cpus),
                     QString(), {{"state", "ready"}});
 }
 
-void ClusterService::onDeployFailed(const QString &clusterId, const QString &reason)
-{
+void ClusterService::onDeployFailed(const QString &clusterId, const QString &reason) {
     auto c = byId(clusterId);
     if (!c || c->state != QLatin1String("preparing"))
         return;
     setState(*c, QStringLiteral("failed"), QStringLiteral("disconnected"), reason);
     m_events.append(clusterId, QStringLiteral("cluster.deploy_failed"), QStringLiteral("error"),
-                    QStringLiteral("Cluster %1 could not be deployed: %2").arg(c->name, reason), QString(),
-                    {{"error_type", "ClusterCouldNotBeDeployed"}, {"reason", toStd(reason)}, {"state", "failed"}});
+                    QStringLiteral("Cluster %1 could not be deployed: %2").arg(c->name, reason),
+                    QString(),
+                    {{"error_type", "ClusterCouldNotBeDeployed"},
+                     {"reason", toStd(reason)},
+                     {"state", "failed"}});
 }
 
 void ClusterService::setState(ClusterRecord &c, const QString &state, const QString &connection,
-                              const QString &reason)
-{
+                              const QString &reason) {
     c.state = state;
     c.connectionState = connection;
     c.stateReason = reason;
@@ -351,12 +360,12 @@ void ClusterService::setState(ClusterRecord &c, const QString &state, const QStr
     save(c);
 }
 
-void ClusterService::save(const ClusterRecord &c)
-{
-    m_db.exec(QStringLiteral("UPDATE clusters SET state = ?, state_reason = ?, connection_state = ?, "
-                             "spec = ?, updated_at = ? WHERE id = ?"),
-              {c.state, c.stateReason, c.connectionState, QString::fromUtf8(dumpJson(c.spec)),
-               c.updatedAt, c.id});
+void ClusterService::save(const ClusterRecord &c) {
+    m_db.exec(
+        QStringLiteral("UPDATE clusters SET state = ?, state_reason = ?, connection_state = ?, "
+                       "spec = ?, updated_at = ? WHERE id = ?"),
+        {c.state, c.stateReason, c.connectionState, QString::fromUtf8(dumpJson(c.spec)),
+         c.updatedAt, c.id});
 }
 
 } // namespace clusterra::server

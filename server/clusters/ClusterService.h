@@ -20,8 +20,7 @@ struct ClusterSettings {
 
 // Cluster lifecycle: create (validated with core's rules), deploy through a provider in the
 // background, list/get/patch, delete (cancelling jobs first).
-class ClusterService : public QObject
-{
+class ClusterService : public QObject {
     Q_OBJECT
 public:
     ClusterService(Database &db, EventLog &events, JobStore &jobs, ClusterSettings settings,
@@ -32,7 +31,8 @@ public:
 
     nlohmann::json create(const http::Principal &who, const nlohmann::json &body, ApiError *error);
     nlohmann::json list(const http::Principal &who);
-    std::optional<ClusterRecord> find(const http::Principal &who, const QString &id, ApiError *error);
+    std::optional<ClusterRecord> find(const http::Principal &who, const QString &id,
+                                      ApiError *error);
     nlohmann::json describe(const ClusterRecord &cluster);
     nlohmann::json update(const http::Principal &who, const QString &id, const nlohmann::json &body,
                           ApiError *error);

@@ -5,8 +5,7 @@
 
 namespace clusterra::server {
 
-nlohmann::json Event::toJson() const
-{
+nlohmann::json Event::toJson() const {
     return {{"seq", seq},
             {"cluster_id", toStd(clusterId)},
             {"time", toStd(toRfc3339(timeMs))},
@@ -19,13 +18,10 @@ nlohmann::json Event::toJson() const
 
 EventLog::EventLog(Database &db, QObject *parent)
     : QObject(parent)
-    , m_db(db)
-{
-}
+    , m_db(db) {}
 
 Event EventLog::append(const QString &clusterId, const QString &kind, const QString &severity,
-                       const QString &message, const QString &actor, const nlohmann::json &data)
-{
+                       const QString &message, const QString &actor, const nlohmann::json &data) {
     Event e;
     e.clusterId = clusterId;
     e.timeMs = nowMs();
@@ -35,16 +31,16 @@ Event EventLog::append(const QString &clusterId, const QString &kind, const QStr
     e.actor = actor;
     e.data = data;
     const QSqlQuery q = m_db.exec(
-        QStringLiteral("INSERT INTO events (cluster_id, time, kind, severity, message, actor, data) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+        QStringLiteral(
+            "INSERT INTO events (cluster_id, time, kind, severity, message, actor, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)"),
         {clusterId, e.timeMs, kind, severity, message, actor, QString::fromUtf8(dumpJson(data))});
     e.seq = q.lastInsertId().toLongLong();
     Q_EMIT appended(e);
     return e;
 }
 
-QList<Event> EventLog::list(const QString &clusterId, qint64 afterSeq, int limit)
-{
+QList<Event> EventLog::list(const QString &clusterId, qint64 afterSeq, int limit) {
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT seq, time, kind, severity, message, actor, data FROM events "
                        "WHERE cluster_id = ? AND seq > ? ORDER BY seq LIMIT ?"),

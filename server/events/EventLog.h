@@ -11,7 +11,7 @@ struct Event {
     qint64 seq = 0;
     QString clusterId;
     qint64 timeMs = 0;
-    QString kind; // "job.state_changed", "cluster.deploy_failed", ...
+    QString kind;     // "job.state_changed", "cluster.deploy_failed", ...
     QString severity; // "info" | "warning" | "error"
     QString message;
     QString actor;
@@ -21,8 +21,7 @@ struct Event {
 };
 
 // Every job state change, cluster state change and admin action, in order, per cluster.
-class EventLog : public QObject
-{
+class EventLog : public QObject {
     Q_OBJECT
 public:
     explicit EventLog(Database &db, QObject *parent = nullptr);

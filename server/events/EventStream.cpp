@@ -16,19 +16,18 @@ EventStream::EventStream(std::shared_ptr<http::StreamBody> body, EventLog &log, 
     , m_body(std::move(body))
     , m_log(log)
     , m_clusterId(std::move(clusterId))
-    , m_cursor(afterSeq)
-{
+    , m_cursor(afterSeq) {
     connect(m_body.get(), &http::StreamBody::closed, this, &QObject::deleteLater);
     connect(m_body.get(), &http::StreamBody::drained, this, &EventStream::catchUp);
     connect(&m_log, &EventLog::appended, this, &EventStream::onAppended);
-    connect(&m_keepAlive, &QTimer::timeout, this, [this] { m_body->write(formatSseComment("keep-alive")); });
+    connect(&m_keepAlive, &QTimer::timeout, this,
+            [this] { m_body->write(formatSseComment("keep-alive")); });
     m_body->write("retry: 2000\n\n");
     m_keepAlive.start(keepAliveMs);
     catchUp();
 }
 
-void EventStream::catchUp()
-{
+void EventStream::catchUp() {
     if (m_live || m_body->isClosed())
         return;
     while (m_body->pending() < kHighWater) {
@@ -42,8 +41,7 @@ void EventStream::catchUp()
     }
 }
 
-void EventStream::onAppended(const Event &event)
-{
+void EventStream::onAppended(const Event &event) {
     if (event.clusterId != m_clusterId || event.seq <= m_cursor)
         return;
     if (!m_live)
@@ -55,8 +53,7 @@ void EventStream::onAppended(const Event &event)
     send(event);
 }
 
-void EventStream::send(const Event &event)
-{
+void EventStream::send(const Event &event) {
     m_cursor = event.seq;
     m_body->write(formatSseEvent(event.kind, QString::number(event.seq), dumpJson(event.toJson())));
     m_keepAlive.start();

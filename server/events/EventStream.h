@@ -10,8 +10,7 @@ namespace clusterra::server {
 // Feeds a cluster's events to an SSE stream: first the backlog after `afterSeq` in pages (as
 // fast as the client reads), then live events. A client that falls behind goes back to
 // paging, so memory stays bounded. `id` is the event's sequence number.
-class EventStream : public QObject
-{
+class EventStream : public QObject {
     Q_OBJECT
 public:
     EventStream(std::shared_ptr<http::StreamBody> body, EventLog &log, QString clusterId,

@@ -22,15 +22,13 @@ struct ConnectionContext {
 };
 
 namespace {
-MHD_Result collectHeader(void *cls, MHD_ValueKind, const char *key, const char *value)
-{
+MHD_Result collectHeader(void *cls, MHD_ValueKind, const char *key, const char *value) {
     auto *req = static_cast<Request *>(cls);
     req->headers.insert(QByteArray(key).toLower(), QByteArray(value ? value : ""));
     return MHD_YES;
 }
 
-MHD_Result collectQuery(void *cls, MHD_ValueKind, const char *key, const char *value)
-{
+MHD_Result collectQuery(void *cls, MHD_ValueKind, const char *key, const char *value) {
     auto *req = static_cast<Request *>(cls);
     req->query.insert(QString::fromUtf8(key), QString::fromUtf8(value ? value : ""));
     return MHD_YES;
@@ -40,8 +38,7 @@ MHD_Result collectQuery(void *cls, MHD_ValueKind, const char *key, const char *v
 struct MhdGlue {
     static MHD_Result access(void *cls, MHD_Connection *connection, const char *url,
                              const char *method, const char *, const char *uploadData,
-                             size_t *uploadDataSize, void **connectionContext)
-    {
+                             size_t *uploadDataSize, void **connectionContext) {
         return static_cast<HttpServer *>(cls)->handle(connection, url, method, uploadData,
                                                       uploadDataSize, connectionContext) == MHD_YES
                    ? MHD_YES
@@ -49,16 +46,14 @@ struct MhdGlue {
     }
 
     static void completed(void *cls, MHD_Connection *, void **connectionContext,
-                          MHD_RequestTerminationCode)
-    {
+                          MHD_RequestTerminationCode) {
         auto *ctx = static_cast<ConnectionContext *>(*connectionContext);
         *connectionContext = nullptr;
         if (ctx)
             static_cast<HttpServer *>(cls)->completed(ctx);
     }
 
-    static ssize_t readStream(void *cls, uint64_t, char *buf, size_t max)
-    {
+    static ssize_t readStream(void *cls, uint64_t, char *buf, size_t max) {
         auto *ctx = static_cast<ConnectionContext *>(cls);
         StreamBody *stream = ctx->stream.get();
         if (stream->pending() > 0)
@@ -74,8 +69,7 @@ struct MhdGlue {
 
 HttpServer::HttpServer(const Router &router, QObject *parent)
     : QObject(parent)
-    , m_router(router)
-{
+    , m_router(router) {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &HttpServer::run);
     m_resumeTimer.setSingleShot(true);
@@ -83,11 +77,12 @@ HttpServer::HttpServer(const Router &router, QObject *parent)
     connect(&m_resumeTimer, &QTimer::timeout, this, &HttpServer::resumePending);
 }
 
-HttpServer::~HttpServer() { close(); }
+HttpServer::~HttpServer() {
+    close();
+}
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error,
-                        const HttpServerLimits &limits)
-{
+                        const HttpServerLimits &limits) {
     // Writes to a closed socket must fail with EPIPE rather than kill the process; telling MHD
     // lets it use sendfile() (design/STACK.md pitfall 5).
     std::signal(SIGPIPE, SIG_IGN);
@@ -95,20 +90,17 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     if (inet_pton(AF_INET, address.toString().toLatin1().constData(), &addr.sin_addr) != 1) {
-        *error = QStringLiteral("only IPv4 listen addresses are supported: %1").arg(address.toString());
+        *error =
+            QStringLiteral("only IPv4 listen addresses are supported: %1").arg(address.toString());
         return false;
     }
     m_daemon = MHD_start_daemon(
         MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, port, nullptr, nullptr,
-        &MhdGlue::access, this,
-        MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned int>(limits.connectionLimit),
-        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned int>(limits.idleTimeoutSecs),
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, static_cast<unsigned int>(limits.listenBacklog),
-        MHD_OPTION_NOTIFY_COMPLETED,
-        &MhdGlue::completed, this,
-        MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
-        MHD_OPTION_END);
+        &MhdGlue::access, this, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_LIMIT,
+        static_cast<unsigned int>(limits.connectionLimit), MHD_OPTION_CONNECTION_TIMEOUT,
+        static_cast<unsigned int>(limits.idleTimeoutSecs), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        static_cast<unsigned int>(limits.listenBacklog), MHD_OPTION_NOTIFY_COMPLETED,
+        &MhdGlue::completed, this, MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
     if (!m_daemon) {
         *error = QStringLiteral("cannot listen on %1:%2 (%3)")
                      .arg(address.toString())
@@ -125,8 +117,7 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     return true;
 }
 
-void HttpServer::close()
-{
+void HttpServer::close() {
     if (!m_daemon)
         return;
     m_running = false;
@@ -149,8 +140,7 @@ void HttpServer::close()
     m_daemon = nullptr;
 }
 
-void HttpServer::run()
-{
+void HttpServer::run() {
     if (!m_daemon)
         return;
     MHD_run(m_daemon);
@@ -164,8 +154,7 @@ void HttpServer::run()
 }
 
 int HttpServer::handle(MHD_Connection *connection, const char *url, const char *method,
-                       const char *uploadData, size_t *uploadDataSize, void **connectionContext)
-{
+                       const char *uploadData, size_t *uploadDataSize, void **connectionContext) {
     auto *ctx = static_cast<ConnectionContext *>(*connectionContext);
     if (!ctx) {
         // First call: headers only. Replying now would force "Connection: close" (pitfall 3),
@@ -185,9 +174,10 @@ int HttpServer::handle(MHD_Connection *connection, const char *url, const char *
         const qint64 length = req.header("content-length").toLongLong(&ok);
         if (ok && length > limit) {
             ctx->bodyTooLarge = true;
-            return queue(ctx, Response::error(ApiError::make(
-                                  ErrorType::PayloadTooLarge,
-                                  QStringLiteral("The request body is larger than %1 bytes.").arg(limit))));
+            return queue(
+                ctx, Response::error(ApiError::make(
+                         ErrorType::PayloadTooLarge,
+                         QStringLiteral("The request body is larger than %1 bytes.").arg(limit))));
         }
         return MHD_YES;
     }
@@ -210,8 +200,7 @@ int HttpServer::handle(MHD_Connection *connection, const char *url, const char *
     return queue(ctx, m_router.dispatch(*ctx->route, ctx->request));
 }
 
-int HttpServer::queue(ConnectionContext *ctx, Response response)
-{
+int HttpServer::queue(ConnectionContext *ctx, Response response) {
     ctx->responded = true;
     MHD_Response *mhd = nullptr;
     if (response.stream) {
@@ -219,9 +208,8 @@ int HttpServer::queue(ConnectionContext *ctx, Response response)
         m_streaming.insert(ctx);
         connect(ctx->stream.get(), &StreamBody::dataAvailable, this,
                 [this, ctx] { requestResume(ctx); });
-        mhd = MHD_create_response_from_callback(
-            MHD_SIZE_UNKNOWN, 32 * 1024,
-            &MhdGlue::readStream, ctx, nullptr);
+        mhd = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, &MhdGlue::readStream,
+                                                ctx, nullptr);
     } else {
         const bool head = ctx->request.method == Method::Head;
         mhd = MHD_create_response_from_buffer(size_t(head ? 0 : response.body.size()),
@@ -235,8 +223,7 @@ int HttpServer::queue(ConnectionContext *ctx, Response response)
     return result;
 }
 
-void HttpServer::requestResume(ConnectionContext *ctx)
-{
+void HttpServer::requestResume(ConnectionContext *ctx) {
     if (!ctx->suspended || !m_running)
         return;
     m_resumeQueue.insert(ctx);
@@ -245,8 +232,7 @@ void HttpServer::requestResume(ConnectionContext *ctx)
         m_resumeTimer.start();
 }
 
-void HttpServer::resumePending()
-{
+void HttpServer::resumePending() {
     const auto queue = std::exchange(m_resumeQueue, {});
     for (ConnectionContext *ctx : queue) {
         if (m_streaming.contains(ctx) && ctx->suspended) {
@@ -258,8 +244,7 @@ void HttpServer::resumePending()
     run();
 }
 
-void HttpServer::completed(ConnectionContext *ctx)
-{
+void HttpServer::completed(ConnectionContext *ctx) {
     m_streaming.remove(ctx);
     m_resumeQueue.remove(ctx);
     if (ctx->stream) {

@@ -24,8 +24,7 @@ struct HttpServerLimits {
 // GNU libmicrohttpd driven by the Qt event loop of the calling thread: no MHD thread, the
 // epoll fd on a QSocketNotifier, a timer re-armed from MHD_get_timeout after every run, and
 // suspend/resume for streaming bodies. The server stays single-threaded and Qt-native.
-class HttpServer : public QObject
-{
+class HttpServer : public QObject {
     Q_OBJECT
 public:
     explicit HttpServer(const Router &router, QObject *parent = nullptr);

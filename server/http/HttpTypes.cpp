@@ -6,8 +6,7 @@
 
 namespace clusterra::http {
 
-Method methodFromName(QByteArrayView name)
-{
+Method methodFromName(QByteArrayView name) {
     if (name == "GET")
         return Method::Get;
     if (name == "HEAD")
@@ -25,8 +24,7 @@ Method methodFromName(QByteArrayView name)
     return Method::Other;
 }
 
-QString methodName(Method method)
-{
+QString methodName(Method method) {
     switch (method) {
     case Method::Get:
         return QStringLiteral("GET");
@@ -48,38 +46,35 @@ QString methodName(Method method)
     return QStringLiteral("OTHER");
 }
 
-nlohmann::json Request::jsonBody(ApiError *error) const
-{
+nlohmann::json Request::jsonBody(ApiError *error) const {
     if (body.trimmed().isEmpty()) {
         *error = ApiError::validation(QString(), QStringLiteral("The request needs a JSON body."));
         return {};
     }
     nlohmann::json value = parseJson(body);
     if (value.is_discarded()) {
-        *error = ApiError::validation(QString(), QStringLiteral("The request body is not valid JSON."));
+        *error =
+            ApiError::validation(QString(), QStringLiteral("The request body is not valid JSON."));
         return {};
     }
     return value;
 }
 
-void StreamBody::write(QByteArrayView bytes)
-{
+void StreamBody::write(QByteArrayView bytes) {
     if (m_finished || m_closed || bytes.isEmpty())
         return;
     m_buffer.append(bytes);
     Q_EMIT dataAvailable();
 }
 
-void StreamBody::finish()
-{
+void StreamBody::finish() {
     if (m_finished)
         return;
     m_finished = true;
     Q_EMIT dataAvailable();
 }
 
-qsizetype StreamBody::read(char *dest, qsizetype max)
-{
+qsizetype StreamBody::read(char *dest, qsizetype max) {
     const qsizetype n = qMin(max, pending());
     std::memcpy(dest, m_buffer.constData() + m_readPos, size_t(n));
     m_readPos += n;
@@ -95,8 +90,7 @@ qsizetype StreamBody::read(char *dest, qsizetype max)
     return n;
 }
 
-void StreamBody::markClosed()
-{
+void StreamBody::markClosed() {
     if (m_closed)
         return;
     m_closed = true;
@@ -105,21 +99,19 @@ void StreamBody::markClosed()
     Q_EMIT closed();
 }
 
-Response Response::json(const nlohmann::json &value, int status)
-{
+Response Response::json(const nlohmann::json &value, int status) {
     return text(dumpJson(value), "application/json", status);
 }
 
-Response Response::error(const ApiError &error)
-{
-    Response r = json(error.toJson(), error.httpStatus ? error.httpStatus : httpStatusFor(error.type));
+Response Response::error(const ApiError &error) {
+    Response r =
+        json(error.toJson(), error.httpStatus ? error.httpStatus : httpStatusFor(error.type));
     if (error.type == ErrorType::Unauthorized)
         r.withHeader("WWW-Authenticate", "Bearer");
     return r;
 }
 
-Response Response::text(const QByteArray &body, const QByteArray &contentType, int status)
-{
+Response Response::text(const QByteArray &body, const QByteArray &contentType, int status) {
     Response r;
     r.status = status;
     r.body = body;
@@ -127,8 +119,7 @@ Response Response::text(const QByteArray &body, const QByteArray &contentType, i
     return r;
 }
 
-Response Response::eventStream(std::shared_ptr<StreamBody> stream)
-{
+Response Response::eventStream(std::shared_ptr<StreamBody> stream) {
     Response r;
     r.stream = std::move(stream);
     r.withHeader("Content-Type", "text/event-stream; charset=utf-8");
@@ -137,8 +128,7 @@ Response Response::eventStream(std::shared_ptr<StreamBody> stream)
     return r;
 }
 
-Response &Response::withHeader(const QByteArray &name, const QByteArray &value)
-{
+Response &Response::withHeader(const QByteArray &name, const QByteArray &value) {
     headers.append(qMakePair(name, value));
     return *this;
 }

@@ -30,9 +30,9 @@ struct Principal {
 struct Request {
     Method method = Method::Other;
     QString path;
-    QHash<QString, QString> query;      // decoded; the last value wins
+    QHash<QString, QString> query;         // decoded; the last value wins
     QHash<QByteArray, QByteArray> headers; // names in lower case
-    QHash<QString, QString> params;     // from {placeholders} in the route pattern
+    QHash<QString, QString> params;        // from {placeholders} in the route pattern
     QByteArray body;
     Principal principal;
 
@@ -44,8 +44,7 @@ struct Request {
 
 // A response body produced over time (SSE). Producers write; the server drains it and tells
 // when it needs more. Holding a shared_ptr keeps it alive; closed() means the peer went away.
-class StreamBody : public QObject
-{
+class StreamBody : public QObject {
     Q_OBJECT
 public:
     void write(QByteArrayView bytes);

@@ -6,16 +6,14 @@
 namespace clusterra::http {
 
 void Router::add(Method method, const QString &pattern, Access access, Handler handler,
-                 qint64 maxBodyBytes)
-{
+                 qint64 maxBodyBytes) {
     Route r{method, pattern, access, std::move(handler), maxBodyBytes, {}};
     r.segments = pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     m_routes.append(std::move(r));
 }
 
 const Route *Router::match(Method method, const QString &path, Request *request,
-                           ApiError *error) const
-{
+                           ApiError *error) const {
     const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     bool pathMatched = false;
     for (const Route &route : m_routes) {
@@ -33,26 +31,28 @@ const Route *Router::match(Method method, const QString &path, Request *request,
         if (!ok)
             continue;
         pathMatched = true;
-        const bool methodOk = route.method == method ||
-                              (method == Method::Head && route.method == Method::Get);
+        const bool methodOk =
+            route.method == method || (method == Method::Head && route.method == Method::Get);
         if (!methodOk)
             continue;
         if (request)
             request->params = std::move(params);
         return &route;
     }
-    *error = pathMatched
-                 ? ApiError::make(ErrorType::MethodNotAllowed,
-                                  QStringLiteral("%1 is not allowed on %2.").arg(methodName(method), path))
-                 : ApiError::make(ErrorType::NotFound, QStringLiteral("No such endpoint: %1").arg(path));
+    *error =
+        pathMatched
+            ? ApiError::make(
+                  ErrorType::MethodNotAllowed,
+                  QStringLiteral("%1 is not allowed on %2.").arg(methodName(method), path))
+            : ApiError::make(ErrorType::NotFound, QStringLiteral("No such endpoint: %1").arg(path));
     return nullptr;
 }
 
-Response Router::dispatch(const Route &route, Request &request) const
-{
+Response Router::dispatch(const Route &route, Request &request) const {
     if (route.access != Access::Public) {
         if (!m_auth)
-            return Response::error(ApiError::make(ErrorType::Unauthorized, QStringLiteral("Sign in first.")));
+            return Response::error(
+                ApiError::make(ErrorType::Unauthorized, QStringLiteral("Sign in first.")));
         if (const auto failure = m_auth(request, route.access))
             return Response::error(*failure);
     }
@@ -62,8 +62,8 @@ Response Router::dispatch(const Route &route, Request &request) const
         // A bug must cost one request, never the server.
         qWarning("handler %s %s failed: %s", qPrintable(methodName(route.method)),
                  qPrintable(route.pattern), e.what());
-        return Response::error(ApiError::make(ErrorType::InternalError,
-                                              QStringLiteral("The server failed to handle the request.")));
+        return Response::error(ApiError::make(
+            ErrorType::InternalError, QStringLiteral("The server failed to handle the request.")));
     }
 }
 

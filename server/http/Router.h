@@ -23,8 +23,7 @@ struct Route {
 
 // The server's one route table. Matching fills Request::params; authorization runs through
 // the authenticator before any handler, so no route can forget it.
-class Router
-{
+class Router {
 public:
     using Authenticator = std::function<std::optional<ApiError>(Request &, Access)>;
 

@@ -17,8 +17,7 @@
 namespace clusterra::server {
 
 namespace {
-bool writeFileAtomically(const std::string &path, const std::string &content)
-{
+bool writeFileAtomically(const std::string &path, const std::string &content) {
     const std::string tmp = path + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
@@ -29,14 +28,12 @@ bool writeFileAtomically(const std::string &path, const std::string &content)
     return ok && ::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-int openOutput(const std::string &path)
-{
+int openOutput(const std::string &path) {
     return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 }
 } // namespace
 
-int runJobFromSpec(const char *specPath)
-{
+int runJobFromSpec(const char *specPath) {
     QFile f(QString::fromLocal8Bit(specPath));
     if (!f.open(QIODevice::ReadOnly))
         return 2;
@@ -84,7 +81,8 @@ int runJobFromSpec(const char *specPath)
         std::string scriptCopy = script;
         char *argv[] = {scriptCopy.data(), nullptr};
         ::execve(script.c_str(), argv, envp.data());
-        std::fprintf(stderr, "clusterra: cannot execute the batch script: %s\n", std::strerror(errno));
+        std::fprintf(stderr, "clusterra: cannot execute the batch script: %s\n",
+                     std::strerror(errno));
         ::_exit(127);
     }
     ::setpgid(child, child); // also from the parent: no race with the server's first signal

@@ -15,17 +15,13 @@ JobService::JobService(JobStore &jobs, ClusterService &clusters, Scheduler &sche
     , m_scheduler(scheduler)
     , m_templates(templates)
     , m_events(events)
-    , m_dataDir(std::move(dataDir))
-{
-}
+    , m_dataDir(std::move(dataDir)) {}
 
-bool JobService::mayInspect(const http::Principal &who, const JobRecord &job)
-{
+bool JobService::mayInspect(const http::Principal &who, const JobRecord &job) {
     return who.isAdmin() || job.userId == who.userId;
 }
 
-QString JobService::outputPathFor(const JobRecord &job, const JobRequest &request) const
-{
+QString JobService::outputPathFor(const JobRecord &job, const JobRequest &request) const {
     const QString efs = QDir(m_dataDir).filePath(QStringLiteral("efs"));
     if (request.standardOutput.isEmpty())
         return QDir(efs).filePath(QStringLiteral("job_%1.out").arg(job.jobId));
@@ -38,13 +34,26 @@ QString JobService::outputPathFor(const JobRecord &job, const JobRequest &reques
         }
         const QChar code = pattern[++i];
         switch (code.unicode()) {
-        case 'j': path += QString::number(job.jobId); break;
-        case 'x': path += job.name; break;
-        case 'u': path += job.userEmail; break;
-        case 'A': path += QString::number(job.arrayJobId.value_or(job.jobId)); break;
-        case 'a': path += QString::number(job.arrayTaskId.value_or(0)); break;
-        case '%': path += QLatin1Char('%'); break;
-        default: path += QLatin1Char('%') + code;
+        case 'j':
+            path += QString::number(job.jobId);
+            break;
+        case 'x':
+            path += job.name;
+            break;
+        case 'u':
+            path += job.userEmail;
+            break;
+        case 'A':
+            path += QString::number(job.arrayJobId.value_or(job.jobId));
+            break;
+        case 'a':
+            path += QString::number(job.arrayTaskId.value_or(0));
+            break;
+        case '%':
+            path += QLatin1Char('%');
+            break;
+        default:
+            path += QLatin1Char('%') + code;
         }
     }
     // Relative paths live in the job's working area, as in Slurm; when that directory does
@@ -54,11 +63,11 @@ QString JobService::outputPathFor(const JobRecord &job, const JobRequest &reques
 }
 
 nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecord &cluster,
-                                  const nlohmann::json &rawBody, ApiError *error)
-{
+                                  const nlohmann::json &rawBody, ApiError *error) {
     if (cluster.state != QLatin1String("ready")) {
         *error = ApiError::make(ErrorType::Conflict,
-                                QStringLiteral("Cluster %1 is %2; submit once it is ready.").arg(cluster.name, cluster.state));
+                                QStringLiteral("Cluster %1 is %2; submit once it is ready.")
+                                    .arg(cluster.name, cluster.state));
         return {};
     }
     nlohmann::json body = rawBody;
@@ -67,18 +76,23 @@ nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecor
         templateId = stringOr(body, "template_id");
         const JobTemplate *t = m_templates.find(templateId);
         if (!t) {
-            *error = ApiError::validation(QStringLiteral("template_id"),
-                                          QStringLiteral("No template with id \"%1\".").arg(templateId));
+            *error =
+                ApiError::validation(QStringLiteral("template_id"),
+                                     QStringLiteral("No template with id \"%1\".").arg(templateId));
             return {};
         }
         for (auto it = body.begin(); it != body.end(); ++it) {
             if (it.key() != "template_id" && it.key() != "params") {
-                *error = ApiError::validation(toQ(it.key()), QStringLiteral("is not part of a template submission; send template_id and params."));
+                *error = ApiError::validation(
+                    toQ(it.key()),
+                    QStringLiteral(
+                        "is not part of a template submission; send template_id and params."));
                 return {};
             }
         }
         nlohmann::json resolved;
-        const FieldErrors paramErrors = t->checkParams(body.value("params", nlohmann::json::object()), resolved);
+        const FieldErrors paramErrors =
+            t->checkParams(body.value("params", nlohmann::json::object()), resolved);
         if (!paramErrors.isEmpty()) {
             *error = ApiError::validation(paramErrors);
             return {};
@@ -96,9 +110,10 @@ nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecor
         QStringList names;
         for (const auto &p : cluster.spec.value("partitions", nlohmann::json::array()))
             names << toQ(p.value("name", std::string()));
-        *error = ApiError::validation(QStringLiteral("job.partition"),
-                                      QStringLiteral("Cluster %1 has no partition \"%2\"; it has: %3.")
-                                          .arg(cluster.name, partition, names.join(QStringLiteral(", "))));
+        *error = ApiError::validation(
+            QStringLiteral("job.partition"),
+            QStringLiteral("Cluster %1 has no partition \"%2\"; it has: %3.")
+                .arg(cluster.name, partition, names.join(QStringLiteral(", "))));
         return {};
     }
     const QList<NodeRecord> nodes = m_clusters.nodes(cluster.id);
@@ -147,12 +162,16 @@ nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecor
     }
     tx.commit();
     const qint64 firstId = ids.front().get<qint64>();
-    m_events.append(cluster.id, QStringLiteral("job.submitted"), QStringLiteral("info"),
-                    tasks.size() > 1
-                        ? QStringLiteral("%1 submitted array job %2 (%3 tasks)").arg(who.email).arg(firstId).arg(tasks.size())
-                        : QStringLiteral("%1 submitted job %2 (%3)").arg(who.email).arg(firstId).arg(req.name),
-                    who.email,
-                    {{"job_id", firstId}, {"template_id", toStd(templateId)}, {"tasks", tasks.size()}});
+    m_events.append(
+        cluster.id, QStringLiteral("job.submitted"), QStringLiteral("info"),
+        tasks.size() > 1
+            ? QStringLiteral("%1 submitted array job %2 (%3 tasks)")
+                  .arg(who.email)
+                  .arg(firstId)
+                  .arg(tasks.size())
+            : QStringLiteral("%1 submitted job %2 (%3)").arg(who.email).arg(firstId).arg(req.name),
+        who.email,
+        {{"job_id", firstId}, {"template_id", toStd(templateId)}, {"tasks", tasks.size()}});
     m_scheduler.jobsQueued(cluster.id);
     nlohmann::json out{{"job_id", firstId}, {"warnings", toJsonArray(check.warnings)}};
     if (tasks.size() > 1)
@@ -161,8 +180,7 @@ nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecor
 }
 
 nlohmann::json JobService::list(const ClusterRecord &cluster, const http::Request &request,
-                                 ApiError *error)
-{
+                                ApiError *error) {
     JobQuery query;
     query.clusterId = cluster.id;
     if (const QString state = request.query.value(QStringLiteral("state")); !state.isEmpty()) {
@@ -173,20 +191,24 @@ nlohmann::json JobService::list(const ClusterRecord &cluster, const http::Reques
         } else {
             const JobState exact = jobStateFromName(state);
             if (exact == JobState::Unknown) {
-                *error = ApiError::validation(QStringLiteral("state"),
-                                              QStringLiteral("\"%1\" is not a job state or filter "
-                                                             "(ALL, RUNNING, PENDING, COMPLETED, FAILED, UNKNOWN).").arg(state));
+                *error = ApiError::validation(
+                    QStringLiteral("state"),
+                    QStringLiteral("\"%1\" is not a job state or filter "
+                                   "(ALL, RUNNING, PENDING, COMPLETED, FAILED, UNKNOWN).")
+                        .arg(state));
                 return {};
             }
             query.states = {exact};
         }
     }
     query.userEmail = request.query.value(QStringLiteral("user"));
-    if (const QString since = request.query.value(QStringLiteral("updated_since")); !since.isEmpty()) {
+    if (const QString since = request.query.value(QStringLiteral("updated_since"));
+        !since.isEmpty()) {
         query.updatedSince = parseTimestampMs(since);
         if (!query.updatedSince) {
-            *error = ApiError::validation(QStringLiteral("updated_since"),
-                                          QStringLiteral("must be the cursor of a previous answer or an RFC 3339 time."));
+            *error = ApiError::validation(
+                QStringLiteral("updated_since"),
+                QStringLiteral("must be the cursor of a previous answer or an RFC 3339 time."));
             return {};
         }
     }
@@ -194,7 +216,8 @@ nlohmann::json JobService::list(const ClusterRecord &cluster, const http::Reques
         bool ok = false;
         query.limit = limit.toInt(&ok);
         if (!ok || query.limit < 1 || query.limit > 100000) {
-            *error = ApiError::validation(QStringLiteral("limit"), QStringLiteral("must be between 1 and 100000."));
+            *error = ApiError::validation(QStringLiteral("limit"),
+                                          QStringLiteral("must be between 1 and 100000."));
             return {};
         }
     }
@@ -210,26 +233,29 @@ nlohmann::json JobService::list(const ClusterRecord &cluster, const http::Reques
             {"has_more", jobs.size() == query.limit}};
 }
 
-std::optional<JobRecord> JobService::find(const ClusterRecord &cluster, const QString &jobId, ApiError *error)
-{
+std::optional<JobRecord> JobService::find(const ClusterRecord &cluster, const QString &jobId,
+                                          ApiError *error) {
     bool ok = false;
     const qint64 id = jobId.toLongLong(&ok);
     auto job = ok ? m_jobs.get(id) : std::nullopt;
     if (!job || job->clusterId != cluster.id) {
-        *error = ApiError::make(ErrorType::NotFound, QStringLiteral("No job %1 in cluster %2.").arg(jobId, cluster.name));
+        *error =
+            ApiError::make(ErrorType::NotFound,
+                           QStringLiteral("No job %1 in cluster %2.").arg(jobId, cluster.name));
         return std::nullopt;
     }
     return job;
 }
 
 nlohmann::json JobService::cancel(const http::Principal &who, const ClusterRecord &cluster,
-                                  const QString &jobId, ApiError *error)
-{
+                                  const QString &jobId, ApiError *error) {
     auto job = find(cluster, jobId, error);
     if (!job)
         return {};
     if (!mayInspect(who, *job)) {
-        *error = ApiError::make(ErrorType::Forbidden, QStringLiteral("Only the job's owner or an administrator may cancel it."));
+        *error = ApiError::make(
+            ErrorType::Forbidden,
+            QStringLiteral("Only the job's owner or an administrator may cancel it."));
         return {};
     }
     if (isFinished(job->state)) {
@@ -237,14 +263,17 @@ nlohmann::json JobService::cancel(const http::Principal &who, const ClusterRecor
                 {"state", toStd(jobStateName(job->state))},
                 {"cancelled", false},
                 {"message", toStd(QStringLiteral("Job %1 already finished (%2); nothing to cancel.")
-                                      .arg(job->jobId).arg(jobStateName(job->state)))}};
+                                      .arg(job->jobId)
+                                      .arg(jobStateName(job->state)))}};
     }
-    m_events.append(cluster.id, QStringLiteral("job.cancel_requested"), QStringLiteral("info"),
-                    QStringLiteral("%1 cancelled job %2 (%3)").arg(who.email).arg(job->jobId).arg(job->name),
-                    who.email, {{"job_id", job->jobId}});
+    m_events.append(
+        cluster.id, QStringLiteral("job.cancel_requested"), QStringLiteral("info"),
+        QStringLiteral("%1 cancelled job %2 (%3)").arg(who.email).arg(job->jobId).arg(job->name),
+        who.email, {{"job_id", job->jobId}});
     m_scheduler.cancel(job->jobId, who.email);
     job = m_jobs.get(job->jobId);
-    return {{"job_id", job->jobId}, {"state", toStd(jobStateName(job->state))}, {"cancelled", true}};
+    return {
+        {"job_id", job->jobId}, {"state", toStd(jobStateName(job->state))}, {"cancelled", true}};
 }
 
 } // namespace clusterra::server

@@ -15,18 +15,20 @@ const QString kColumns = QStringLiteral(
     "output_path, array_job_id, array_task_id, array_max_concurrent, request, runner_pid, "
     "job_pid, cancel_requested_at, kill_deadline");
 
-QVariant opt(const std::optional<qint64> &v) { return v ? QVariant(*v) : QVariant(); }
-QVariant opt(const std::optional<int> &v) { return v ? QVariant(*v) : QVariant(); }
+QVariant opt(const std::optional<qint64> &v) {
+    return v ? QVariant(*v) : QVariant();
+}
+QVariant opt(const std::optional<int> &v) {
+    return v ? QVariant(*v) : QVariant();
+}
 
-template <typename T> std::optional<T> optValue(const QVariant &v)
-{
+template <typename T> std::optional<T> optValue(const QVariant &v) {
     if (v.isNull())
         return std::nullopt;
     return T(v.toLongLong());
 }
 
-JobRecord fromQuery(const QSqlQuery &q)
-{
+JobRecord fromQuery(const QSqlQuery &q) {
     JobRecord j;
     int i = 0;
     j.jobId = q.value(i++).toLongLong();
@@ -66,13 +68,11 @@ JobRecord fromQuery(const QSqlQuery &q)
     return j;
 }
 
-nlohmann::json timeOrNull(const std::optional<qint64> &ms)
-{
+nlohmann::json timeOrNull(const std::optional<qint64> &ms) {
     return ms ? nlohmann::json(toStd(toRfc3339(*ms))) : nlohmann::json();
 }
 
-QString placeholders(qsizetype n)
-{
+QString placeholders(qsizetype n) {
     QStringList marks;
     for (qsizetype i = 0; i < n; ++i)
         marks << QStringLiteral("?");
@@ -80,33 +80,33 @@ QString placeholders(qsizetype n)
 }
 } // namespace
 
-nlohmann::json JobRecord::toJson(bool detailed) const
-{
-    nlohmann::json j{{"job_id", jobId},
-                     {"cluster_id", toStd(clusterId)},
-                     {"name", toStd(name)},
-                     {"user", toStd(userEmail)},
-                     {"uid", uid},
-                     {"partition", toStd(partition)},
-                     {"state", toStd(jobStateName(state))},
-                     {"state_reason", toStd(reason)},
-                     {"exit_code", exitCode ? nlohmann::json(*exitCode) : nlohmann::json()},
-                     {"exit_signal", exitSignal ? nlohmann::json(*exitSignal) : nlohmann::json()},
-                     {"priority", priority},
-                     {"tasks", tasks},
-                     {"cpus_per_task", cpusPerTask},
-                     {"cpus", cpus()},
-                     {"nodes", toStd(nodeList)},
-                     {"node_count", nodesMin},
-                     {"memory_mb", memoryMb},
-                     {"gpus", gpus},
-                     {"time_limit", timeLimitMin ? nlohmann::json(*timeLimitMin) : nlohmann::json()},
-                     {"submit_time", toStd(toRfc3339(submitTime))},
-                     {"start_time", timeOrNull(startTime)},
-                     {"end_time", timeOrNull(endTime)},
-                     {"updated_at", std::to_string(updatedAt)},
-                     {"array_job_id", arrayJobId ? nlohmann::json(*arrayJobId) : nlohmann::json()},
-                     {"array_task_id", arrayTaskId ? nlohmann::json(*arrayTaskId) : nlohmann::json()}};
+nlohmann::json JobRecord::toJson(bool detailed) const {
+    nlohmann::json j{
+        {"job_id", jobId},
+        {"cluster_id", toStd(clusterId)},
+        {"name", toStd(name)},
+        {"user", toStd(userEmail)},
+        {"uid", uid},
+        {"partition", toStd(partition)},
+        {"state", toStd(jobStateName(state))},
+        {"state_reason", toStd(reason)},
+        {"exit_code", exitCode ? nlohmann::json(*exitCode) : nlohmann::json()},
+        {"exit_signal", exitSignal ? nlohmann::json(*exitSignal) : nlohmann::json()},
+        {"priority", priority},
+        {"tasks", tasks},
+        {"cpus_per_task", cpusPerTask},
+        {"cpus", cpus()},
+        {"nodes", toStd(nodeList)},
+        {"node_count", nodesMin},
+        {"memory_mb", memoryMb},
+        {"gpus", gpus},
+        {"time_limit", timeLimitMin ? nlohmann::json(*timeLimitMin) : nlohmann::json()},
+        {"submit_time", toStd(toRfc3339(submitTime))},
+        {"start_time", timeOrNull(startTime)},
+        {"end_time", timeOrNull(endTime)},
+        {"updated_at", std::to_string(updatedAt)},
+        {"array_job_id", arrayJobId ? nlohmann::json(*arrayJobId) : nlohmann::json()},
+        {"array_task_id", arrayTaskId ? nlohmann::json(*arrayTaskId) : nlohmann::json()}};
     if (detailed) {
         j["script"] = request.value("script", std::string());
         j["environment"] = request.value("environment", nlohmann::json::array());
@@ -120,47 +120,63 @@ nlohmann::json JobRecord::toJson(bool detailed) const
 JobStore::JobStore(Database &db, EventLog &events, QObject *parent)
     : QObject(parent)
     , m_db(db)
-    , m_events(events)
-{
+    , m_events(events) {
     QSqlQuery q = m_db.exec(QStringLiteral("SELECT MAX(updated_at) FROM jobs"));
     if (q.next())
         m_lastStamp = q.value(0).toLongLong();
 }
 
-qint64 JobStore::stamp()
-{
+qint64 JobStore::stamp() {
     m_lastStamp = qMax(nowMs(), m_lastStamp + 1);
     return m_lastStamp;
 }
 
-qint64 JobStore::insert(JobRecord &job)
-{
+qint64 JobStore::insert(JobRecord &job) {
     job.updatedAt = stamp();
     const QSqlQuery q = m_db.exec(
-        QStringLiteral("INSERT INTO jobs (cluster_id, name, user_email, user_id, uid, partition, "
-                       "state, reason, priority, tasks, cpus_per_task, nodes_min, nodes_max, "
-                       "memory_mb, gpus, time_limit_min, submit_time, updated_at, work_dir, "
-                       "output_path, array_job_id, array_task_id, array_max_concurrent, request) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {job.clusterId, job.name, job.userEmail, job.userId, job.uid, job.partition,
-         jobStateName(job.state), job.reason, job.priority, job.tasks, job.cpusPerTask,
-         job.nodesMin, job.nodesMax, job.memoryMb, job.gpus, opt(job.timeLimitMin),
-         job.submitTime, job.updatedAt, job.workDir, job.outputPath, opt(job.arrayJobId),
-         opt(job.arrayTaskId), job.arrayMaxConcurrent, QString::fromUtf8(dumpJson(job.request))});
+        QStringLiteral(
+            "INSERT INTO jobs (cluster_id, name, user_email, user_id, uid, partition, "
+            "state, reason, priority, tasks, cpus_per_task, nodes_min, nodes_max, "
+            "memory_mb, gpus, time_limit_min, submit_time, updated_at, work_dir, "
+            "output_path, array_job_id, array_task_id, array_max_concurrent, request) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {job.clusterId,
+         job.name,
+         job.userEmail,
+         job.userId,
+         job.uid,
+         job.partition,
+         jobStateName(job.state),
+         job.reason,
+         job.priority,
+         job.tasks,
+         job.cpusPerTask,
+         job.nodesMin,
+         job.nodesMax,
+         job.memoryMb,
+         job.gpus,
+         opt(job.timeLimitMin),
+         job.submitTime,
+         job.updatedAt,
+         job.workDir,
+         job.outputPath,
+         opt(job.arrayJobId),
+         opt(job.arrayTaskId),
+         job.arrayMaxConcurrent,
+         QString::fromUtf8(dumpJson(job.request))});
     job.jobId = q.lastInsertId().toLongLong();
     return job.jobId;
 }
 
-std::optional<JobRecord> JobStore::get(qint64 jobId)
-{
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM jobs WHERE job_id = ?").arg(kColumns), {jobId});
+std::optional<JobRecord> JobStore::get(qint64 jobId) {
+    QSqlQuery q =
+        m_db.exec(QStringLiteral("SELECT %1 FROM jobs WHERE job_id = ?").arg(kColumns), {jobId});
     if (!q.next())
         return std::nullopt;
     return fromQuery(q);
 }
 
-QList<JobRecord> JobStore::list(const JobQuery &query, qint64 *total)
-{
+QList<JobRecord> JobStore::list(const JobQuery &query, qint64 *total) {
     QString where = QStringLiteral("cluster_id = ?");
     QVariantList binds{query.clusterId};
     if (!query.states.isEmpty()) {
@@ -186,7 +202,8 @@ QList<JobRecord> JobStore::list(const JobQuery &query, qint64 *total)
     }
     QSqlQuery q(m_db.db());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY updated_at LIMIT ?").arg(kColumns, where));
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY updated_at LIMIT ?")
+                  .arg(kColumns, where));
     for (const auto &b : std::as_const(binds))
         q.addBindValue(b);
     q.addBindValue(query.limit);
@@ -198,9 +215,9 @@ QList<JobRecord> JobStore::list(const JobQuery &query, qint64 *total)
     return out;
 }
 
-QList<JobRecord> JobStore::withStates(const QList<JobState> &states, const QString &clusterId)
-{
-    QString sql = QStringLiteral("SELECT %1 FROM jobs WHERE state IN (%2)").arg(kColumns, placeholders(states.size()));
+QList<JobRecord> JobStore::withStates(const QList<JobState> &states, const QString &clusterId) {
+    QString sql = QStringLiteral("SELECT %1 FROM jobs WHERE state IN (%2)")
+                      .arg(kColumns, placeholders(states.size()));
     if (!clusterId.isEmpty())
         sql += QStringLiteral(" AND cluster_id = ?");
     sql += QStringLiteral(" ORDER BY priority DESC, job_id");
@@ -217,8 +234,7 @@ QList<JobRecord> JobStore::withStates(const QList<JobState> &states, const QStri
     return out;
 }
 
-int JobStore::countInStates(const QString &clusterId, const QList<JobState> &states)
-{
+int JobStore::countInStates(const QString &clusterId, const QList<JobState> &states) {
     QSqlQuery q(m_db.db());
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE cluster_id = ? AND state IN (%1)")
                   .arg(placeholders(states.size())));
@@ -229,35 +245,35 @@ int JobStore::countInStates(const QString &clusterId, const QList<JobState> &sta
     return q.next() ? q.value(0).toInt() : 0;
 }
 
-void JobStore::save(JobRecord &job)
-{
+void JobStore::save(JobRecord &job) {
     job.updatedAt = stamp();
-    m_db.exec(QStringLiteral("UPDATE jobs SET state = ?, reason = ?, exit_code = ?, exit_signal = ?, "
-                             "start_time = ?, end_time = ?, updated_at = ?, node_list = ?, "
-                             "runner_pid = ?, job_pid = ?, cancel_requested_at = ?, kill_deadline = ?, "
-                             "output_path = ?, priority = ? WHERE job_id = ?"),
-              {jobStateName(job.state), job.reason, opt(job.exitCode), opt(job.exitSignal),
-               opt(job.startTime), opt(job.endTime), job.updatedAt, job.nodeList,
-               opt(job.runnerPid), opt(job.jobPid), opt(job.cancelRequestedAt),
-               opt(job.killDeadline), job.outputPath, job.priority, job.jobId});
+    m_db.exec(
+        QStringLiteral("UPDATE jobs SET state = ?, reason = ?, exit_code = ?, exit_signal = ?, "
+                       "start_time = ?, end_time = ?, updated_at = ?, node_list = ?, "
+                       "runner_pid = ?, job_pid = ?, cancel_requested_at = ?, kill_deadline = ?, "
+                       "output_path = ?, priority = ? WHERE job_id = ?"),
+        {jobStateName(job.state), job.reason, opt(job.exitCode), opt(job.exitSignal),
+         opt(job.startTime), opt(job.endTime), job.updatedAt, job.nodeList, opt(job.runnerPid),
+         opt(job.jobPid), opt(job.cancelRequestedAt), opt(job.killDeadline), job.outputPath,
+         job.priority, job.jobId});
     Q_EMIT jobChanged(job.jobId, job.state);
 }
 
-void JobStore::saveSubmitDetails(const JobRecord &job)
-{
-    m_db.exec(QStringLiteral("UPDATE jobs SET output_path = ?, array_job_id = ?, array_task_id = ? WHERE job_id = ?"),
+void JobStore::saveSubmitDetails(const JobRecord &job) {
+    m_db.exec(QStringLiteral("UPDATE jobs SET output_path = ?, array_job_id = ?, array_task_id = ? "
+                             "WHERE job_id = ?"),
               {job.outputPath, opt(job.arrayJobId), opt(job.arrayTaskId), job.jobId});
 }
 
-void JobStore::transition(JobRecord &job, JobState from, const QString &actor)
-{
+void JobStore::transition(JobRecord &job, JobState from, const QString &actor) {
     save(job);
     if (job.state == from)
         return;
     QString message = QStringLiteral("Job %1 (%2) %3 → %4")
                           .arg(job.jobId)
                           .arg(job.name, jobStateName(from), jobStateName(job.state));
-    if (!job.reason.isEmpty() && job.reason != QLatin1String("None") && job.state != JobState::Running)
+    if (!job.reason.isEmpty() && job.reason != QLatin1String("None") &&
+        job.state != JobState::Running)
         message += QStringLiteral(": ") + job.reason;
     if (job.exitCode && isFinished(job.state))
         message += QStringLiteral(" (exit code %1)").arg(*job.exitCode);
@@ -270,8 +286,7 @@ void JobStore::transition(JobRecord &job, JobState from, const QString &actor)
                      {"reason", toStd(job.reason)}});
 }
 
-void JobStore::removeCluster(const QString &clusterId)
-{
+void JobStore::removeCluster(const QString &clusterId) {
     m_db.exec(QStringLiteral("DELETE FROM jobs WHERE cluster_id = ?"), {clusterId});
 }
 

@@ -60,8 +60,7 @@ struct JobQuery {
 
 // The jobs table. Every write stamps a strictly increasing updated_at, so `updated_since`
 // paging is exact, and every state change becomes an event.
-class JobStore : public QObject
-{
+class JobStore : public QObject {
     Q_OBJECT
 public:
     JobStore(Database &db, EventLog &events, QObject *parent = nullptr);

@@ -16,8 +16,7 @@
 namespace clusterra::server {
 
 namespace {
-bool processAlive(qint64 pid)
-{
+bool processAlive(qint64 pid) {
     return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
 }
 
@@ -29,21 +28,18 @@ LocalExecutor::LocalExecutor(JobStore &jobs, ClusterService &clusters, ExecutorS
     : Scheduler(parent)
     , m_jobs(jobs)
     , m_clusters(clusters)
-    , m_settings(std::move(settings))
-{
+    , m_settings(std::move(settings)) {
     m_timer.setInterval(m_settings.pollMs);
     connect(&m_timer, &QTimer::timeout, this, &LocalExecutor::tick);
 }
 
-QString LocalExecutor::jobDir(qint64 jobId) const
-{
+QString LocalExecutor::jobDir(qint64 jobId) const {
     return QDir(m_settings.dataDir).filePath(QStringLiteral("jobs/%1").arg(jobId));
 }
 
 std::optional<ApiError> LocalExecutor::admit(const ClusterRecord &cluster,
                                              const QList<NodeRecord> &nodes,
-                                             const JobRequest &request)
-{
+                                             const JobRequest &request) {
     const int nodeCount = int(nodes.size());
     if (request.nodesMin > nodeCount)
         return ApiError::validation(QStringLiteral("job.nodes"),
@@ -59,45 +55,44 @@ std::optional<ApiError> LocalExecutor::admit(const ClusterRecord &cluster,
     }
     const NodeRecord biggest = nodes.isEmpty() ? NodeRecord{} : nodes.first();
     if (request.gpusPerNode > biggest.gpus || request.gpusPerJob > biggest.gpus)
-        return ApiError::validation(request.gpusPerNode ? QStringLiteral("job.tres_per_node")
-                                                        : QStringLiteral("job.tres_per_job"),
-                                    QStringLiteral("asks for GPUs; the nodes of cluster %1 have %2.")
-                                        .arg(cluster.name)
-                                        .arg(biggest.gpus));
+        return ApiError::validation(
+            request.gpusPerNode ? QStringLiteral("job.tres_per_node")
+                                : QStringLiteral("job.tres_per_job"),
+            QStringLiteral("asks for GPUs; the nodes of cluster %1 have %2.")
+                .arg(cluster.name)
+                .arg(biggest.gpus));
     if (request.totalCpus() > biggest.cpus)
-        return ApiError::validation(QStringLiteral("job.cpus_per_task"),
-                                    QStringLiteral("the job needs %1 CPUs (tasks × cpus_per_task) on one "
-                                                   "node; the largest node has %2.")
-                                        .arg(request.totalCpus())
-                                        .arg(biggest.cpus));
-    return ApiError::validation(request.memoryPerNodeMb ? QStringLiteral("job.memory_per_node")
-                                                        : QStringLiteral("job.memory_per_cpu"),
-                                QStringLiteral("the job needs %1 MB of memory on one node; the largest "
-                                               "node has %2 MB.")
-                                    .arg(request.memoryPerNodeNeededMb(biggest.memoryMb))
-                                    .arg(biggest.memoryMb));
+        return ApiError::validation(
+            QStringLiteral("job.cpus_per_task"),
+            QStringLiteral("the job needs %1 CPUs (tasks × cpus_per_task) on one "
+                           "node; the largest node has %2.")
+                .arg(request.totalCpus())
+                .arg(biggest.cpus));
+    return ApiError::validation(
+        request.memoryPerNodeMb ? QStringLiteral("job.memory_per_node")
+                                : QStringLiteral("job.memory_per_cpu"),
+        QStringLiteral("the job needs %1 MB of memory on one node; the largest "
+                       "node has %2 MB.")
+            .arg(request.memoryPerNodeNeededMb(biggest.memoryMb))
+            .arg(biggest.memoryMb));
 }
 
-void LocalExecutor::jobsQueued(const QString &)
-{
+void LocalExecutor::jobsQueued(const QString &) {
     m_scheduleNeeded = true;
     QTimer::singleShot(0, this, &LocalExecutor::tick);
 }
 
-int LocalExecutor::activeJobs(const QString &clusterId)
-{
+int LocalExecutor::activeJobs(const QString &clusterId) {
     return m_jobs.countInStates(clusterId, kActive);
 }
 
-void LocalExecutor::resume()
-{
+void LocalExecutor::resume() {
     m_scheduleNeeded = true;
     tick();
     m_timer.start();
 }
 
-void LocalExecutor::cancel(qint64 jobId, const QString &actor)
-{
+void LocalExecutor::cancel(qint64 jobId, const QString &actor) {
     auto job = m_jobs.get(jobId);
     if (!job || isFinished(job->state))
         return;
@@ -120,22 +115,19 @@ void LocalExecutor::cancel(qint64 jobId, const QString &actor)
     signalJob(*job, SIGTERM);
 }
 
-void LocalExecutor::signalJob(const JobRecord &job, int signal)
-{
+void LocalExecutor::signalJob(const JobRecord &job, int signal) {
     if (job.jobPid && *job.jobPid > 1)
         ::kill(-pid_t(*job.jobPid), signal); // the job's whole process group
 }
 
-void LocalExecutor::tick()
-{
+void LocalExecutor::tick() {
     for (JobRecord &job : m_jobs.withStates({JobState::Running, JobState::Completing}))
         watch(job);
     if (m_scheduleNeeded)
         schedule();
 }
 
-void LocalExecutor::watch(JobRecord &job)
-{
+void LocalExecutor::watch(JobRecord &job) {
     const QString dir = jobDir(job.jobId);
     if (!job.jobPid) {
         QFile pidFile(dir + QStringLiteral("/pid"));
@@ -179,12 +171,13 @@ void LocalExecutor::watch(JobRecord &job)
     }
 }
 
-void LocalExecutor::finish(JobRecord &job, int waitStatus)
-{
+void LocalExecutor::finish(JobRecord &job, int waitStatus) {
     const JobState from = job.state;
     job.endTime = nowMs();
-    job.exitCode = WIFEXITED(waitStatus) ? std::optional<int>(WEXITSTATUS(waitStatus)) : std::nullopt;
-    job.exitSignal = WIFSIGNALED(waitStatus) ? std::optional<int>(WTERMSIG(waitStatus)) : std::nullopt;
+    job.exitCode =
+        WIFEXITED(waitStatus) ? std::optional<int>(WEXITSTATUS(waitStatus)) : std::nullopt;
+    job.exitSignal =
+        WIFSIGNALED(waitStatus) ? std::optional<int>(WTERMSIG(waitStatus)) : std::nullopt;
     if (job.cancelRequestedAt) {
         job.state = JobState::Cancelled;
     } else if (job.reason == QLatin1String("TimeLimit")) {
@@ -203,8 +196,7 @@ void LocalExecutor::finish(JobRecord &job, int waitStatus)
     m_clusters.finishDeletions();
 }
 
-void LocalExecutor::schedule()
-{
+void LocalExecutor::schedule() {
     m_scheduleNeeded = false;
     QSet<QString> clusterIds;
     for (const auto &job : m_jobs.withStates({JobState::Pending}))
@@ -216,8 +208,7 @@ void LocalExecutor::schedule()
     }
 }
 
-void LocalExecutor::scheduleCluster(const ClusterRecord &cluster)
-{
+void LocalExecutor::scheduleCluster(const ClusterRecord &cluster) {
     const QList<NodeRecord> nodes = m_clusters.nodes(cluster.id);
     QHash<QString, int> freeCpus;
     QHash<QString, qint64> freeMemory;
@@ -268,8 +259,7 @@ void LocalExecutor::scheduleCluster(const ClusterRecord &cluster)
 }
 
 QStringList LocalExecutor::environmentFor(const JobRecord &job, const ClusterRecord &cluster,
-                                          const NodeRecord &node) const
-{
+                                          const NodeRecord &node) const {
     QStringList slurm{
         QStringLiteral("SLURM_JOB_ID=%1").arg(job.jobId),
         QStringLiteral("SLURM_JOBID=%1").arg(job.jobId),
@@ -308,8 +298,7 @@ QStringList LocalExecutor::environmentFor(const JobRecord &job, const ClusterRec
     return env + slurm;
 }
 
-bool LocalExecutor::launch(JobRecord &job, const ClusterRecord &cluster, const NodeRecord &node)
-{
+bool LocalExecutor::launch(JobRecord &job, const ClusterRecord &cluster, const NodeRecord &node) {
     const QString dir = jobDir(job.jobId);
     QDir().mkpath(dir);
     QDir().mkpath(QFileInfo(job.outputPath).absolutePath());
@@ -324,7 +313,8 @@ bool LocalExecutor::launch(JobRecord &job, const ClusterRecord &cluster, const N
     const nlohmann::json spec{
         {"script", toStd(scriptPath)},
         {"output", toStd(job.outputPath)},
-        {"error", toStd(errorPath.isEmpty() ? QString() : QDir(job.workDir).absoluteFilePath(errorPath))},
+        {"error",
+         toStd(errorPath.isEmpty() ? QString() : QDir(job.workDir).absoluteFilePath(errorPath))},
         {"input", toStd(stringOr(job.request, "standard_input"))},
         {"work_dir", toStd(job.workDir)},
         {"fallback_dir", toStd(QDir(m_settings.dataDir).filePath(QStringLiteral("efs")))},

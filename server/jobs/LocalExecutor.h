@@ -20,8 +20,7 @@ struct ExecutorSettings {
 // per cluster (no backfill): the first job that does not fit waits with reason Resources,
 // the ones behind it with Priority. Jobs run under a detached runner, so a server restart
 // leaves them running; the next server picks them up from their pid and status files.
-class LocalExecutor : public Scheduler
-{
+class LocalExecutor : public Scheduler {
     Q_OBJECT
 public:
     LocalExecutor(JobStore &jobs, ClusterService &clusters, ExecutorSettings settings,

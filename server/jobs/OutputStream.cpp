@@ -7,8 +7,7 @@ namespace clusterra::server {
 
 namespace {
 // The largest prefix length <= n that does not end inside a UTF-8 sequence.
-qsizetype utf8Boundary(const QByteArray &buf, qsizetype n)
-{
+qsizetype utf8Boundary(const QByteArray &buf, qsizetype n) {
     qsizetype pos = n;
     while (pos > 0 && (uchar(buf[pos - 1]) & 0xC0) == 0x80)
         --pos;
@@ -20,8 +19,7 @@ qsizetype utf8Boundary(const QByteArray &buf, qsizetype n)
 }
 } // namespace
 
-qint64 offsetOfLastLines(const QString &path, int lines)
-{
+qint64 offsetOfLastLines(const QString &path, int lines) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly) || lines <= 0)
         return f.size();
@@ -58,29 +56,27 @@ OutputStream::OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &job
     , m_jobId(job.jobId)
     , m_file(job.outputPath)
     , m_offset(startOffset)
-    , m_finished(isFinished(job.state))
-{
+    , m_finished(isFinished(job.state)) {
     connect(m_body.get(), &http::StreamBody::closed, this, &QObject::deleteLater);
     connect(m_body.get(), &http::StreamBody::drained, this, &OutputStream::pump);
     connect(&m_jobs, &JobStore::jobChanged, this, &OutputStream::onJobChanged);
     connect(&m_poll, &QTimer::timeout, this, &OutputStream::pump);
-    connect(&m_keepAlive, &QTimer::timeout, this, [this] { m_body->write(formatSseComment("keep-alive")); });
+    connect(&m_keepAlive, &QTimer::timeout, this,
+            [this] { m_body->write(formatSseComment("keep-alive")); });
     m_body->write("retry: 2000\n\n");
     m_poll.start(pollMs);
     m_keepAlive.start(keepAliveMs);
     pump();
 }
 
-void OutputStream::onJobChanged(qint64 jobId, JobState state)
-{
+void OutputStream::onJobChanged(qint64 jobId, JobState state) {
     if (jobId != m_jobId || !isFinished(state))
         return;
     m_finished = true;
     pump();
 }
 
-void OutputStream::pump()
-{
+void OutputStream::pump() {
     if (m_body->isClosed() || m_body->isFinished())
         return;
     if (!m_file.isOpen() && !m_file.open(QIODevice::ReadOnly)) {
@@ -118,7 +114,8 @@ void OutputStream::pump()
             data["state"] = toStd(jobStateName(job->state));
             data["exit_code"] = job->exitCode ? nlohmann::json(*job->exitCode) : nlohmann::json();
         }
-        m_body->write(formatSseEvent(QStringLiteral("end"), QString::number(m_offset), dumpJson(data)));
+        m_body->write(
+            formatSseEvent(QStringLiteral("end"), QString::number(m_offset), dumpJson(data)));
         m_body->finish();
         m_poll.stop();
         m_keepAlive.stop();

@@ -15,8 +15,7 @@ qint64 offsetOfLastLines(const QString &path, int lines);
 // the byte offset after the chunk, so Last-Event-ID resumes exactly. Chunks end at a line end
 // (a line longer than the chunk size is sent whole, up to 1 MiB, then cut between UTF-8
 // characters); `event: end` follows once the job has finished and every byte is out.
-class OutputStream : public QObject
-{
+class OutputStream : public QObject {
     Q_OBJECT
 public:
     OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &jobs, const JobRecord &job,

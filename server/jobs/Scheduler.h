@@ -11,8 +11,7 @@ namespace clusterra::server {
 
 // Runs a cluster's jobs. The store's rows are the truth; a scheduler moves them through
 // PENDING -> RUNNING -> a final state. Implementations: the local executor; slurmrestd later.
-class Scheduler : public QObject
-{
+class Scheduler : public QObject {
     Q_OBJECT
 public:
     using QObject::QObject;

@@ -7,8 +7,7 @@
 
 namespace clusterra::server {
 
-bool TemplateCatalog::load(const QString &directory, QString *error)
-{
+bool TemplateCatalog::load(const QString &directory, QString *error) {
     const QDir dir(directory);
     const QStringList files = dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
     for (const QString &name : files) {
@@ -29,19 +28,16 @@ bool TemplateCatalog::load(const QString &directory, QString *error)
     return true;
 }
 
-static const JobTemplate *findIn(const QMap<QString, JobTemplate> &map, const QString &id)
-{
+static const JobTemplate *findIn(const QMap<QString, JobTemplate> &map, const QString &id) {
     const auto it = map.constFind(id);
     return it == map.constEnd() ? nullptr : &it.value();
 }
 
-const JobTemplate *TemplateCatalog::find(const QString &id) const
-{
+const JobTemplate *TemplateCatalog::find(const QString &id) const {
     return findIn(m_templates, id);
 }
 
-nlohmann::json TemplateCatalog::listJson() const
-{
+nlohmann::json TemplateCatalog::listJson() const {
     auto out = nlohmann::json::array();
     for (const auto &t : m_templates)
         out.push_back(t.summaryJson());

@@ -7,8 +7,7 @@
 namespace clusterra::server {
 
 // The job templates shipped in resources/templates (compiled in as Qt resources).
-class TemplateCatalog
-{
+class TemplateCatalog {
 public:
     bool load(const QString &directory, QString *error);
     const JobTemplate *find(const QString &id) const;

@@ -18,28 +18,24 @@ using http::Request;
 using http::Response;
 
 namespace {
-Response jsonOr(const nlohmann::json &value, const ApiError &error, int status = 200)
-{
+Response jsonOr(const nlohmann::json &value, const ApiError &error, int status = 200) {
     return error.isError() ? Response::error(error) : Response::json(value, status);
 }
 
 // Runs `fn` with the caller's cluster, or answers its error.
-template <typename Fn> Response withCluster(RouteContext &ctx, Request &req, Fn fn)
-{
+template <typename Fn> Response withCluster(RouteContext &ctx, Request &req, Fn fn) {
     ApiError error;
     const auto cluster = ctx.clusters.find(req.principal, req.param(QStringLiteral("id")), &error);
     return cluster ? fn(*cluster) : Response::error(error);
 }
 
-std::optional<qint64> nonNegative(const QString &text)
-{
+std::optional<qint64> nonNegative(const QString &text) {
     bool ok = false;
     const qint64 v = text.toLongLong(&ok);
     return ok && v >= 0 ? std::optional<qint64>(v) : std::nullopt;
 }
 
-Response readOutput(const JobRecord &job, const Request &req)
-{
+Response readOutput(const JobRecord &job, const Request &req) {
     QFile f(job.outputPath);
     const qint64 size = f.open(QIODevice::ReadOnly) ? f.size() : 0;
     qint64 offset = 0;
@@ -47,19 +43,22 @@ Response readOutput(const JobRecord &job, const Request &req)
     if (const QString t = req.query.value(QStringLiteral("tail_lines")); !t.isEmpty()) {
         const auto lines = nonNegative(t);
         if (!lines)
-            return Response::error(ApiError::validation(QStringLiteral("tail_lines"), QStringLiteral("must be a non-negative integer.")));
+            return Response::error(ApiError::validation(
+                QStringLiteral("tail_lines"), QStringLiteral("must be a non-negative integer.")));
         offset = offsetOfLastLines(job.outputPath, int(qMin<qint64>(*lines, 1000000)));
     }
     if (const QString o = req.query.value(QStringLiteral("offset")); !o.isEmpty()) {
         const auto v = nonNegative(o);
         if (!v)
-            return Response::error(ApiError::validation(QStringLiteral("offset"), QStringLiteral("must be a non-negative integer.")));
+            return Response::error(ApiError::validation(
+                QStringLiteral("offset"), QStringLiteral("must be a non-negative integer.")));
         offset = *v;
     }
     if (const QString l = req.query.value(QStringLiteral("length")); !l.isEmpty()) {
         const auto v = nonNegative(l);
         if (!v || *v > 64 * 1024 * 1024)
-            return Response::error(ApiError::validation(QStringLiteral("length"), QStringLiteral("must be between 0 and 67108864.")));
+            return Response::error(ApiError::validation(
+                QStringLiteral("length"), QStringLiteral("must be between 0 and 67108864.")));
         length = *v;
     }
     offset = qMin(offset, size);
@@ -73,12 +72,13 @@ Response readOutput(const JobRecord &job, const Request &req)
 }
 } // namespace
 
-void registerRoutes(http::Router &r, RouteContext &ctx)
-{
-    r.add(Method::Get, QStringLiteral("/healthz"), Access::Public,
-          [](Request &) { return Response::json({{"status", "ok"}}); });
+void registerRoutes(http::Router &r, RouteContext &ctx) {
+    r.add(Method::Get, QStringLiteral("/healthz"), Access::Public, [](Request &) {
+        return Response::json({{"status", "ok"}});
+    });
     r.add(Method::Get, QStringLiteral("/v1/version"), Access::Public, [](Request &) {
-        return Response::json({{"version", CLUSTERRA_VERSION}, {"api", "v1"}, {"server", "clusterra-server"}});
+        return Response::json(
+            {{"version", CLUSTERRA_VERSION}, {"api", "v1"}, {"server", "clusterra-server"}});
     });
     r.add(Method::Get, QStringLiteral("/v1/openapi.json"), Access::Public, [](Request &) {
         QFile f(QStringLiteral(":/api/openapi.json"));
@@ -88,7 +88,10 @@ void registerRoutes(http::Router &r, RouteContext &ctx)
 
     // Auth
     r.add(Method::Get, QStringLiteral("/v1/auth/config"), Access::Public, [&ctx](Request &) {
-        return Response::json({{"mode", toStd(ctx.auth.mode())}, {"issuer", nullptr}, {"client_id", nullptr}, {"scopes", nlohmann::json::array()}});
+        return Response::json({{"mode", toStd(ctx.auth.mode())},
+                               {"issuer", nullptr},
+                               {"client_id", nullptr},
+                               {"scopes", nlohmann::json::array()}});
     });
     r.add(Method::Post, QStringLiteral("/v1/auth/callback"), Access::Public, [&ctx](Request &req) {
         ApiError error;
@@ -96,21 +99,25 @@ void registerRoutes(http::Router &r, RouteContext &ctx)
         if (error.isError())
             return Response::error(error);
         if (!body.is_object() || !body.contains("local_token"))
-            return Response::error(ApiError::validation(QStringLiteral("local_token"),
-                                                        QStringLiteral("This server signs in with the local token (mode \"local\").")));
-        const auto grant = ctx.auth.exchangeLocalToken(QByteArray::fromStdString(body.value("local_token", "")), &error);
+            return Response::error(ApiError::validation(
+                QStringLiteral("local_token"),
+                QStringLiteral("This server signs in with the local token (mode \"local\").")));
+        const auto grant = ctx.auth.exchangeLocalToken(
+            QByteArray::fromStdString(body.value("local_token", "")), &error);
         if (!grant)
             return Response::error(error);
         return Response::json(grant->toJson())
             .withHeader("Set-Cookie", "clusterra_session=" + grant->accessToken +
-                                          "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + QByteArray::number(grant->expiresIn));
+                                          "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
+                                          QByteArray::number(grant->expiresIn));
     });
     r.add(Method::Post, QStringLiteral("/v1/auth/refresh"), Access::Public, [&ctx](Request &req) {
         ApiError error;
         const auto body = req.jsonBody(&error);
         if (error.isError())
             return Response::error(error);
-        const auto grant = ctx.auth.refresh(QByteArray::fromStdString(body.value("refresh_token", "")), &error);
+        const auto grant =
+            ctx.auth.refresh(QByteArray::fromStdString(body.value("refresh_token", "")), &error);
         return grant ? Response::json(grant->toJson()) : Response::error(error);
     });
     r.add(Method::Post, QStringLiteral("/v1/auth/logout"), Access::User, [&ctx](Request &req) {
@@ -120,11 +127,16 @@ void registerRoutes(http::Router &r, RouteContext &ctx)
             return Response::error(error);
         ctx.auth.logout(QByteArray::fromStdString(body.value("refresh_token", "")), req.principal);
         return Response::json({{"logged_out", true}})
-            .withHeader("Set-Cookie", "clusterra_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+            .withHeader("Set-Cookie",
+                        "clusterra_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     });
     r.add(Method::Get, QStringLiteral("/v1/users/me"), Access::User, [](Request &req) {
         const auto &p = req.principal;
-        return Response::json({{"id", p.userId}, {"email", toStd(p.email)}, {"uid", p.uid}, {"role", toStd(p.role)}, {"org", toStd(p.org)}});
+        return Response::json({{"id", p.userId},
+                               {"email", toStd(p.email)},
+                               {"uid", p.uid},
+                               {"role", toStd(p.role)},
+                               {"org", toStd(p.org)}});
     });
 
     // Clusters
@@ -139,115 +151,149 @@ void registerRoutes(http::Router &r, RouteContext &ctx)
         return jsonOr(out, error, 201);
     });
     r.add(Method::Get, QStringLiteral("/v1/clusters/{id}"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) { return Response::json(ctx.clusters.describe(c)); });
+        return withCluster(ctx, req, [&](const ClusterRecord &c) {
+            return Response::json(ctx.clusters.describe(c));
+        });
     });
     r.add(Method::Patch, QStringLiteral("/v1/clusters/{id}"), Access::User, [&ctx](Request &req) {
         ApiError error;
         const auto body = req.jsonBody(&error);
         if (error.isError())
             return Response::error(error);
-        const auto out = ctx.clusters.update(req.principal, req.param(QStringLiteral("id")), body, &error);
+        const auto out =
+            ctx.clusters.update(req.principal, req.param(QStringLiteral("id")), body, &error);
         return jsonOr(out, error);
     });
     r.add(Method::Delete, QStringLiteral("/v1/clusters/{id}"), Access::User, [&ctx](Request &req) {
         ApiError error;
-        const auto out = ctx.clusters.remove(req.principal, req.param(QStringLiteral("id")), &error);
+        const auto out =
+            ctx.clusters.remove(req.principal, req.param(QStringLiteral("id")), &error);
         return jsonOr(out, error, 202);
     });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/partitions"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) { return Response::json(ctx.clusters.partitionsJson(c)); });
-    });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/nodes"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) { return Response::json(ctx.clusters.nodesJson(c)); });
-    });
+    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/partitions"), Access::User,
+          [&ctx](Request &req) {
+              return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                  return Response::json(ctx.clusters.partitionsJson(c));
+              });
+          });
+    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/nodes"), Access::User,
+          [&ctx](Request &req) {
+              return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                  return Response::json(ctx.clusters.nodesJson(c));
+              });
+          });
 
     // Jobs
-    r.add(Method::Post, QStringLiteral("/v1/clusters/{id}/jobs/submit"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            ApiError error;
-            const auto body = req.jsonBody(&error);
-            if (error.isError())
-                return Response::error(error);
-            const auto out = ctx.jobs.submit(req.principal, c, body, &error);
-            return jsonOr(out, error, 201);
-        });
-    }, 8 * 1024 * 1024);
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            ApiError error;
-            const auto out = ctx.jobs.list(c, req, &error);
-            return jsonOr(out, error);
-        });
-    });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            ApiError error;
-            const auto job = ctx.jobs.find(c, req.param(QStringLiteral("job_id")), &error);
-            return job ? Response::json(job->toJson(JobService::mayInspect(req.principal, *job))) : Response::error(error);
-        });
-    });
-    r.add(Method::Delete, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            ApiError error;
-            const auto out = ctx.jobs.cancel(req.principal, c, req.param(QStringLiteral("job_id")), &error);
-            return jsonOr(out, error);
-        });
-    });
-    auto inspectableJob = [&ctx](Request &req, const ClusterRecord &c, ApiError *error) -> std::optional<JobRecord> {
+    r.add(
+        Method::Post, QStringLiteral("/v1/clusters/{id}/jobs/submit"), Access::User,
+        [&ctx](Request &req) {
+            return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                ApiError error;
+                const auto body = req.jsonBody(&error);
+                if (error.isError())
+                    return Response::error(error);
+                const auto out = ctx.jobs.submit(req.principal, c, body, &error);
+                return jsonOr(out, error, 201);
+            });
+        },
+        8 * 1024 * 1024);
+    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs"), Access::User,
+          [&ctx](Request &req) {
+              return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                  ApiError error;
+                  const auto out = ctx.jobs.list(c, req, &error);
+                  return jsonOr(out, error);
+              });
+          });
+    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}"), Access::User,
+          [&ctx](Request &req) {
+              return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                  ApiError error;
+                  const auto job = ctx.jobs.find(c, req.param(QStringLiteral("job_id")), &error);
+                  return job ? Response::json(
+                                   job->toJson(JobService::mayInspect(req.principal, *job)))
+                             : Response::error(error);
+              });
+          });
+    r.add(Method::Delete, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}"), Access::User,
+          [&ctx](Request &req) {
+              return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                  ApiError error;
+                  const auto out = ctx.jobs.cancel(req.principal, c,
+                                                   req.param(QStringLiteral("job_id")), &error);
+                  return jsonOr(out, error);
+              });
+          });
+    auto inspectableJob = [&ctx](Request &req, const ClusterRecord &c,
+                                 ApiError *error) -> std::optional<JobRecord> {
         auto job = ctx.jobs.find(c, req.param(QStringLiteral("job_id")), error);
         if (job && !JobService::mayInspect(req.principal, *job)) {
-            *error = ApiError::make(ErrorType::Forbidden, QStringLiteral("Only the job's owner or an administrator may read its output."));
+            *error = ApiError::make(
+                ErrorType::Forbidden,
+                QStringLiteral("Only the job's owner or an administrator may read its output."));
             return std::nullopt;
         }
         return job;
     };
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}/output"), Access::User, [&ctx, inspectableJob](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            ApiError error;
-            const auto job = inspectableJob(req, c, &error);
-            return job ? readOutput(*job, req) : Response::error(error);
-        });
-    });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}/output/stream"), Access::User, [&ctx, inspectableJob](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            ApiError error;
-            const auto job = inspectableJob(req, c, &error);
-            if (!job)
-                return Response::error(error);
-            qint64 start = 0;
-            if (const QString tail = req.query.value(QStringLiteral("tail_lines")); !tail.isEmpty())
-                start = offsetOfLastLines(job->outputPath, tail.toInt());
-            if (const auto o = nonNegative(req.query.value(QStringLiteral("offset"))))
-                start = *o;
-            if (const auto resume = nonNegative(QString::fromLatin1(req.header("last-event-id"))))
-                start = *resume;
-            auto body = std::make_shared<http::StreamBody>();
-            new OutputStream(body, ctx.jobStore, *job, start, ctx.streamPollMs, ctx.keepAliveMs, &ctx.jobStore);
-            return Response::eventStream(body);
-        });
-    });
+    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}/output"), Access::User,
+          [&ctx, inspectableJob](Request &req) {
+              return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                  ApiError error;
+                  const auto job = inspectableJob(req, c, &error);
+                  return job ? readOutput(*job, req) : Response::error(error);
+              });
+          });
+    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}/output/stream"),
+          Access::User, [&ctx, inspectableJob](Request &req) {
+              return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                  ApiError error;
+                  const auto job = inspectableJob(req, c, &error);
+                  if (!job)
+                      return Response::error(error);
+                  qint64 start = 0;
+                  if (const QString tail = req.query.value(QStringLiteral("tail_lines"));
+                      !tail.isEmpty())
+                      start = offsetOfLastLines(job->outputPath, tail.toInt());
+                  if (const auto o = nonNegative(req.query.value(QStringLiteral("offset"))))
+                      start = *o;
+                  if (const auto resume =
+                          nonNegative(QString::fromLatin1(req.header("last-event-id"))))
+                      start = *resume;
+                  auto body = std::make_shared<http::StreamBody>();
+                  new OutputStream(body, ctx.jobStore, *job, start, ctx.streamPollMs,
+                                   ctx.keepAliveMs, &ctx.jobStore);
+                  return Response::eventStream(body);
+              });
+          });
 
     // Events
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/events"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            const qint64 after = nonNegative(req.query.value(QStringLiteral("after"))).value_or(0);
-            const int limit = int(qBound(qint64(1), nonNegative(req.query.value(QStringLiteral("limit"))).value_or(100), qint64(1000)));
-            auto items = nlohmann::json::array();
-            for (const auto &e : ctx.events.list(c.id, after, limit))
-                items.push_back(e.toJson());
-            return Response::json({{"events", std::move(items)}});
-        });
-    });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/events/stream"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            qint64 after = nonNegative(req.query.value(QStringLiteral("after"))).value_or(0);
-            if (const auto resume = nonNegative(QString::fromLatin1(req.header("last-event-id"))))
-                after = *resume;
-            auto body = std::make_shared<http::StreamBody>();
-            new EventStream(body, ctx.events, c.id, after, ctx.keepAliveMs, &ctx.events);
-            return Response::eventStream(body);
-        });
-    });
+    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/events"), Access::User,
+          [&ctx](Request &req) {
+              return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                  const qint64 after =
+                      nonNegative(req.query.value(QStringLiteral("after"))).value_or(0);
+                  const int limit = int(
+                      qBound(qint64(1),
+                             nonNegative(req.query.value(QStringLiteral("limit"))).value_or(100),
+                             qint64(1000)));
+                  auto items = nlohmann::json::array();
+                  for (const auto &e : ctx.events.list(c.id, after, limit))
+                      items.push_back(e.toJson());
+                  return Response::json({{"events", std::move(items)}});
+              });
+          });
+    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/events/stream"), Access::User,
+          [&ctx](Request &req) {
+              return withCluster(ctx, req, [&](const ClusterRecord &c) {
+                  qint64 after = nonNegative(req.query.value(QStringLiteral("after"))).value_or(0);
+                  if (const auto resume =
+                          nonNegative(QString::fromLatin1(req.header("last-event-id"))))
+                      after = *resume;
+                  auto body = std::make_shared<http::StreamBody>();
+                  new EventStream(body, ctx.events, c.id, after, ctx.keepAliveMs, &ctx.events);
+                  return Response::eventStream(body);
+              });
+          });
 
     // Templates
     r.add(Method::Get, QStringLiteral("/v1/templates"), Access::User,
@@ -255,7 +301,9 @@ void registerRoutes(http::Router &r, RouteContext &ctx)
     r.add(Method::Get, QStringLiteral("/v1/templates/{id}"), Access::User, [&ctx](Request &req) {
         const JobTemplate *t = ctx.templates.find(req.param(QStringLiteral("id")));
         return t ? Response::json(t->schemaJson())
-                 : Response::error(ApiError::make(ErrorType::NotFound, QStringLiteral("No template %1.").arg(req.param(QStringLiteral("id")))));
+                 : Response::error(ApiError::make(
+                       ErrorType::NotFound,
+                       QStringLiteral("No template %1.").arg(req.param(QStringLiteral("id")))));
     });
 }
 

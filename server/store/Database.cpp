@@ -109,8 +109,7 @@ CREATE INDEX events_cluster_seq ON events(cluster_id, seq);
 };
 } // namespace
 
-Database::~Database()
-{
+Database::~Database() {
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -118,9 +117,9 @@ Database::~Database()
     }
 }
 
-bool Database::open(const QString &path, QString *error)
-{
-    m_connectionName = QStringLiteral("clusterra-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+bool Database::open(const QString &path, QString *error) {
+    m_connectionName =
+        QStringLiteral("clusterra-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(path);
     if (!m_db.open()) {
@@ -140,15 +139,13 @@ bool Database::open(const QString &path, QString *error)
     return migrate(error);
 }
 
-int Database::schemaVersion() const
-{
+int Database::schemaVersion() const {
     QSqlQuery q(m_db);
     q.exec(QStringLiteral("PRAGMA user_version"));
     return q.next() ? q.value(0).toInt() : 0;
 }
 
-bool Database::migrate(QString *error)
-{
+bool Database::migrate(QString *error) {
     const int current = schemaVersion();
     if (current > int(kMigrations.size())) {
         *error = QStringLiteral("the database schema (version %1) is newer than this server "
@@ -166,7 +163,8 @@ bool Database::migrate(QString *error)
                 continue;
             QSqlQuery q(m_db);
             if (!q.exec(sql)) {
-                *error = QStringLiteral("migration %1 failed: %2").arg(v + 1).arg(q.lastError().text());
+                *error =
+                    QStringLiteral("migration %1 failed: %2").arg(v + 1).arg(q.lastError().text());
                 m_db.rollback();
                 return false;
             }
@@ -178,8 +176,7 @@ bool Database::migrate(QString *error)
     return true;
 }
 
-QSqlQuery Database::exec(const QString &sql, std::initializer_list<QVariant> binds)
-{
+QSqlQuery Database::exec(const QString &sql, std::initializer_list<QVariant> binds) {
     QSqlQuery q(m_db);
     if (!q.prepare(sql))
         throw std::runtime_error("SQL prepare failed: " + q.lastError().text().toStdString());
@@ -194,19 +191,16 @@ QSqlQuery Database::exec(const QString &sql, std::initializer_list<QVariant> bin
 }
 
 Database::Transaction::Transaction(Database &db)
-    : m_db(db)
-{
+    : m_db(db) {
     m_db.m_db.transaction();
 }
 
-Database::Transaction::~Transaction()
-{
+Database::Transaction::~Transaction() {
     if (!m_done)
         m_db.m_db.rollback();
 }
 
-void Database::Transaction::commit()
-{
+void Database::Transaction::commit() {
     m_db.m_db.commit();
     m_done = true;
 }

@@ -10,8 +10,7 @@ namespace clusterra::server {
 
 // The server's SQLite database (WAL) under the data directory, with versioned migrations.
 // Everything runs on the server's one thread, so one connection is enough.
-class Database
-{
+class Database {
 public:
     Database() = default;
     ~Database();
@@ -26,8 +25,7 @@ public:
     QSqlQuery exec(const QString &sql, std::initializer_list<QVariant> binds = {});
     QSqlDatabase &db() { return m_db; }
 
-    class Transaction
-    {
+    class Transaction {
     public:
         explicit Transaction(Database &db);
         ~Transaction();

@@ -9,20 +9,27 @@ using namespace clusterra;
 using nlohmann::json;
 
 namespace {
-JobTemplate echoTemplate()
-{
+JobTemplate echoTemplate() {
     const json def = {
         {"id", "echo"},
         {"name", "Echo"},
         {"parameters", json::array({{{"name", "text"}, {"type", "string"}, {"required", true}},
-                                    {{"name", "count"}, {"type", "integer"}, {"default", 2}, {"minimum", 1}, {"maximum", 8}},
-                                    {{"name", "mode"}, {"type", "enum"}, {"enum", json::array({"fast", "slow"})}, {"default", "fast"}},
+                                    {{"name", "count"},
+                                     {"type", "integer"},
+                                     {"default", 2},
+                                     {"minimum", 1},
+                                     {"maximum", 8}},
+                                    {{"name", "mode"},
+                                     {"type", "enum"},
+                                     {"enum", json::array({"fast", "slow"})},
+                                     {"default", "fast"}},
                                     {{"name", "input"}, {"type", "file"}}})},
         {"script", "#!/bin/sh\nprintf '%s' {{text}}\n"},
-        {"job", {{"name", "echo-{{mode}}"},
-                 {"cpus_per_task", {{"param", "count"}}},
-                 {"current_working_directory", "/tmp"},
-                 {"environment", json::array({"PATH=/usr/bin:/bin"})}}}};
+        {"job",
+         {{"name", "echo-{{mode}}"},
+          {"cpus_per_task", {{"param", "count"}}},
+          {"current_working_directory", "/tmp"},
+          {"environment", json::array({"PATH=/usr/bin:/bin"})}}}};
     QString error;
     auto t = JobTemplate::fromJson(def, &error);
     if (!t)
@@ -30,8 +37,7 @@ JobTemplate echoTemplate()
     return *t;
 }
 
-QByteArray runScript(const QString &script)
-{
+QByteArray runScript(const QString &script) {
     QTemporaryFile file;
     file.open();
     file.write(script.toUtf8());
@@ -43,13 +49,11 @@ QByteArray runScript(const QString &script)
 }
 } // namespace
 
-class TestJobTemplate : public QObject
-{
+class TestJobTemplate : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     // A hostile value must reach the program as one literal argument and run nothing.
-    void hostileValuesStayLiteral_data()
-    {
+    void hostileValuesStayLiteral_data() {
         QTest::addColumn<QString>("value");
         QTest::newRow("semicolon") << QStringLiteral("x; touch /tmp/pwned-clusterra");
         QTest::newRow("command substitution") << QStringLiteral("$(id) `id`");
@@ -62,45 +66,54 @@ private Q_SLOTS:
         QTest::newRow("unicode") << QString::fromUtf8("h\xC3\xA9 \xE2\x9C\x93");
     }
 
-    void hostileValuesStayLiteral()
-    {
+    void hostileValuesStayLiteral() {
         QFETCH(QString, value);
         const JobTemplate t = echoTemplate();
         json resolved;
         QVERIFY(t.checkParams({{"text", value.toStdString()}}, resolved).isEmpty());
         const json body = t.render(resolved);
         QVERIFY(checkJobSubmit(body).ok());
-        QCOMPARE(QString::fromUtf8(runScript(QString::fromStdString(body["script"].get<std::string>()))), value);
+        QCOMPARE(
+            QString::fromUtf8(runScript(QString::fromStdString(body["script"].get<std::string>()))),
+            value);
         QVERIFY(!QFile::exists(QStringLiteral("/tmp/pwned-clusterra")));
     }
 
-    void jobFieldsTakeParams()
-    {
+    void jobFieldsTakeParams() {
         json resolved;
-        QVERIFY(echoTemplate().checkParams({{"text", "x"}, {"count", 4}, {"mode", "slow"}}, resolved).isEmpty());
+        QVERIFY(echoTemplate()
+                    .checkParams({{"text", "x"}, {"count", 4}, {"mode", "slow"}}, resolved)
+                    .isEmpty());
         const json body = echoTemplate().render(resolved);
         QCOMPARE(body["job"]["cpus_per_task"].get<int>(), 4);
         QCOMPARE(body["job"]["name"].get<std::string>(), std::string("echo-slow"));
     }
 
-    void badParams_data()
-    {
+    void badParams_data() {
         QTest::addColumn<QByteArray>("params");
         QTest::addColumn<QString>("field");
         QTest::newRow("missing required") << QByteArray(R"({})") << QStringLiteral("params.text");
-        QTest::newRow("unknown") << QByteArray(R"({"text":"a","bogus":1})") << QStringLiteral("params.bogus");
-        QTest::newRow("int as string") << QByteArray(R"({"text":"a","count":"3; rm"})") << QStringLiteral("params.count");
-        QTest::newRow("int out of range") << QByteArray(R"({"text":"a","count":99})") << QStringLiteral("params.count");
-        QTest::newRow("float for int") << QByteArray(R"({"text":"a","count":1.5})") << QStringLiteral("params.count");
-        QTest::newRow("enum") << QByteArray(R"({"text":"a","mode":"medium"})") << QStringLiteral("params.mode");
-        QTest::newRow("file traversal") << QByteArray(R"({"text":"a","input":"shared/../../etc/passwd"})") << QStringLiteral("params.input");
-        QTest::newRow("file absolute") << QByteArray(R"({"text":"a","input":"/etc/passwd"})") << QStringLiteral("params.input");
-        QTest::newRow("file backslash") << QByteArray(R"({"text":"a","input":"a\\b"})") << QStringLiteral("params.input");
+        QTest::newRow("unknown") << QByteArray(R"({"text":"a","bogus":1})")
+                                 << QStringLiteral("params.bogus");
+        QTest::newRow("int as string")
+            << QByteArray(R"({"text":"a","count":"3; rm"})") << QStringLiteral("params.count");
+        QTest::newRow("int out of range")
+            << QByteArray(R"({"text":"a","count":99})") << QStringLiteral("params.count");
+        QTest::newRow("float for int")
+            << QByteArray(R"({"text":"a","count":1.5})") << QStringLiteral("params.count");
+        QTest::newRow("enum") << QByteArray(R"({"text":"a","mode":"medium"})")
+                              << QStringLiteral("params.mode");
+        QTest::newRow("file traversal")
+            << QByteArray(R"({"text":"a","input":"shared/../../etc/passwd"})")
+            << QStringLiteral("params.input");
+        QTest::newRow("file absolute") << QByteArray(R"({"text":"a","input":"/etc/passwd"})")
+                                       << QStringLiteral("params.input");
+        QTest::newRow("file backslash")
+            << QByteArray(R"({"text":"a","input":"a\\b"})") << QStringLiteral("params.input");
         QTest::newRow("params not object") << QByteArray(R"([1])") << QStringLiteral("params");
     }
 
-    void badParams()
-    {
+    void badParams() {
         QFETCH(QByteArray, params);
         QFETCH(QString, field);
         json resolved;
@@ -109,8 +122,7 @@ private Q_SLOTS:
         QCOMPARE(errors.first().field, field);
     }
 
-    void objectKeys_data()
-    {
+    void objectKeys_data() {
         QTest::addColumn<QString>("key");
         QTest::addColumn<bool>("safe");
         QTest::newRow("plain") << QStringLiteral("shared/md.tpr") << true;
@@ -123,8 +135,7 @@ private Q_SLOTS:
         QTest::newRow("too long") << QString(1025, QLatin1Char('a')) << false;
     }
 
-    void objectKeys()
-    {
+    void objectKeys() {
         QFETCH(QString, key);
         QFETCH(bool, safe);
         QCOMPARE(isSafeObjectKey(key), safe);

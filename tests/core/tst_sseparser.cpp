@@ -7,13 +7,11 @@ using namespace clusterra;
 
 Q_DECLARE_METATYPE(QList<QByteArray>)
 
-class TestSseParser : public QObject
-{
+class TestSseParser : public QObject {
     Q_OBJECT
 
     // Events rendered as "type|id|data" so a table row can state them compactly.
-    static QStringList render(const QList<SseEvent> &events)
-    {
+    static QStringList render(const QList<SseEvent> &events) {
         QStringList out;
         for (const auto &e : events)
             out << e.type + QLatin1Char('|') + e.lastEventId + QLatin1Char('|') + e.data;
@@ -21,8 +19,7 @@ class TestSseParser : public QObject
     }
 
 private Q_SLOTS:
-    void parse_data()
-    {
+    void parse_data() {
         QTest::addColumn<QList<QByteArray>>("chunks");
         QTest::addColumn<QStringList>("expected");
         auto row = [](const char *name, QList<QByteArray> chunks, QStringList expected) {
@@ -31,8 +28,10 @@ private Q_SLOTS:
         row("lf", {"data: a\n\n"}, {QStringLiteral("message||a")});
         row("crlf", {"data: a\r\n\r\n"}, {QStringLiteral("message||a")});
         row("cr", {"data: a\r\r"}, {QStringLiteral("message||a")});
-        row("crlf split across chunks", {"data: a\r", "\n\r", "\n"}, {QStringLiteral("message||a")});
-        row("byte by byte", {"d", "a", "t", "a", ":", " ", "x", "\n", "\n"}, {QStringLiteral("message||x")});
+        row("crlf split across chunks", {"data: a\r", "\n\r", "\n"},
+            {QStringLiteral("message||a")});
+        row("byte by byte", {"d", "a", "t", "a", ":", " ", "x", "\n", "\n"},
+            {QStringLiteral("message||x")});
         row("multi data lines", {"data: a\ndata: b\n\n"}, {QStringLiteral("message||a\nb")});
         row("empty data line", {"data\n\n"}, {QStringLiteral("message||")});
         row("only one space stripped", {"data:  two\n\n"}, {QStringLiteral("message|| two")});
@@ -50,15 +49,25 @@ private Q_SLOTS:
         row("no data no dispatch", {"event: log\n\n"}, {});
         row("unterminated final event", {"data: a\n\ndata: b\n"}, {QStringLiteral("message||a")});
         row("unknown field ignored", {"foo: bar\ndata: x\n\n"}, {QStringLiteral("message||x")});
-        row("bom stripped", {"\xEF\xBB\xBF" "data: x\n\n"}, {QStringLiteral("message||x")});
-        row("bom split", {"\xEF", "\xBB", "\xBF" "data: x\n\n"}, {QStringLiteral("message||x")});
-        row("second bom kept", {"\xEF\xBB\xBF\xEF\xBB\xBF" "data: x\n\n"}, {});
-        row("utf8 split in multibyte", {"data: \xC3", "\xA9\n\n"}, {QString::fromUtf8("message||\xC3\xA9")});
+        row("bom stripped",
+            {"\xEF\xBB\xBF"
+             "data: x\n\n"},
+            {QStringLiteral("message||x")});
+        row("bom split",
+            {"\xEF", "\xBB",
+             "\xBF"
+             "data: x\n\n"},
+            {QStringLiteral("message||x")});
+        row("second bom kept",
+            {"\xEF\xBB\xBF\xEF\xBB\xBF"
+             "data: x\n\n"},
+            {});
+        row("utf8 split in multibyte", {"data: \xC3", "\xA9\n\n"},
+            {QString::fromUtf8("message||\xC3\xA9")});
         row("data field name exact", {"Data: x\n\n"}, {});
     }
 
-    void parse()
-    {
+    void parse() {
         QFETCH(QList<QByteArray>, chunks);
         QFETCH(QStringList, expected);
         SseParser p;
@@ -68,8 +77,7 @@ private Q_SLOTS:
         QCOMPARE(render(events), expected);
     }
 
-    void retry_data()
-    {
+    void retry_data() {
         QTest::addColumn<QByteArray>("input");
         QTest::addColumn<int>("expected");
         QTest::newRow("digits") << QByteArray("retry: 1500\n\n") << 1500;
@@ -77,8 +85,7 @@ private Q_SLOTS:
         QTest::newRow("empty") << QByteArray("retry\n\n") << -1;
     }
 
-    void retry()
-    {
+    void retry() {
         QFETCH(QByteArray, input);
         QFETCH(int, expected);
         SseParser p;
@@ -86,8 +93,7 @@ private Q_SLOTS:
         QCOMPARE(p.retryMs().value_or(-1), expected);
     }
 
-    void lastEventIdSurvivesReset()
-    {
+    void lastEventIdSurvivesReset() {
         SseParser p;
         p.feed("id: 42\ndata: a\n\ndata: partial");
         p.reset();
@@ -98,39 +104,41 @@ private Q_SLOTS:
         QCOMPARE(events[0].lastEventId, QStringLiteral("42"));
     }
 
-    void commentsCounted()
-    {
+    void commentsCounted() {
         SseParser p;
         p.feed(": ping\n\n: ping\n\n");
         QCOMPARE(p.commentCount(), 2);
     }
 
     // Whatever the server formats, the parser returns, however the bytes are cut.
-    void formatRoundTrip_data()
-    {
+    void formatRoundTrip_data() {
         QTest::addColumn<QByteArray>("payload");
         QTest::addColumn<QString>("expected");
         QTest::newRow("lines") << QByteArray("a\nb\n") << QStringLiteral("a\nb\n");
         QTest::newRow("no trailing lf") << QByteArray("a\nb") << QStringLiteral("a\nb");
         QTest::newRow("crlf normalised") << QByteArray("a\r\nb\r\n") << QStringLiteral("a\nb\n");
-        QTest::newRow("lone cr becomes lf") << QByteArray("50%\r100%\n") << QStringLiteral("50%\n100%\n");
+        QTest::newRow("lone cr becomes lf")
+            << QByteArray("50%\r100%\n") << QStringLiteral("50%\n100%\n");
         QTest::newRow("empty") << QByteArray() << QString();
-        QTest::newRow("colons and spaces") << QByteArray(" : x: y\n") << QStringLiteral(" : x: y\n");
-        QTest::newRow("utf8") << QByteArray("h\xC3\xA9llo \xE2\x9C\x93\n") << QString::fromUtf8("h\xC3\xA9llo \xE2\x9C\x93\n");
+        QTest::newRow("colons and spaces")
+            << QByteArray(" : x: y\n") << QStringLiteral(" : x: y\n");
+        QTest::newRow("utf8") << QByteArray("h\xC3\xA9llo \xE2\x9C\x93\n")
+                              << QString::fromUtf8("h\xC3\xA9llo \xE2\x9C\x93\n");
     }
 
-    void formatRoundTrip()
-    {
+    void formatRoundTrip() {
         QFETCH(QByteArray, payload);
         QFETCH(QString, expected);
-        const QByteArray wire = formatSseEvent(QStringLiteral("log"), QStringLiteral("99"), payload) +
-                                formatSseComment("keep-alive");
+        const QByteArray wire =
+            formatSseEvent(QStringLiteral("log"), QStringLiteral("99"), payload) +
+            formatSseComment("keep-alive");
         for (int round = 0; round < 50; ++round) {
             SseParser p;
             QList<SseEvent> events;
             qsizetype pos = 0;
             while (pos < wire.size()) {
-                const qsizetype n = 1 + QRandomGenerator::global()->bounded(int(qMin<qsizetype>(7, wire.size() - pos)));
+                const qsizetype n = 1 + QRandomGenerator::global()->bounded(
+                                            int(qMin<qsizetype>(7, wire.size() - pos)));
                 events += p.feed(QByteArrayView(wire).sliced(pos, n));
                 pos += n;
             }

@@ -1,0 +1,155 @@
+#include "TestServer.h"
+
+#include "util/Json.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QTest>
+#include <QTimer>
+
+using clusterra::parseJson;
+
+TestServer::TestServer(QStringList extraArgs)
+    : m_args(std::move(extraArgs)) {}
+
+TestServer::~TestServer() {
+    stop();
+}
+
+bool TestServer::start() {
+    QFile::remove(m_dir.filePath(QStringLiteral("server.json")));
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process.start(QStringLiteral(CLUSTERRA_SERVER_BIN),
+                    QStringList{QStringLiteral("--data"), m_dir.path(), QStringLiteral("--listen"),
+                                QStringLiteral("127.0.0.1:0")} +
+                        m_args);
+    if (!m_process.waitForStarted(5000))
+        return false;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 10000) {
+        QFile info(m_dir.filePath(QStringLiteral("server.json")));
+        if (info.open(QIODevice::ReadOnly)) {
+            const auto j = parseJson(info.readAll());
+            if (j.is_object()) {
+                m_url = QString::fromStdString(j.value("url", ""));
+                return signIn();
+            }
+        }
+        if (m_process.state() != QProcess::Running)
+            return false;
+        QTest::qWait(20);
+    }
+    return false;
+}
+
+void TestServer::stop() {
+    if (m_process.state() == QProcess::Running) {
+        m_process.terminate();
+        if (!m_process.waitForFinished(10000))
+            m_process.kill();
+    }
+}
+
+bool TestServer::signIn() {
+    QFile f(m_dir.filePath(QStringLiteral("local-token")));
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const auto r = request("POST", QStringLiteral("/v1/auth/callback"),
+                           {{"local_token", f.readAll().trimmed().toStdString()}}, QByteArray());
+    if (r.status != 200)
+        return false;
+    m_token = QByteArray::fromStdString(r.json.value("access_token", ""));
+    return !m_token.isEmpty();
+}
+
+TestServer::Reply TestServer::request(const QByteArray &method, const QString &path,
+                                      const nlohmann::json &body, const QByteArray &token,
+                                      const QList<QPair<QByteArray, QByteArray>> &headers) {
+    QNetworkRequest req(QUrl(m_url + path));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    const QByteArray bearer = token == "<default>" ? m_token : token;
+    if (!bearer.isEmpty())
+        req.setRawHeader("Authorization", "Bearer " + bearer);
+    for (const auto &[k, v] : headers)
+        req.setRawHeader(k, v);
+    // Cookies only when a test sends one: a stored session cookie would hide missing tokens.
+    req.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    req.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    const QByteArray payload = body.is_null() ? QByteArray() : clusterra::dumpJson(body);
+    QNetworkReply *reply = m_nam.sendCustomRequest(req, method, payload);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+    loop.exec();
+    Reply out;
+    out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    out.body = reply->readAll();
+    out.json = parseJson(out.body);
+    for (const auto &[k, v] : reply->rawHeaderPairs())
+        out.headers.insert(k.toLower(), v);
+    reply->deleteLater();
+    return out;
+}
+
+QString TestServer::readyCluster(const QString &name) {
+    const auto r = post(QStringLiteral("/v1/clusters"),
+                        {{"name", name.toStdString()}, {"cluster_type", "slurm"}});
+    if (r.status != 201)
+        qFatal("cluster create failed: %s", r.body.constData());
+    const QString id = QString::fromStdString(r.json.value("id", ""));
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 10000) {
+        if (get(QStringLiteral("/v1/clusters/") + id).json.value("state", "") == "ready")
+            return id;
+        QTest::qWait(20);
+    }
+    qFatal("cluster %s never became ready", qPrintable(id));
+}
+
+QString TestServer::jobPath(const QString &clusterId, qint64 jobId) {
+    return QStringLiteral("/v1/clusters/%1/jobs/%2").arg(clusterId).arg(jobId);
+}
+
+nlohmann::json TestServer::waitForJob(const QString &clusterId, qint64 jobId,
+                                      const std::function<bool(const nlohmann::json &)> &pred,
+                                      int timeoutMs) {
+    QElapsedTimer t;
+    t.start();
+    nlohmann::json last;
+    while (t.elapsed() < timeoutMs) {
+        last = get(jobPath(clusterId, jobId)).json;
+        if (pred(last))
+            return last;
+        QTest::qWait(50);
+    }
+    return last;
+}
+
+QList<clusterra::SseEvent>
+TestServer::readSse(const QString &path, const QByteArray &lastEventId,
+                    const std::function<bool(const QList<clusterra::SseEvent> &)> &done,
+                    int timeoutMs) {
+    QNetworkRequest req(QUrl(m_url + path));
+    req.setRawHeader("Authorization", "Bearer " + m_token);
+    req.setRawHeader("Accept", "text/event-stream");
+    if (!lastEventId.isEmpty())
+        req.setRawHeader("Last-Event-ID", lastEventId);
+    QNetworkReply *reply = m_nam.get(req);
+    clusterra::SseParser parser;
+    QList<clusterra::SseEvent> events;
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
+        events += parser.feed(reply->readAll());
+        if (done(events))
+            loop.quit();
+    });
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->abort();
+    reply->deleteLater();
+    return events;
+}

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "sse/SseParser.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <nlohmann/json.hpp>
+
+// Starts the real clusterra-server binary on 127.0.0.1 with a temporary data directory and
+// talks to it over HTTP, as any client would. Blocking waits are fine here: this is a test.
+class TestServer {
+public:
+    struct Reply {
+        int status = 0;
+        nlohmann::json json;
+        QByteArray body;
+        QHash<QByteArray, QByteArray> headers;
+    };
+
+    explicit TestServer(QStringList extraArgs = {});
+    ~TestServer();
+
+    bool start();
+    void stop(); // SIGTERM, as a service manager would
+    QString dataDir() const { return m_dir.path(); }
+    QString url() const { return m_url; }
+    QByteArray token() const { return m_token; }
+    bool signIn();
+
+    Reply request(const QByteArray &method, const QString &path,
+                  const nlohmann::json &body = nullptr,
+                  const QByteArray &token = QByteArray("<default>"),
+                  const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    Reply get(const QString &path) { return request("GET", path); }
+    Reply post(const QString &path, const nlohmann::json &body) {
+        return request("POST", path, body);
+    }
+
+    // Creates a local cluster and waits until it is ready; returns its id.
+    QString readyCluster(const QString &name);
+    // Polls a job until `pred` holds for its JSON, or times out.
+    nlohmann::json waitForJob(const QString &clusterId, qint64 jobId,
+                              const std::function<bool(const nlohmann::json &)> &pred,
+                              int timeoutMs = 20000);
+    static QString jobPath(const QString &clusterId, qint64 jobId);
+
+    // Reads an SSE stream until `done` says stop or the timeout passes.
+    QList<clusterra::SseEvent>
+    readSse(const QString &path, const QByteArray &lastEventId,
+            const std::function<bool(const QList<clusterra::SseEvent> &)> &done,
+            int timeoutMs = 20000);
+
+private:
+    QTemporaryDir m_dir;
+    QStringList m_args;
+    QProcess m_process;
+    QString m_url;
+    QByteArray m_token;
+    QNetworkAccessManager m_nam;
+};

@@ -1,0 +1,158 @@
+#include "TestServer.h"
+
+#include <QTest>
+
+using nlohmann::json;
+
+class TestClustersApi : public QObject {
+    Q_OBJECT
+    TestServer server{{QStringLiteral("--max-clusters"), QStringLiteral("4")}};
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(server.start()); }
+
+    void createGoesPreparingThenReady() {
+        const auto r =
+            server.post(QStringLiteral("/v1/clusters"),
+                        {{"name", "alpha"}, {"cluster_type", "slurm"}, {"description", "first"}});
+        QCOMPARE(r.status, 201);
+        QCOMPARE(r.json["state"].get<std::string>(), std::string("preparing"));
+        QCOMPARE(r.json["secret"].get<std::string>().size(), size_t(32)); // generated, shown once
+        const QString id = QString::fromStdString(r.json["id"].get<std::string>());
+        QVERIFY(id.startsWith(QLatin1String("clus")));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            server.get(QStringLiteral("/v1/clusters/") + id).json.value("state", ""),
+            std::string("ready"), 10000);
+        const auto got = server.get(QStringLiteral("/v1/clusters/") + id).json;
+        QVERIFY(!got.contains("secret"));
+        QCOMPARE(got["connection_state"].get<std::string>(), std::string("connected"));
+        QVERIFY(got["counts"]["cpus"].get<int>() >= 1);
+        const auto list = server.get(QStringLiteral("/v1/clusters")).json;
+        QVERIFY(list["total"].get<int>() >= 1);
+        QCOMPARE(server.get(QStringLiteral("/v1/clusters/") + id + QStringLiteral("/nodes"))
+                     .json["nodes"]
+                     .size(),
+                 size_t(1));
+    }
+
+    // The rules are core's (tested row by row there); here: they reach clients intact.
+    void validationOverHttp_data() {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("bad name") << QByteArray(R"({"name":"-x","cluster_type":"slurm"})")
+                                  << QStringLiteral("name");
+        QTest::newRow("type") << QByteArray(R"({"name":"x","cluster_type":"pbs"})")
+                              << QStringLiteral("cluster_type");
+        QTest::newRow("secret") << QByteArray(
+                                       R"({"name":"x","cluster_type":"slurm","secret":"short"})")
+                                << QStringLiteral("secret");
+        QTest::newRow("aws field on local")
+            << QByteArray(R"({"name":"x","cluster_type":"slurm","region_name":"us-east-1"})")
+            << QStringLiteral("region_name");
+        QTest::newRow("partition max")
+            << QByteArray(
+                   R"({"name":"x","cluster_type":"slurm","partitions":[{"name":"a","node_type":"t","max_node_count":101}]})")
+            << QStringLiteral("partitions[0].max_node_count");
+        QTest::newRow("not json") << QByteArray("{nope") << QString();
+    }
+
+    void validationOverHttp() {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, field);
+        const json parsed = json::parse(body.toStdString(), nullptr, false);
+        const auto r = parsed.is_discarded()
+                           ? server.request("POST", QStringLiteral("/v1/clusters"), nullptr,
+                                            QByteArray("<default>"))
+                           : server.post(QStringLiteral("/v1/clusters"), parsed);
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.json["error"]["type"].get<std::string>(), std::string("ValidationError"));
+        QCOMPARE(QString::fromStdString(r.json["error"].value("field", "")), field);
+        QVERIFY(!r.json["error"]["message"].get<std::string>().empty());
+    }
+
+    void duplicateName() {
+        server.readyCluster(QStringLiteral("dup"));
+        const auto r = server.post(QStringLiteral("/v1/clusters"),
+                                   {{"name", "DUP"}, {"cluster_type", "slurm"}});
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.json["error"]["type"].get<std::string>(), std::string("ClusterNameInUse"));
+        QCOMPARE(r.json["error"]["field"].get<std::string>(), std::string("name"));
+    }
+
+    void awsDeployFailsInBackground() {
+        const auto r = server.post(QStringLiteral("/v1/clusters"),
+                                   {{"name", "cloudy"},
+                                    {"cluster_type", "slurm"},
+                                    {"provider", "aws"},
+                                    {"cloud_account_id", 3},
+                                    {"node_type", "c6g.large"},
+                                    {"instance_key_pair_name", "k"},
+                                    {"subnet_id", "subnet-0abc1234"},
+                                    {"region_name", "us-east-1"},
+                                    {"min_node_count", 0},
+                                    {"max_node_count", 2},
+                                    {"partitions", json::array({{{"name", "cpu"},
+                                                                 {"node_type", "c6g.large"},
+                                                                 {"max_node_count", 2}}})}});
+        QCOMPARE(r.status, 201);
+        const QString id = QString::fromStdString(r.json["id"].get<std::string>());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            server.get(QStringLiteral("/v1/clusters/") + id).json.value("state", ""),
+            std::string("failed"), 10000);
+        QVERIFY(!server.get(QStringLiteral("/v1/clusters/") + id)
+                     .json["state_reason"]
+                     .get<std::string>()
+                     .empty());
+        const auto events =
+            server.get(QStringLiteral("/v1/clusters/") + id + QStringLiteral("/events"))
+                .json["events"];
+        bool found = false;
+        for (const auto &e : events)
+            found = found || (e["kind"] == "cluster.deploy_failed" &&
+                              e["data"]["error_type"] == "ClusterCouldNotBeDeployed");
+        QVERIFY(found);
+        QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/") + id).status, 202);
+    }
+
+    void deletionProtectionAndPatch() {
+        const QString id = server.readyCluster(QStringLiteral("keep"));
+        auto r = server.request(
+            "PATCH", QStringLiteral("/v1/clusters/") + id,
+            {{"deletion_protection", true},
+             {"partitions", json::array({{{"name", "local"}, {"max_node_count", 3}}})}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json["partitions"][0]["max_node_count"].get<int>(), 3);
+        r = server.request("DELETE", QStringLiteral("/v1/clusters/") + id);
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.json["error"]["type"].get<std::string>(), std::string("DeletionProtected"));
+        QCOMPARE(server
+                     .request("PATCH", QStringLiteral("/v1/clusters/") + id,
+                              {{"deletion_protection", false}})
+                     .status,
+                 200);
+        QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/") + id).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(server.get(QStringLiteral("/v1/clusters/") + id).status, 404,
+                                  10000);
+    }
+
+    void subscriptionLimit() {
+        // --max-clusters 4: fill up to the limit, then one more is refused.
+        int existing = server.get(QStringLiteral("/v1/clusters")).json["total"].get<int>();
+        for (int i = existing; i < 4; ++i)
+            server.readyCluster(QStringLiteral("fill-%1").arg(i));
+        const auto r = server.post(QStringLiteral("/v1/clusters"),
+                                   {{"name", "one-too-many"}, {"cluster_type", "slurm"}});
+        QCOMPARE(r.status, 403);
+        QCOMPARE(r.json["error"]["type"].get<std::string>(),
+                 std::string("SubscriptionLimitReached"));
+    }
+
+    void unknownCluster() {
+        const auto r = server.get(QStringLiteral("/v1/clusters/clus00000000"));
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.json["error"]["type"].get<std::string>(), std::string("NotFound"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClustersApi)
+#include "tst_clusters_api.moc"
