@@ -4,6 +4,7 @@
 #include "clusters/ClusterService.h"
 #include "events/EventLog.h"
 #include "http/HttpServer.h"
+#include "jobs/FileChangeHub.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobService.h"
 #include "jobs/JobStore.h"
@@ -35,6 +36,7 @@ struct ServerApp::Parts {
     std::unique_ptr<ClusterService> clusters;
     std::unique_ptr<LocalExecutor> executor;
     TemplateCatalog templates;
+    FileChangeHub files;
     std::unique_ptr<JobService> jobs;
     std::unique_ptr<RouteContext> routeContext;
     http::Router router;
@@ -95,7 +97,7 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->jobs = std::make_unique<JobService>(*d->jobStore, *d->clusters, *d->executor, d->templates,
                                            *d->events, o.dataDir);
     d->routeContext.reset(new RouteContext{*d->auth, *d->clusters, *d->jobs, *d->jobStore,
-                                           *d->events, d->templates, 100, o.keepAliveMs});
+                                           *d->events, d->templates, d->files, 250, o.keepAliveMs});
     registerRoutes(d->router, *d->routeContext);
     d->router.setAuthenticator([this](http::Request &req, http::Access access) {
         return d->auth->authenticate(req, access);

@@ -48,11 +48,12 @@ qint64 offsetOfLastLines(const QString &path, int lines) {
 }
 
 OutputStream::OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &jobs,
-                           const JobRecord &job, qint64 startOffset, int pollMs, int keepAliveMs,
-                           QObject *parent)
+                           FileChangeHub &files, const JobRecord &job, qint64 startOffset,
+                           int pollMs, int keepAliveMs, QObject *parent)
     : QObject(parent)
     , m_body(std::move(body))
     , m_jobs(jobs)
+    , m_files(files)
     , m_jobId(job.jobId)
     , m_file(job.outputPath)
     , m_offset(startOffset)
@@ -61,12 +62,23 @@ OutputStream::OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &job
     connect(m_body.get(), &http::StreamBody::drained, this, &OutputStream::pump);
     connect(&m_jobs, &JobStore::jobChanged, this, &OutputStream::onJobChanged);
     connect(&m_poll, &QTimer::timeout, this, &OutputStream::pump);
+    // inotify wakes us as soon as the job writes; the poll covers what it misses (a file
+    // created after we started, filesystems without inotify).
+    connect(&m_files, &FileChangeHub::changed, this, [this](const QString &path) {
+        if (path == m_file.fileName())
+            pump();
+    });
     connect(&m_keepAlive, &QTimer::timeout, this,
             [this] { m_body->write(formatSseComment("keep-alive")); });
     m_body->write("retry: 2000\n\n");
     m_poll.start(pollMs);
     m_keepAlive.start(keepAliveMs);
     pump();
+}
+
+OutputStream::~OutputStream() {
+    if (m_watching)
+        m_files.unwatch(m_file.fileName());
 }
 
 void OutputStream::onJobChanged(qint64 jobId, JobState state) {
@@ -83,6 +95,8 @@ void OutputStream::pump() {
         if (!m_finished)
             return; // not created yet: the job has not started writing
     }
+    if (!m_watching && m_file.isOpen())
+        m_watching = m_files.watch(m_file.fileName());
     const qint64 size = m_file.isOpen() ? m_file.size() : 0;
     bool sent = false;
     while (m_body->pending() < kHighWater && m_offset < size) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpTypes.h"
+#include "jobs/FileChangeHub.h"
 #include "jobs/JobStore.h"
 
 #include <QFile>
@@ -18,8 +19,10 @@ qint64 offsetOfLastLines(const QString &path, int lines);
 class OutputStream : public QObject {
     Q_OBJECT
 public:
-    OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &jobs, const JobRecord &job,
-                 qint64 startOffset, int pollMs, int keepAliveMs, QObject *parent = nullptr);
+    OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &jobs, FileChangeHub &files,
+                 const JobRecord &job, qint64 startOffset, int pollMs, int keepAliveMs,
+                 QObject *parent = nullptr);
+    ~OutputStream() override;
 
     static constexpr qint64 kChunk = 64 * 1024;
     static constexpr qint64 kMaxLine = 1024 * 1024;
@@ -31,6 +34,8 @@ private:
 
     std::shared_ptr<http::StreamBody> m_body;
     JobStore &m_jobs;
+    FileChangeHub &m_files;
+    bool m_watching = false;
     qint64 m_jobId;
     QFile m_file;
     qint64 m_offset;

@@ -260,7 +260,7 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
                           nonNegative(QString::fromLatin1(req.header("last-event-id"))))
                       start = *resume;
                   auto body = std::make_shared<http::StreamBody>();
-                  new OutputStream(body, ctx.jobStore, *job, start, ctx.streamPollMs,
+                  new OutputStream(body, ctx.jobStore, ctx.files, *job, start, ctx.streamPollMs,
                                    ctx.keepAliveMs, &ctx.jobStore);
                   return Response::eventStream(body);
               });

@@ -7,6 +7,7 @@ namespace clusterra::server {
 class AuthService;
 class ClusterService;
 class EventLog;
+class FileChangeHub;
 class JobService;
 class JobStore;
 class TemplateCatalog;
@@ -18,6 +19,7 @@ struct RouteContext {
     JobStore &jobStore;
     EventLog &events;
     const TemplateCatalog &templates;
+    FileChangeHub &files;
     int streamPollMs = 100;
     int keepAliveMs = 15000;
 };

@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using nlohmann::json;
@@ -265,6 +266,66 @@ private Q_SLOTS:
                 return false;
             });
         QVERIFY(!live.isEmpty());
+    }
+
+    // The job sees its environment as asked plus Slurm's variables; standard_output patterns
+    // resolve inside its working directory and the output endpoints follow it there.
+    void environmentAndStandardOutput() {
+        QTemporaryDir work;
+        const qint64 id =
+            submit(rawJob("#!/bin/bash\necho \"$GREETING $SLURM_JOB_ID $SLURM_JOB_NAME "
+                          "$SLURM_CPUS_PER_TASK $(pwd)\"\n",
+                          {{"name", "envjob"},
+                           {"current_working_directory", work.path().toStdString()},
+                           {"environment", json::array({"PATH=/usr/bin:/bin", "GREETING=hi"})},
+                           {"standard_output", "out-%j-%x.txt"}}));
+        server.waitForJob(cluster, id,
+                          [](const json &j) { return j.value("state", "") == "COMPLETED"; });
+        const QString file = work.filePath(QStringLiteral("out-%1-envjob.txt").arg(id));
+        QVERIFY2(QFile::exists(file), qPrintable(file));
+        const QByteArray expected =
+            QStringLiteral("hi %1 envjob 1 %2\n").arg(id).arg(work.path()).toUtf8();
+        QCOMPARE(server.get(TestServer::jobPath(cluster, id) + QStringLiteral("/output")).body,
+                 expected);
+    }
+
+    void missingWorkingDirectoryFallsBackLikeSlurm() {
+        const qint64 id = submit(rawJob(
+            "#!/bin/sh\necho ran\n", {{"current_working_directory", "/mnt/efs-does-not-exist"}}));
+        server.waitForJob(cluster, id,
+                          [](const json &j) { return j.value("state", "") == "COMPLETED"; });
+        const QByteArray out =
+            server.get(TestServer::jobPath(cluster, id) + QStringLiteral("/output")).body;
+        QVERIFY2(out.contains("couldn't chdir to '/mnt/efs-does-not-exist'") &&
+                     out.endsWith("ran\n"),
+                 out.constData());
+    }
+
+    void arrayJobFromTemplate() {
+        const auto r = server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster),
+                                   {{"template_id", "array-job"},
+                                    {"params", {{"indexes", "0-2"}, {"command", "echo item"}}}});
+        QCOMPARE(r.status, 201);
+        const auto ids = r.json["array_job_ids"];
+        QCOMPARE(ids.size(), size_t(3));
+        for (size_t i = 0; i < ids.size(); ++i) {
+            const qint64 id = ids[i].get<qint64>();
+            const json j = server.waitForJob(
+                cluster, id, [](const json &x) { return x.value("state", "") == "COMPLETED"; });
+            QCOMPARE(j["array_job_id"].get<qint64>(), ids[0].get<qint64>());
+            QCOMPARE(j["array_task_id"].get<int>(), int(i));
+            const QByteArray out =
+                server.get(TestServer::jobPath(cluster, id) + QStringLiteral("/output")).body;
+            QVERIFY2(out.endsWith(QStringLiteral("item %1\n").arg(i).toUtf8()), out.constData());
+        }
+    }
+
+    void failedJobReportsExitCode() {
+        const qint64 id = submit(rawJob("#!/bin/sh\necho oops >&2\nexit 3\n"));
+        const json j = server.waitForJob(
+            cluster, id, [](const json &x) { return x.value("state", "") == "FAILED"; });
+        QCOMPARE(j["exit_code"].get<int>(), 3);
+        QCOMPARE(j["state_reason"].get<std::string>(), std::string("NonZeroExitCode"));
     }
 
     // The time limit is enforced: a 1-minute job that sleeps longer ends TIMEOUT.
