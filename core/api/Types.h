@@ -1,0 +1,135 @@
+#pragma once
+
+#include "slurm/JobState.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+// Typed values of the /v1 API. The console's models and widgets use these, never JSON.
+namespace clusterra {
+
+struct UserInfo {
+    qint64 id = 0;
+    QString email;
+    QString role;
+    QString org;
+    static UserInfo fromJson(const nlohmann::json &j);
+};
+
+struct PartitionInfo {
+    QString name;
+    QString nodeType;
+    int minNodes = 0;
+    int maxNodes = 0;
+    bool isDefault = false;
+    QString state;
+    int totalNodes = 0;
+    int totalCpus = 0;
+    static PartitionInfo fromJson(const nlohmann::json &j);
+};
+
+struct ClusterInfo {
+    QString id;
+    QString name;
+    QString provider;
+    QString state; // preparing | ready | failed | deleting
+    QString stateReason;
+    QString connectionState;
+    QString description;
+    QString defaultPartition;
+    QList<PartitionInfo> partitions;
+    bool deletionProtection = false;
+    int nodes = 0;
+    int cpus = 0;
+    int gpus = 0;
+    qint64 memoryMb = 0;
+    int jobsRunning = 0;
+    int jobsPending = 0;
+    static ClusterInfo fromJson(const nlohmann::json &j);
+    bool operator==(const ClusterInfo &o) const;
+};
+
+struct NodeInfo {
+    QString name;
+    QString state;
+    int cpus = 0;
+    int allocCpus = 0;
+    qint64 memoryMb = 0;
+    int gpus = 0;
+    static NodeInfo fromJson(const nlohmann::json &j);
+};
+
+struct JobInfo {
+    qint64 jobId = 0;
+    QString clusterId;
+    QString name;
+    QString user;
+    QString partition;
+    JobState state = JobState::Unknown;
+    QString stateName;
+    QString reason;
+    std::optional<int> exitCode;
+    std::optional<int> exitSignal;
+    qint64 priority = 0;
+    int tasks = 1;
+    int cpusPerTask = 1;
+    int cpus = 1;
+    int nodeCount = 1;
+    QString nodes;
+    int gpus = 0;
+    qint64 memoryMb = 0;
+    std::optional<qint64> timeLimitMinutes; // nullopt = unlimited
+    qint64 submitTimeMs = 0;
+    std::optional<qint64> startTimeMs;
+    std::optional<qint64> endTimeMs;
+    qint64 updatedAt = 0;
+    std::optional<qint64> arrayJobId;
+    std::optional<int> arrayTaskId;
+    // Detail fields (GET one job, owner or admin only).
+    QString script;
+    QStringList environment;
+    QString workingDirectory;
+    QString standardOutput;
+    nlohmann::json request;
+
+    static JobInfo fromJson(const nlohmann::json &j);
+    // Seconds the job has run (to `nowMs` while it runs); 0 before it starts.
+    qint64 runSeconds(qint64 nowMs) const;
+    bool sameRow(const JobInfo &o) const { return updatedAt == o.updatedAt && state == o.state; }
+};
+
+struct JobPage {
+    QList<JobInfo> jobs;
+    qint64 total = 0;
+    QString cursor;
+    bool hasMore = false;
+};
+
+struct EventInfo {
+    qint64 seq = 0;
+    QString clusterId;
+    qint64 timeMs = 0;
+    QString kind;
+    QString severity;
+    QString message;
+    QString actor;
+    nlohmann::json data;
+    static EventInfo fromJson(const nlohmann::json &j);
+};
+
+struct TemplateSummary {
+    QString id;
+    QString name;
+    QString description;
+    QString category;
+    static TemplateSummary fromJson(const nlohmann::json &j);
+};
+
+// "1-02:03:04" style durations for tables; "UNLIMITED" for nullopt minutes.
+QString formatDuration(qint64 seconds);
+QString formatTimeLimit(const std::optional<qint64> &minutes);
+
+} // namespace clusterra
