@@ -6,6 +6,8 @@
 #include <QObject>
 #include <optional>
 
+class QSaveFile;
+
 namespace clusterra {
 
 class ApiClient;
@@ -13,8 +15,9 @@ class ApiClient;
 // Removes ANSI escape sequences (colours, cursor moves) from log text.
 QString stripAnsi(const QString &text);
 
-// One job's output, live: the SSE stream from a starting point (the last N lines or the
-// beginning), resumed by byte offset after any drop, so no line is lost or repeated.
+// One job's output, live. It reads the last N lines (or everything) as a snapshot, learns
+// the exact byte offset where that ends, and follows the SSE stream from there, resuming by
+// offset after any drop: no line is lost or repeated. Older parts load on request.
 class JobLogFeed : public QObject {
     Q_OBJECT
 public:
@@ -23,21 +26,39 @@ public:
     // tailLines < 0: from the start of the file.
     void follow(const QString &clusterId, qint64 jobId, int tailLines);
     void stop();
+    // Fetches up to `bytes` before what is shown, starting at a line boundary.
+    void loadEarlier(qint64 bytes = 256 * 1024);
+    // Writes the whole output to `path`, in chunks, never all in memory.
+    void saveTo(const QString &path);
+
     qint64 jobId() const { return m_jobId; }
+    qint64 startOffset() const { return m_startOffset; }
     qint64 offset() const { return m_offset; }
     bool isFinished() const { return m_finished; }
+    bool hasEarlier() const { return m_startOffset > 0; }
 
 Q_SIGNALS:
     void textAppended(const QString &text);
+    void textPrepended(const QString &text);
     void finished(const QString &state, std::optional<int> exitCode);
     void failed(const clusterra::ApiError &error);
     void connectionChanged(clusterra::SseClient::State state);
+    void saved(const QString &path, qint64 bytes);
+    void saveFailed(const QString &why);
 
 private:
+    void startStream();
+    void saveChunk(std::shared_ptr<QSaveFile> file, qint64 offset);
+    QString outputPath() const;
+
+    ApiClient *m_api;
     SseClient m_sse;
+    QString m_clusterId;
     qint64 m_jobId = 0;
+    qint64 m_startOffset = 0;
     qint64 m_offset = 0;
     bool m_finished = false;
+    int m_generation = 0;
 };
 
 } // namespace clusterra

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and starts the local API server on 127.0.0.1.
+# Installs what is missing, builds, and opens the console on the embedded local server.
+# (The console starts clusterra-server itself, data under ~/.local/share/clusterra/server.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-data="${CLUSTERRA_DATA:-$HOME/.local/share/clusterra/server}"
-echo "Data directory: $data"
-echo "Once it is up, $data/server.json holds the URL; sign in with the token in $data/local-token:"
-echo "  curl -s -X POST \$URL/v1/auth/callback -d '{\"local_token\":\"'\$(cat $data/local-token)'\"}'"
-exec build/server/clusterra-server --data "$data" --listen "${CLUSTERRA_LISTEN:-127.0.0.1:8080}" "$@"
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "No display found: running the console under Xvfb is possible with" >&2
+    echo "  xvfb-run -a build/app/clusterra-console" >&2
+    echo "or start only the API server: build/server/clusterra-server --listen 127.0.0.1:8080" >&2
+    exit 1
+fi
+exec build/app/clusterra-console "$@"

@@ -55,6 +55,7 @@ ClusterInfo ClusterInfo::fromJson(const nlohmann::json &j) {
     c.memoryMb = intMember(counts, "memory_mb").value_or(0);
     c.jobsRunning = int(intMember(counts, "jobs_running").value_or(0));
     c.jobsPending = int(intMember(counts, "jobs_pending").value_or(0));
+    c.secret = stringOr(j, "secret");
     return c;
 }
 

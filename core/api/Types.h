@@ -48,6 +48,7 @@ struct ClusterInfo {
     qint64 memoryMb = 0;
     int jobsRunning = 0;
     int jobsPending = 0;
+    QString secret; // only in the answer to a create, once
     static ClusterInfo fromJson(const nlohmann::json &j);
     bool operator==(const ClusterInfo &o) const;
 };
@@ -133,3 +134,7 @@ QString formatDuration(qint64 seconds);
 QString formatTimeLimit(const std::optional<qint64> &minutes);
 
 } // namespace clusterra
+
+#include <QMetaType>
+Q_DECLARE_METATYPE(clusterra::ClusterInfo)
+Q_DECLARE_METATYPE(clusterra::JobInfo)

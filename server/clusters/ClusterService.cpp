@@ -188,6 +188,7 @@ nlohmann::json ClusterService::describe(const ClusterRecord &c) {
     out["created_at"] = toStd(toRfc3339(c.createdAt));
     out["updated_at"] = toStd(toRfc3339(c.updatedAt));
     out["default_partition"] = toStd(c.defaultPartition());
+    out["partitions"] = partitionsJson(c)["partitions"];
     out["counts"] = {{"nodes", nodeList.size()},
                      {"cpus", cpus},
                      {"memory_mb", memory},

@@ -1,0 +1,149 @@
+#include "ConsoleApp.h"
+
+#include "LocalServer.h"
+#include "MainWindow.h"
+#include "Profiles.h"
+#include "Screenshotter.h"
+#include "client/ApiClient.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QMessageBox>
+#include <QTimer>
+#include <cstdio>
+#include <cstring>
+
+namespace clusterra {
+
+namespace {
+const char kUsage[] =
+    "Usage: clusterra-console [options]\n"
+    "Clusterra Console: clusters, jobs, live logs and events of a Clusterra server.\n\n"
+    "Options:\n"
+    "  -h, --help             Show this help.\n"
+    "  -v, --version          Show the version.\n"
+    "  --profile NAME         Connection profile (default: the last used, or Local).\n"
+    "  --server URL           Connect to this server instead of a profile's.\n"
+    "  --token-file PATH      Local token of that server (remote OIDC sign-in comes later).\n"
+    "  --data DIR             Data directory of the embedded local server.\n"
+    "  --screenshot DIR       Render the main pages, wizard and dialogs to PNG files, then exit.\n";
+
+// --help and --version must work without a display: answered before QApplication exists.
+int earlyAnswer(int argc, char **argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        if (!std::strcmp(argv[i], "--version") || !std::strcmp(argv[i], "-v")) {
+            std::printf("clusterra-console %s\n", CLUSTERRA_VERSION);
+            return 0;
+        }
+    }
+    return -1;
+}
+} // namespace
+
+int consoleMain(int argc, char **argv) {
+    if (const int rc = earlyAnswer(argc, argv); rc >= 0)
+        return rc;
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Clusterra"));
+    QApplication::setApplicationName(QStringLiteral("Clusterra Console"));
+    QApplication::setApplicationVersion(QStringLiteral(CLUSTERRA_VERSION));
+    QCommandLineParser p;
+    const QCommandLineOption profileOpt(QStringLiteral("profile"), QString(),
+                                        QStringLiteral("NAME"));
+    const QCommandLineOption serverOpt(QStringLiteral("server"), QString(), QStringLiteral("URL"));
+    const QCommandLineOption tokenOpt(QStringLiteral("token-file"), QString(),
+                                      QStringLiteral("PATH"));
+    const QCommandLineOption dataOpt(QStringLiteral("data"), QString(), QStringLiteral("DIR"));
+    const QCommandLineOption shotOpt(QStringLiteral("screenshot"), QString(),
+                                     QStringLiteral("DIR"));
+    p.addOptions({profileOpt, serverOpt, tokenOpt, dataOpt, shotOpt});
+    if (!p.parse(QApplication::arguments())) {
+        std::fprintf(stderr, "clusterra-console: %s\n%s", qPrintable(p.errorText()), kUsage);
+        return 2;
+    }
+
+    Profile profile =
+        Profile::load(p.isSet(profileOpt) ? p.value(profileOpt) : Profile::lastUsed());
+    if (p.isSet(serverOpt)) {
+        profile.name = p.value(serverOpt);
+        profile.url = QUrl(p.value(serverOpt));
+    }
+    if (p.isSet(dataOpt))
+        profile.localDataDir = p.value(dataOpt);
+    Profile::setLastUsed(profile.name);
+
+    QElapsedTimer launch;
+    launch.start();
+    auto *api = new ApiClient(&app);
+    MainWindow window(api);
+    const bool screenshots = p.isSet(shotOpt);
+    LocalServer server(profile.localDataDir, LocalServer::findServerProgram());
+
+    auto signIn = [&](const QUrl &url, const QByteArray &token) {
+        api->setBaseUrl(url);
+        // The local token never expires, so it doubles as the way to renew an access token.
+        api->setReauthenticator([api, token](std::function<void(bool)> done) {
+            api->signInLocal(token, api,
+                             [done](const UserInfo &, const ApiError &e) { done(!e.isError()); });
+        });
+        api->signInLocal(token, &window, [&, url](const UserInfo &user, const ApiError &e) {
+            if (e.isError()) {
+                QMessageBox::critical(
+                    &window, QObject::tr("Cannot sign in"),
+                    QObject::tr("%1 refused the sign-in: %2").arg(url.toString(), e.message));
+                return;
+            }
+            window.start(profile.name, user.email);
+        });
+    };
+    QObject::connect(&window, &MainWindow::firstDataShown, &window, [&] {
+        std::fprintf(stderr, "clusterra-console: first data shown %lld ms after launch\n",
+                     launch.elapsed());
+        if (!screenshots)
+            return;
+        auto *shooter = new Screenshotter(&window, p.value(shotOpt), &window);
+        QObject::connect(shooter, &Screenshotter::done, &app, [](int written) {
+            std::fprintf(stderr, "clusterra-console: wrote %d screenshots\n", written);
+            QApplication::exit(written > 0 ? 0 : 1);
+        });
+        shooter->run();
+    });
+    if (screenshots)
+        QTimer::singleShot(60000, &app, [] {
+            std::fprintf(stderr, "clusterra-console: no data within 60 s; no screenshots\n");
+            QApplication::exit(1);
+        });
+
+    if (profile.isLocal()) {
+        QObject::connect(&server, &LocalServer::ready, &window, signIn);
+        QObject::connect(&server, &LocalServer::failed, &window, [&](const QString &why) {
+            std::fprintf(stderr, "clusterra-console: %s\n", qPrintable(why));
+            QMessageBox::critical(&window, QObject::tr("Local server"), why);
+            if (screenshots)
+                QApplication::exit(1);
+        });
+        server.start();
+    } else {
+        QFile tokenFile(p.value(tokenOpt));
+        if (!p.isSet(tokenOpt) || !tokenFile.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr,
+                         "clusterra-console: %s needs --token-file (browser sign-in arrives with "
+                         "OIDC support)\n",
+                         qPrintable(profile.url.toString()));
+            return 2;
+        }
+        signIn(profile.url, tokenFile.readAll().trimmed());
+    }
+    window.show();
+    const int rc = QApplication::exec();
+    server.stop();
+    return rc;
+}
+
+} // namespace clusterra

@@ -1,0 +1,95 @@
+#include "Screenshotter.h"
+
+#include "ClusterWizard.h"
+#include "JobTableModel.h"
+#include "JobsPage.h"
+#include "LogPanel.h"
+#include "MainWindow.h"
+#include "SubmitDialog.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QLineEdit>
+#include <QPixmap>
+#include <QTabWidget>
+#include <QThread>
+#include <QTimer>
+
+namespace clusterra {
+
+Screenshotter::Screenshotter(MainWindow *window, QString directory, QObject *parent)
+    : QObject(parent)
+    , m_window(window)
+    , m_dir(std::move(directory)) {}
+
+void Screenshotter::shoot(QWidget *widget, const QString &name) {
+    QApplication::processEvents();
+    const QString path = QDir(m_dir).filePath(name + QStringLiteral(".png"));
+    if (widget->grab().save(path))
+        ++m_written;
+    else
+        qWarning("cannot write %s", qPrintable(path));
+}
+
+void Screenshotter::run() {
+    QDir().mkpath(m_dir);
+    // Give running jobs' logs a moment to stream in before the pictures are taken.
+    const JobTableModel *jobs = m_window->jobs();
+    if (jobs->rowCount() > 0)
+        m_window->viewLog(jobs->jobAt(0));
+    m_window->tabs()->setCurrentIndex(MainWindow::JobsTab);
+    QTimer::singleShot(1500, this, [this] {
+        shootMainPages();
+        shootWizard();
+        shootSubmit();
+        Q_EMIT done(m_written);
+    });
+}
+
+void Screenshotter::shootMainPages() {
+    const QStringList names{QStringLiteral("main-overview"), QStringLiteral("main-jobs"),
+                            QStringLiteral("main-logs"), QStringLiteral("main-events")};
+    for (int i = 0; i < names.size(); ++i) {
+        m_window->tabs()->setCurrentIndex(i);
+        shoot(m_window, names[i]);
+    }
+    m_window->tabs()->setCurrentIndex(MainWindow::JobsTab);
+}
+
+void Screenshotter::shootWizard() {
+    ClusterWizard *wizard = m_window->openClusterWizard();
+    wizard->findChild<QLineEdit *>(QStringLiteral("clusterName"))
+        ->setText(QStringLiteral("Bad_Name!"));
+    shoot(wizard, QStringLiteral("wizard-1-basics-error"));
+    wizard->findChild<QLineEdit *>(QStringLiteral("clusterName"))
+        ->setText(QStringLiteral("genomics-prod"));
+    shoot(wizard, QStringLiteral("wizard-1-basics"));
+    const QStringList pages{QStringLiteral("wizard-2-partitions"),
+                            QStringLiteral("wizard-3-options"), QStringLiteral("wizard-4-review")};
+    for (const QString &name : pages) {
+        wizard->next();
+        shoot(wizard, name);
+    }
+    wizard->reject();
+}
+
+void Screenshotter::shootSubmit() {
+    SubmitDialog *dialog = m_window->openSubmitDialog();
+    if (!dialog)
+        return;
+    shoot(dialog, QStringLiteral("submit-form"));
+    dialog->setMode(SubmitDialog::TemplateMode);
+    dialog->selectTemplate(QStringLiteral("gromacs-mdrun"));
+    for (int i = 0; i < 40 && !dialog->templateReady(); ++i) {
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(25);
+    }
+    shoot(dialog, QStringLiteral("submit-template"));
+    dialog->setMode(SubmitDialog::RawMode);
+    dialog->setRawText(QStringLiteral("{\"script\": \"echo no shebang\", \"job\": {\"nodes\": 1, "
+                                      "\"environment\": {\"PATH\": \"/bin\"}}}"));
+    shoot(dialog, QStringLiteral("submit-raw-errors"));
+    dialog->reject();
+}
+
+} // namespace clusterra

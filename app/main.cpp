@@ -1,0 +1,5 @@
+#include "ConsoleApp.h"
+
+int main(int argc, char **argv) {
+    return clusterra::consoleMain(argc, argv);
+}

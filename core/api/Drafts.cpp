@@ -1,0 +1,151 @@
+#include "api/Drafts.h"
+
+#include "rules/ClusterRules.h"
+#include "slurm/JobSubmit.h"
+#include "util/Json.h"
+
+#include <QCoreApplication>
+#include <QVariant>
+
+namespace clusterra {
+
+nlohmann::json ClusterDraft::toJson() const {
+    nlohmann::json j{
+        {"name", toStd(name)}, {"cluster_type", toStd(clusterType)}, {"provider", toStd(provider)}};
+    if (!description.isEmpty())
+        j["description"] = toStd(description);
+    if (provider == QLatin1String("aws")) {
+        if (cloudAccountId)
+            j["cloud_account_id"] = *cloudAccountId;
+        j["region_name"] = toStd(region);
+        j["subnet_id"] = toStd(subnetId);
+        if (!vpcId.isEmpty())
+            j["vpc_id"] = toStd(vpcId);
+        j["instance_key_pair_name"] = toStd(keyPairName);
+        j["node_type"] = toStd(nodeType);
+        j["min_node_count"] = minNodes;
+        j["max_node_count"] = maxNodes;
+    }
+    auto parts = nlohmann::json::array();
+    for (const auto &p : partitions)
+        parts.push_back({{"name", toStd(p.name)},
+                         {"node_type", toStd(p.nodeType)},
+                         {"min_node_count", p.minNodes},
+                         {"max_node_count", p.maxNodes},
+                         {"is_default", p.isDefault}});
+    if (!parts.empty())
+        j["partitions"] = std::move(parts);
+    if (!tags.isEmpty()) {
+        auto t = nlohmann::json::array();
+        for (const auto &[k, v] : tags)
+            t.push_back({{"key", toStd(k)}, {"value", toStd(v)}});
+        j["tags"] = std::move(t);
+    }
+    if (deletionProtection)
+        j["deletion_protection"] = true;
+    return j;
+}
+
+FieldErrors ClusterDraft::check() const {
+    return rules::checkClusterCreate(toJson()).errors;
+}
+
+nlohmann::json JobDraft::toJson() const {
+    nlohmann::json job{{"name", toStd(name)},
+                       {"current_working_directory", toStd(workingDirectory)},
+                       {"environment", toJsonArray(environment)},
+                       {"tasks", tasks},
+                       {"cpus_per_task", cpusPerTask}};
+    if (!partition.isEmpty())
+        job["partition"] = toStd(partition);
+    if (memoryMb > 0)
+        job["memory_per_node"] = {{"set", true}, {"infinite", false}, {"number", memoryMb}};
+    job["time_limit"] =
+        timeLimitMinutes > 0
+            ? nlohmann::json{{"set", true}, {"infinite", false}, {"number", timeLimitMinutes}}
+            : nlohmann::json{{"set", false}, {"infinite", true}};
+    if (!standardOutput.isEmpty())
+        job["standard_output"] = toStd(standardOutput);
+    return {{"script", toStd(script)}, {"job", std::move(job)}};
+}
+
+FieldErrors JobDraft::check() const {
+    return checkJobSubmit(toJson()).errors;
+}
+
+TextCheck checkSubmitText(const QString &text) {
+    TextCheck out;
+    const std::string s = text.toStdString();
+    try {
+        out.body = nlohmann::json::parse(s);
+    } catch (const nlohmann::json::parse_error &e) {
+        // Byte offset to line and column for a message next to the editor.
+        const size_t at = qMin<size_t>(e.byte, s.size());
+        int line = 1, column = 1;
+        for (size_t i = 0; i + 1 < at; ++i) {
+            if (s[i] == '\n') {
+                ++line;
+                column = 1;
+            } else {
+                ++column;
+            }
+        }
+        out.body = nullptr;
+        out.errors.append({QString(), QCoreApplication::translate(
+                                          "Drafts", "Not valid JSON at line %1, column %2.")
+                                          .arg(line)
+                                          .arg(column)});
+        return out;
+    }
+    if (out.body.is_object() && out.body.contains("template_id"))
+        return out; // the server renders and checks templates
+    const auto check = checkJobSubmit(out.body);
+    out.errors = check.errors;
+    out.warnings = check.warnings;
+    return out;
+}
+
+QString submitTextFor(const nlohmann::json &storedRequest) {
+    nlohmann::json job = storedRequest.is_object() ? storedRequest : nlohmann::json::object();
+    const std::string script = job.value("script", std::string("#!/bin/bash\n"));
+    job.erase("script");
+    return toQ(nlohmann::json{{"script", script}, {"job", job}}.dump(2));
+}
+
+QString exampleSubmitText() {
+    return toQ(nlohmann::json{
+        {"script", "#!/bin/bash\necho \"hello from $SLURM_JOB_ID on $(hostname)\"\n"},
+        {"job",
+         {{"name", "hello"},
+          {"nodes", "1"},
+          {"tasks", 1},
+          {"cpus_per_task", 1},
+          {"time_limit", {{"set", true}, {"infinite", false}, {"number", 10}}},
+          {"current_working_directory", "/tmp"},
+          {"environment", {"PATH=/usr/local/bin:/usr/bin:/bin"}}}}}
+                   .dump(2));
+}
+
+nlohmann::json templateSubmission(const QString &templateId,
+                                  const QList<QPair<QString, QVariant>> &values) {
+    nlohmann::json params = nlohmann::json::object();
+    for (const auto &[name, value] : values) {
+        switch (value.typeId()) {
+        case QMetaType::Bool:
+            params[toStd(name)] = value.toBool();
+            break;
+        case QMetaType::Int:
+        case QMetaType::LongLong:
+            params[toStd(name)] = value.toLongLong();
+            break;
+        case QMetaType::Double:
+            params[toStd(name)] = value.toDouble();
+            break;
+        default:
+            params[toStd(name)] = toStd(value.toString());
+        }
+    }
+    return {{"template_id", toStd(templateId)}, {"params", std::move(params)}};
+}
+
+} // namespace clusterra

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "api/ApiError.h"
+
+#include <QList>
+#include <QPair>
+#include <QStringList>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+// What the console's forms fill in. Core turns drafts into request bodies and checks them with
+// the same rules as the server, so widgets neither build nor parse JSON.
+namespace clusterra {
+
+struct PartitionDraft {
+    QString name;
+    QString nodeType;
+    int minNodes = 0;
+    int maxNodes = 1;
+    bool isDefault = false;
+};
+
+struct ClusterDraft {
+    QString name;
+    QString clusterType = QStringLiteral("slurm");
+    QString provider = QStringLiteral("local");
+    QString description;
+    // AWS
+    std::optional<qint64> cloudAccountId;
+    QString region;
+    QString subnetId;
+    QString vpcId;
+    QString keyPairName;
+    QString nodeType;
+    int minNodes = 0;
+    int maxNodes = 1;
+    QList<PartitionDraft> partitions;
+    QList<QPair<QString, QString>> tags;
+    bool deletionProtection = false;
+
+    nlohmann::json toJson() const;
+    // Every rule of the server's create check, by field path.
+    FieldErrors check() const;
+};
+
+struct JobDraft {
+    QString script;
+    QString name;
+    QString partition;
+    QString workingDirectory;
+    QStringList environment;
+    int tasks = 1;
+    int cpusPerTask = 1;
+    qint64 memoryMb = 0;         // 0: not asked
+    qint64 timeLimitMinutes = 0; // 0: unlimited
+    QString standardOutput;
+
+    nlohmann::json toJson() const;
+    FieldErrors check() const;
+};
+
+struct TextCheck {
+    nlohmann::json body; // null when the text is not JSON
+    FieldErrors errors;
+    QStringList warnings;
+};
+
+// Raw JSON typed by a user: syntax errors with line and column, then the v0.0.44 rules.
+TextCheck checkSubmitText(const QString &text);
+// A job's stored request as an editable submit body ("Duplicate as new job").
+QString submitTextFor(const nlohmann::json &storedRequest);
+// An example body that passes every rule, for an empty raw editor.
+QString exampleSubmitText();
+// Template parameter values from a form, as the API wants them.
+nlohmann::json templateSubmission(const QString &templateId,
+                                  const QList<QPair<QString, QVariant>> &values);
+
+} // namespace clusterra

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Renders the console's pages and dialogs to PNG under Xvfb, against a local server seeded with
+# a cluster and jobs in every state. Usage: scripts/screenshots.sh [OUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-build/screenshots}"
+data="$(mktemp -d)"
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$data"' EXIT
+build/server/clusterra-server --data "$data" --local-cpus 4 2>/dev/null &
+server_pid=$!
+for _ in $(seq 100); do [ -f "$data/server.json" ] && break; sleep 0.05; done
+url=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['url'])" "$data/server.json")
+token=$(curl -s -X POST "$url/v1/auth/callback" -d "{\"local_token\":\"$(cat "$data/local-token")\"}" |
+        python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
+api() { curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
+cid=$(api -X POST "$url/v1/clusters" -d '{"name":"genomics-prod","cluster_type":"slurm","description":"RNA-seq and variant calling",
+      "partitions":[{"name":"compute","node_type":"local","max_node_count":4,"is_default":true},{"name":"highmem","node_type":"local","max_node_count":2}]}' |
+      python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
+sleep 0.5
+submit() { api -X POST "$url/v1/clusters/$cid/jobs/submit" -d "$1" >/dev/null; }
+env='"current_working_directory":"/tmp","environment":["PATH=/usr/bin:/bin"]'
+submit '{"script":"#!/bin/bash\nfor i in $(seq 1 400); do echo \"[$(date +%T)] step $i: aligning reads chunk $i/400\"; sleep 0.5; done\n","job":{"name":"align-reads",'"$env"',"cpus_per_task":2}}'
+submit '{"script":"#!/bin/bash\necho variant calling done\n","job":{"name":"call-variants",'"$env"'}}'
+submit '{"script":"#!/bin/bash\necho missing input >&2; exit 2\n","job":{"name":"qc-report",'"$env"'}}'
+submit '{"script":"#!/bin/bash\nsleep 300\n","job":{"name":"assemble",'"$env"',"cpus_per_task":4}}'
+submit '{"template_id":"hello-world","params":{"greeting":"hello from a template","sleep_seconds":120}}'
+sleep 2
+mkdir -p "$out"
+rm -f "$out"/*.png
+HOME="$data/home" xvfb-run -a -s '-screen 0 1440x900x24' \
+    build/app/clusterra-console --data "$data" --screenshot "$out"
+ls "$out"

@@ -1,0 +1,228 @@
+#include "ClusterListModel.h"
+#include "ClusterWizard.h"
+#include "Confirm.h"
+#include "EventsPanel.h"
+#include "JobFilterProxy.h"
+#include "JobTableModel.h"
+#include "JobsPage.h"
+#include "LogPanel.h"
+#include "MainWindow.h"
+#include "SubmitDialog.h"
+#include "TestServer.h"
+#include "client/ApiClient.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+
+using namespace clusterra;
+
+// Drives the real main window against a real clusterra-server on 127.0.0.1.
+class TestMainWindow : public QObject {
+    Q_OBJECT
+    TestServer server{{QStringLiteral("--local-cpus"), QStringLiteral("2"),
+                       QStringLiteral("--kill-grace-ms"), QStringLiteral("1000")}};
+    ApiClient *api = nullptr;
+    MainWindow *window = nullptr;
+
+    const JobInfo *jobById(qint64 id) const {
+        const int row = window->jobs()->rowOf(id);
+        return row < 0 ? nullptr : &window->jobs()->jobAt(row);
+    }
+    QString stateOf(qint64 id) const {
+        const JobInfo *j = jobById(id);
+        return j ? j->stateName : QString();
+    }
+    qint64 submitVia(SubmitDialog *dialog) {
+        qint64 id = 0;
+        connect(dialog, &SubmitDialog::submitted, this, [&id](qint64 jobId) { id = jobId; });
+        dialog->submit();
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(id > 0, 10000);
+        }();
+        return id;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QVERIFY(server.start());
+        // A cluster name that is already taken, for the wizard to bump into.
+        QCOMPARE(server
+                     .post(QStringLiteral("/v1/clusters"),
+                           {{"name", "taken"}, {"cluster_type", "slurm"}})
+                     .status,
+                 201);
+        api = new ApiClient(this);
+        api->setBaseUrl(QUrl(server.url()));
+        api->setAccessToken(server.token());
+        window = new MainWindow(api);
+        window->start(QStringLiteral("test"), QStringLiteral("admin@localhost"));
+        window->show();
+        QTRY_VERIFY_WITH_TIMEOUT(window->dataLoaded(), 10000);
+    }
+
+    void cleanupTestCase() { delete window; }
+
+    void wizardCreatesClusterAfterFixingTheName() {
+        ClusterWizard *wizard = window->openClusterWizard();
+        auto *name = wizard->findChild<QLineEdit *>(QStringLiteral("clusterName"));
+        name->setText(QStringLiteral("bad name!"));
+        QVERIFY(
+            wizard->fieldError(QStringLiteral("name")).contains(QStringLiteral("letters, digits")));
+        wizard->next();
+        QCOMPARE(wizard->currentId(), int(ClusterWizard::BasicsPage)); // blocked by the live rule
+        // A valid name the server refuses: it comes back to the name with the server's reason.
+        name->setText(QStringLiteral("taken"));
+        QVERIFY(wizard->fieldError(QStringLiteral("name")).isEmpty());
+        while (wizard->currentId() != ClusterWizard::ReviewPage)
+            wizard->next();
+        wizard->button(QWizard::FinishButton)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(ClusterWizard::BasicsPage), 10000);
+        QVERIFY2(
+            wizard->fieldError(QStringLiteral("name")).contains(QStringLiteral("already exists")),
+            qPrintable(wizard->fieldError(QStringLiteral("name"))));
+        QVERIFY(wizard->isVisible());
+        name->setText(QStringLiteral("gui-cluster"));
+        QVERIFY(wizard->fieldError(QStringLiteral("name")).isEmpty());
+        while (wizard->currentId() != ClusterWizard::ReviewPage)
+            wizard->next();
+        QSignalSpy created(wizard, &ClusterWizard::created);
+        wizard->button(QWizard::FinishButton)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(created.size(), 1, 10000);
+        // It shows up at once, preparing, and turns ready live.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window->clusters()->rowOf(created[0][0].value<ClusterInfo>().id) >= 0, 5000);
+        const QString id = window->currentClusterId();
+        QCOMPARE(id, created[0][0].value<ClusterInfo>().id);
+        QTRY_COMPARE_WITH_TIMEOUT(window->clusters()->find(id)->state, QStringLiteral("ready"),
+                                  10000);
+    }
+
+    void submitFromFormTemplateAndRaw() {
+        // Form
+        SubmitDialog *form = window->openSubmitDialog();
+        QVERIFY(form);
+        form->findChild<QPlainTextEdit *>(QStringLiteral("formScript"))
+            ->setPlainText(QStringLiteral("#!/bin/bash\necho from-form\n"));
+        form->findChild<QLineEdit *>(QStringLiteral("formName"))
+            ->setText(QStringLiteral("form-job"));
+        const qint64 formJob = submitVia(form);
+        // Template
+        SubmitDialog *tpl = window->openSubmitDialog();
+        tpl->setMode(SubmitDialog::TemplateMode);
+        tpl->selectTemplate(QStringLiteral("hello-world"));
+        QTRY_VERIFY_WITH_TIMEOUT(tpl->templateReady(), 5000);
+        tpl->setTemplateValue(QStringLiteral("greeting"), QStringLiteral("hi from a template"));
+        tpl->setTemplateValue(QStringLiteral("sleep_seconds"), 0);
+        const qint64 tplJob = submitVia(tpl);
+        // Raw: a broken body is explained and kept; the fixed one goes through.
+        SubmitDialog *raw = window->openSubmitDialog();
+        raw->setMode(SubmitDialog::RawMode);
+        const QString broken = QStringLiteral(
+            R"({"script": "echo hi", "job": {"current_working_directory": "/tmp", "environment": {"PATH": "/bin"}}})");
+        raw->setRawText(broken);
+        raw->submit();
+        QVERIFY(raw->errorText().contains(QStringLiteral("job.environment")));
+        QVERIFY(raw->isVisible());
+        QCOMPARE(raw->rawText(), broken); // nothing the user typed is lost
+        raw->setRawText(QStringLiteral(
+            R"({"script": "#!/bin/sh\necho from-raw\n", "job": {"name": "raw-job", "current_working_directory": "/tmp", "environment": ["PATH=/usr/bin:/bin"]}})"));
+        const qint64 rawJob = submitVia(raw);
+        for (qint64 id : {formJob, tplJob, rawJob})
+            QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("COMPLETED"), 15000);
+        // The filters follow.
+        window->jobsPage()->setStateFilter(StateFilter::Completed);
+        QCOMPARE(window->jobsPage()->proxy()->rowCount(), 3);
+        window->jobsPage()->setStateFilter(StateFilter::Running);
+        QCOMPARE(window->jobsPage()->proxy()->rowCount(), 0);
+        window->jobsPage()->setStateFilter(StateFilter::All);
+    }
+
+    void serverRefusalKeepsTheForm() {
+        SubmitDialog *form = window->openSubmitDialog();
+        form->findChild<QPlainTextEdit *>(QStringLiteral("formScript"))
+            ->setPlainText(QStringLiteral("#!/bin/bash\necho x\n"));
+        form->findChild<QSpinBox *>(QStringLiteral("formCpus"))->setValue(64); // more than any node
+        form->submit();
+        QTRY_VERIFY_WITH_TIMEOUT(form->errorText().contains(QStringLiteral("job.cpus_per_task")),
+                                 5000);
+        QVERIFY(form->isVisible());
+        QCOMPARE(form->findChild<QSpinBox *>(QStringLiteral("formCpus"))->value(), 64);
+        form->reject();
+    }
+
+    void jobLifecycleAndLiveLog() {
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+            {{"script",
+              "#!/bin/bash\nsleep 1\nfor i in 1 2 3 4 5; do echo tick $i; sleep 0.3; done\n"},
+             {"job",
+              {{"name", "ticker"},
+               {"cpus_per_task", 2},
+               {"current_working_directory", "/tmp"},
+               {"environment", {"PATH=/usr/bin:/bin"}}}}});
+        const qint64 id = r.json["job_id"].get<qint64>();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("RUNNING"), 10000);
+        window->viewLog(*jobById(id));
+        QCOMPARE(window->tabs()->currentWidget(), static_cast<QWidget *>(window->logPanel()));
+        QTRY_VERIFY_WITH_TIMEOUT(window->logPanel()->text().contains(QStringLiteral("tick 2")),
+                                 10000);
+        QVERIFY(
+            !window->logPanel()->text().contains(QStringLiteral("tick 5"))); // seen while it runs
+        QTRY_VERIFY_WITH_TIMEOUT(window->logPanel()
+                                     ->findChild<QLabel *>(QStringLiteral("logStatus"))
+                                     ->text()
+                                     .contains(QStringLiteral("exit code 0")),
+                                 10000);
+        QCOMPARE(window->logPanel()->text(),
+                 QStringLiteral("tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("COMPLETED"), 10000);
+    }
+
+    void cancelThroughConfirmation() {
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+            {{"script", "#!/bin/bash\nsleep 300\n"},
+             {"job",
+              {{"name", "sleeper"},
+               {"current_working_directory", "/tmp"},
+               {"environment", {"PATH=/usr/bin:/bin"}}}}});
+        const qint64 id = r.json["job_id"].get<qint64>();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("RUNNING"), 10000);
+        Confirm::setNextAnswer(false);
+        window->cancelJob(*jobById(id));
+        QVERIFY(Confirm::lastQuestion().contains(QStringLiteral("%1 (sleeper)").arg(id)));
+        QTest::qWait(500);
+        QCOMPARE(stateOf(id), QStringLiteral("RUNNING")); // "no" does nothing
+        Confirm::setNextAnswer(true);
+        window->cancelJob(*jobById(id));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("CANCELLED"), 10000);
+    }
+
+    void eventsAppearLive() {
+        QTableView *events = window->eventsPanel()->table();
+        QTRY_VERIFY_WITH_TIMEOUT(events->model()->rowCount() >= 5, 10000);
+        bool sawCancel = false;
+        for (int r = 0; r < events->model()->rowCount(); ++r)
+            sawCancel = sawCancel || events->model()->index(r, 2).data().toString().contains(
+                                         QStringLiteral("CANCELLED"));
+        QVERIFY(sawCancel);
+    }
+
+    void connectionIndicator() {
+        QTRY_VERIFY_WITH_TIMEOUT(window->connectionText().contains(QStringLiteral("Connected")),
+                                 5000);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,233 @@
+#include "JobsPage.h"
+
+#include "JobFilterProxy.h"
+#include "JobTableModel.h"
+#include "StateColors.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTabBar>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace clusterra {
+
+namespace {
+constexpr std::array<StateFilter, 6> kTabs{StateFilter::All,     StateFilter::Running,
+                                           StateFilter::Pending, StateFilter::Completed,
+                                           StateFilter::Failed,  StateFilter::Unknown};
+}
+
+JobsPage::JobsPage(JobTableModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_proxy(new JobFilterProxy(model, this)) {
+    auto *layout = new QVBoxLayout(this);
+
+    auto *counters = new QHBoxLayout;
+    const std::array<StateFilter, 5> states{StateFilter::Running, StateFilter::Pending,
+                                            StateFilter::Completed, StateFilter::Failed,
+                                            StateFilter::Unknown};
+    for (size_t i = 0; i < states.size(); ++i) {
+        auto *b = new QToolButton(this);
+        b->setObjectName(QStringLiteral("counter") + stateFilterName(states[i]));
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        b->setAutoRaise(true);
+        b->setMinimumWidth(110);
+        b->setToolTip(tr("Show only %1 jobs").arg(stateFilterName(states[i]).toLower()));
+        QFont f = b->font();
+        f.setPointSizeF(f.pointSizeF() * 1.15);
+        b->setFont(f);
+        const StateFilter filter = states[i];
+        connect(b, &QToolButton::clicked, this, [this, filter] { setStateFilter(filter); });
+        counters->addWidget(b);
+        m_counters[i] = b;
+    }
+    counters->addStretch();
+    auto *submit = new QPushButton(tr("New job…"), this);
+    submit->setObjectName(QStringLiteral("newJobButton"));
+    submit->setToolTip(tr("Submit a job (Ctrl+N)"));
+    connect(submit, &QPushButton::clicked, this, &JobsPage::submitRequested);
+    counters->addWidget(submit);
+    layout->addLayout(counters);
+
+    auto *bar = new QHBoxLayout;
+    m_tabs = new QTabBar(this);
+    m_tabs->setObjectName(QStringLiteral("stateTabs"));
+    m_tabs->setAccessibleName(tr("Job state filter"));
+    for (StateFilter f : kTabs)
+        m_tabs->addTab(stateFilterName(f));
+    connect(m_tabs, &QTabBar::currentChanged, this, [this](int i) {
+        m_proxy->setStateFilter(kTabs[size_t(i)]);
+        updateEmptyState();
+    });
+    bar->addWidget(m_tabs);
+    bar->addStretch();
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("jobSearch"));
+    m_search->setPlaceholderText(tr("Search jobs (id, name, user, partition, reason)"));
+    m_search->setAccessibleName(tr("Search jobs"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(280);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &t) {
+        m_proxy->setSearchText(t);
+        updateEmptyState();
+    });
+    bar->addWidget(m_search);
+    layout->addLayout(bar);
+
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("jobTable"));
+    m_table->setAccessibleName(tr("Jobs"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(JobTableModel::JobId, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    const std::array<int, JobTableModel::ColumnCount> widths{90, 170, 170, 90,  80, 50,
+                                                             50, 80,  90,  110, 60, 120};
+    for (int c = 0; c < JobTableModel::ColumnCount; ++c)
+        m_table->setColumnWidth(c,
+                                widths[size_t(c)] * m_table->fontMetrics().averageCharWidth() / 7);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QTableView::customContextMenuRequested, this, &JobsPage::showContextMenu);
+    connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this,
+            &JobsPage::showColumnMenu);
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &) {
+        if (const auto job = currentJob())
+            Q_EMIT detailsRequested(*job);
+    });
+
+    m_emptyLabel = new QLabel(this);
+    m_emptyLabel->setObjectName(QStringLiteral("jobsEmptyState"));
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setTextFormat(Qt::RichText);
+    connect(m_emptyLabel, &QLabel::linkActivated, this, [this] { Q_EMIT submitRequested(); });
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_table);
+    m_stack->addWidget(m_emptyLabel);
+    layout->addWidget(m_stack, 1);
+
+    connect(m_model, &JobTableModel::countsChanged, this, &JobsPage::updateCounts);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &JobsPage::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &JobsPage::updateEmptyState);
+    updateCounts();
+}
+
+void JobsPage::setStateFilter(StateFilter filter) {
+    m_tabs->setCurrentIndex(int(std::find(kTabs.begin(), kTabs.end(), filter) - kTabs.begin()));
+}
+
+void JobsPage::focusSearch() {
+    m_search->setFocus();
+    m_search->selectAll();
+}
+
+void JobsPage::updateCounts() {
+    const std::array<StateFilter, 5> states{StateFilter::Running, StateFilter::Pending,
+                                            StateFilter::Completed, StateFilter::Failed,
+                                            StateFilter::Unknown};
+    const std::array<QString, 5> labels{tr("Running"), tr("Pending"), tr("Completed"), tr("Failed"),
+                                        tr("Unknown")};
+    for (size_t i = 0; i < states.size(); ++i) {
+        m_counters[i]->setText(
+            QStringLiteral("%1\n%2").arg(m_model->count(states[i])).arg(labels[i]));
+        m_counters[i]->setAccessibleName(
+            QStringLiteral("%1 %2").arg(m_model->count(states[i])).arg(labels[i]));
+        QPalette p = m_counters[i]->palette();
+        p.setColor(QPalette::ButtonText, stateColor(states[i], palette()));
+        m_counters[i]->setPalette(p);
+    }
+    for (int i = 0; i < m_tabs->count(); ++i)
+        m_tabs->setTabText(i, QStringLiteral("%1 (%2)")
+                                  .arg(stateFilterName(kTabs[size_t(i)]))
+                                  .arg(m_model->count(kTabs[size_t(i)])));
+    updateEmptyState();
+}
+
+void JobsPage::updateEmptyState() {
+    const bool empty = m_proxy->rowCount() == 0;
+    if (empty) {
+        m_emptyLabel->setText(m_model->rowCount() == 0
+                                  ? tr("<p style='font-size:large'>No jobs yet</p><p><a "
+                                       "href='#submit'>Submit one</a> "
+                                       "or press Ctrl+N.</p>")
+                                  : tr("<p style='font-size:large'>No jobs match</p><p>Try another "
+                                       "state tab or clear the "
+                                       "search.</p>"));
+    }
+    m_stack->setCurrentWidget(empty ? static_cast<QWidget *>(m_emptyLabel) : m_table);
+}
+
+std::optional<JobInfo> JobsPage::currentJob() const {
+    const QModelIndex idx = m_table->currentIndex();
+    if (!idx.isValid())
+        return std::nullopt;
+    const int row = m_model->rowOf(idx.data(JobTableModel::JobIdRole).toLongLong());
+    return row < 0 ? std::nullopt : std::optional<JobInfo>(m_model->jobAt(row));
+}
+
+void JobsPage::selectJob(qint64 jobId) {
+    const int row = m_model->rowOf(jobId);
+    if (row < 0)
+        return;
+    const QModelIndex idx = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (idx.isValid()) {
+        m_table->setCurrentIndex(idx);
+        m_table->scrollTo(idx);
+    }
+}
+
+void JobsPage::showContextMenu(const QPoint &pos) {
+    const QModelIndex idx = m_table->indexAt(pos);
+    if (!idx.isValid())
+        return;
+    m_table->setCurrentIndex(idx);
+    const auto job = currentJob();
+    if (!job)
+        return;
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("jobContextMenu"));
+    menu.addAction(tr("View log"), this, [this, j = *job] { Q_EMIT viewLogRequested(j); });
+    menu.addAction(tr("Details…"), this, [this, j = *job] { Q_EMIT detailsRequested(j); });
+    QAction *cancel =
+        menu.addAction(tr("Cancel job…"), this, [this, j = *job] { Q_EMIT cancelRequested(j); });
+    cancel->setEnabled(!isFinished(job->state));
+    menu.addAction(tr("Duplicate as new job…"), this,
+                   [this, j = *job] { Q_EMIT duplicateRequested(j); });
+    menu.addSeparator();
+    menu.addAction(tr("Copy job ID"), this,
+                   [id = job->jobId] { QApplication::clipboard()->setText(QString::number(id)); });
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+void JobsPage::showColumnMenu(const QPoint &pos) {
+    QMenu menu(this);
+    QHeaderView *header = m_table->horizontalHeader();
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        QAction *a = menu.addAction(m_model->headerData(c, Qt::Horizontal).toString());
+        a->setCheckable(true);
+        a->setChecked(!header->isSectionHidden(c));
+        a->setEnabled(c != JobTableModel::JobId);
+        connect(a, &QAction::toggled, header,
+                [header, c](bool on) { header->setSectionHidden(c, !on); });
+    }
+    menu.exec(header->mapToGlobal(pos));
+}
+
+} // namespace clusterra

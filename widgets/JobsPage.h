@@ -1,0 +1,58 @@
+#pragma once
+
+#include "api/Types.h"
+
+#include <QWidget>
+#include <array>
+
+class QLabel;
+class QLineEdit;
+class QStackedWidget;
+class QTabBar;
+class QTableView;
+class QToolButton;
+
+namespace clusterra {
+
+class JobFilterProxy;
+class JobTableModel;
+
+// Seed 004's jobs tab: clickable counters per state, filter tabs, a search box and the table.
+// Actions on a job leave as signals; the window talks to the server.
+class JobsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit JobsPage(JobTableModel *model, QWidget *parent = nullptr);
+
+    QTableView *table() const { return m_table; }
+    JobFilterProxy *proxy() const { return m_proxy; }
+    void setStateFilter(StateFilter filter);
+    // The selected job, if any.
+    std::optional<JobInfo> currentJob() const;
+    void selectJob(qint64 jobId);
+    void focusSearch();
+
+Q_SIGNALS:
+    void viewLogRequested(const clusterra::JobInfo &job);
+    void detailsRequested(const clusterra::JobInfo &job);
+    void cancelRequested(const clusterra::JobInfo &job);
+    void duplicateRequested(const clusterra::JobInfo &job);
+    void submitRequested();
+
+private:
+    void updateCounts();
+    void updateEmptyState();
+    void showContextMenu(const QPoint &pos);
+    void showColumnMenu(const QPoint &pos);
+
+    JobTableModel *m_model;
+    JobFilterProxy *m_proxy;
+    QTableView *m_table;
+    QTabBar *m_tabs;
+    QLineEdit *m_search;
+    QStackedWidget *m_stack;
+    QLabel *m_emptyLabel;
+    std::array<QToolButton *, 5> m_counters{};
+};
+
+} // namespace clusterra

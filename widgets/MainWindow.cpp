@@ -1,0 +1,410 @@
+#include "MainWindow.h"
+
+#include "ClusterListModel.h"
+#include "ClusterSync.h"
+#include "ClusterWizard.h"
+#include "Confirm.h"
+#include "EventFeed.h"
+#include "EventListModel.h"
+#include "EventsPanel.h"
+#include "JobDetailsDialog.h"
+#include "JobSync.h"
+#include "JobTableModel.h"
+#include "JobsPage.h"
+#include "LogPanel.h"
+#include "OverviewPage.h"
+#include "StateColors.h"
+#include "SubmitDialog.h"
+#include "api/Drafts.h"
+#include "client/ApiClient.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyledItemDelegate>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace clusterra {
+
+namespace {
+// Sidebar rows: a state dot, the name, and a quieter second line with state and job counts.
+class ClusterDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const override {
+        return {200, option.fontMetrics.height() * 2 + 14};
+    }
+    void paint(QPainter *p, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        opt.text.clear();
+        opt.icon = QIcon();
+        QApplication::style()->drawControl(QStyle::CE_ItemViewItem, &opt, p);
+        const QRect r = option.rect.adjusted(10, 5, -6, -5);
+        const bool selected = option.state & QStyle::State_Selected;
+        const QPalette &pal = option.palette;
+        p->save();
+        p->setRenderHint(QPainter::Antialiasing);
+        p->setBrush(index.data(Qt::DecorationRole).value<QColor>());
+        p->setPen(Qt::NoPen);
+        const int dot = option.fontMetrics.height() / 2;
+        p->drawEllipse(QRect(r.left(), r.top() + dot / 2 + 2, dot, dot));
+        p->setPen(pal.color(selected ? QPalette::HighlightedText : QPalette::Text));
+        QFont bold = option.font;
+        bold.setBold(true);
+        p->setFont(bold);
+        const QRect text = r.adjusted(dot + 8, 0, 0, 0);
+        p->drawText(text, Qt::AlignTop | Qt::AlignLeft, index.data().toString());
+        p->setFont(option.font);
+        p->setPen(pal.color(selected ? QPalette::HighlightedText : QPalette::PlaceholderText));
+        p->drawText(text, Qt::AlignBottom | Qt::AlignLeft,
+                    index.data(ClusterListModel::SubtitleRole).toString());
+        p->restore();
+    }
+};
+} // namespace
+
+MainWindow::MainWindow(ApiClient *api, QWidget *parent)
+    : QMainWindow(parent)
+    , m_api(api)
+    , m_clusters(new ClusterListModel(this))
+    , m_jobs(new JobTableModel(this))
+    , m_events(new EventListModel(5000, this))
+    , m_clusterSync(new ClusterSync(api, m_clusters, this))
+    , m_jobSync(new JobSync(api, m_jobs, this))
+    , m_eventFeed(new EventFeed(api, m_events, this)) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Clusterra Console"));
+    resize(1280, 800);
+
+    m_splitter = new QSplitter(this);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    auto *side = new QWidget(m_splitter);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(6, 6, 0, 6);
+    auto *sideTitle = new QLabel(tr("<b>Clusters</b>"), side);
+    sideLayout->addWidget(sideTitle);
+    auto *sideStack = new QStackedWidget(side);
+    m_clusterList = new QListView(sideStack);
+    m_clusterList->setObjectName(QStringLiteral("clusterList"));
+    m_clusterList->setAccessibleName(tr("Clusters"));
+    m_clusterList->setModel(m_clusters);
+    m_clusterList->setItemDelegate(new ClusterDelegate(m_clusterList));
+    m_clusterList->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_emptyClusters =
+        new QLabel(tr("No clusters yet.<br/><a href='#new'>Create one</a>"), sideStack);
+    m_emptyClusters->setObjectName(QStringLiteral("clustersEmptyState"));
+    m_emptyClusters->setAlignment(Qt::AlignCenter);
+    connect(m_emptyClusters, &QLabel::linkActivated, this, [this] { openClusterWizard(); });
+    sideStack->addWidget(m_clusterList);
+    sideStack->addWidget(m_emptyClusters);
+    sideLayout->addWidget(sideStack, 1);
+    m_splitter->addWidget(side);
+
+    m_tabs = new QTabWidget(m_splitter);
+    m_tabs->setObjectName(QStringLiteral("clusterTabs"));
+    m_overview = new OverviewPage(m_tabs);
+    m_jobsPage = new JobsPage(m_jobs, m_tabs);
+    m_logPanel = new LogPanel(api, m_tabs);
+    m_eventsPanel = new EventsPanel(m_events, m_tabs);
+    m_tabs->addTab(m_overview, tr("Overview"));
+    m_tabs->addTab(m_jobsPage, tr("Jobs"));
+    m_tabs->addTab(m_logPanel, tr("Logs"));
+    m_tabs->addTab(m_eventsPanel, tr("Events"));
+    m_splitter->addWidget(m_tabs);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({260, 1020});
+    setCentralWidget(m_splitter);
+
+    m_connection = new QLabel(this);
+    m_connection->setObjectName(QStringLiteral("connectionIndicator"));
+    statusBar()->addPermanentWidget(m_connection);
+    buildActions();
+
+    auto updateSideStack = [this, sideStack] {
+        sideStack->setCurrentWidget(m_clusters->rowCount() ? static_cast<QWidget *>(m_clusterList)
+                                                           : m_emptyClusters);
+    };
+    connect(m_clusters, &QAbstractItemModel::rowsInserted, this, updateSideStack);
+    connect(m_clusters, &QAbstractItemModel::rowsRemoved, this, updateSideStack);
+    connect(m_clusterSync, &ClusterSync::loaded, this, updateSideStack);
+    connect(m_clusters, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_clusterId.isEmpty() && m_clusters->rowCount() > 0) {
+            const int wanted = m_clusters->rowOf(m_wantedCluster);
+            m_clusterList->setCurrentIndex(m_clusters->index(wanted >= 0 ? wanted : 0));
+        } else if (!m_wantedCluster.isEmpty() && m_clusters->rowOf(m_wantedCluster) >= 0 &&
+                   m_clusterId != m_wantedCluster) {
+            selectCluster(m_wantedCluster);
+        }
+    });
+    connect(m_clusters, &QAbstractItemModel::dataChanged, this, &MainWindow::refreshOverview);
+    connect(m_clusterList->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::onClusterChosen);
+    connect(m_eventFeed, &EventFeed::jobsChanged, m_jobSync, &JobSync::refreshNow);
+    connect(m_eventFeed, &EventFeed::clusterChanged, m_clusterSync, &ClusterSync::refreshNow);
+    connect(m_eventFeed, &EventFeed::stateChanged, this, &MainWindow::updateConnection);
+    connect(m_api, &ApiClient::onlineChanged, this, &MainWindow::updateConnection);
+    connect(m_jobSync, &JobSync::failed, this, [this](const ApiError &e) {
+        statusBar()->showMessage(tr("Cannot refresh jobs: %1").arg(e.message), 8000);
+    });
+    connect(m_jobSync, &JobSync::loaded, this, [this](qint64 ms) {
+        statusBar()->showMessage(
+            tr("%n job(s) loaded in %1 ms", nullptr, m_jobs->rowCount()).arg(ms), 4000);
+        if (!m_announced) {
+            m_announced = true;
+            Q_EMIT firstDataShown();
+        }
+    });
+    connect(m_clusterSync, &ClusterSync::loaded, this, [this] {
+        if (m_clusters->rowCount() == 0 && !m_announced) {
+            m_announced = true;
+            Q_EMIT firstDataShown();
+        }
+    });
+    connect(m_jobsPage, &JobsPage::viewLogRequested, this, &MainWindow::viewLog);
+    connect(m_jobsPage, &JobsPage::cancelRequested, this, &MainWindow::cancelJob);
+    connect(m_jobsPage, &JobsPage::submitRequested, this, &MainWindow::openSubmitDialog);
+    connect(m_jobsPage, &JobsPage::detailsRequested, this, [this](const JobInfo &job) {
+        m_api->job(m_clusterId, job.jobId, this, [this](const JobInfo &full, const ApiError &e) {
+            if (e.isError()) {
+                statusBar()->showMessage(e.message, 8000);
+                return;
+            }
+            auto *d = new JobDetailsDialog(full, this);
+            d->setAttribute(Qt::WA_DeleteOnClose);
+            d->open();
+        });
+    });
+    connect(m_jobsPage, &JobsPage::duplicateRequested, this, [this](const JobInfo &job) {
+        m_api->job(m_clusterId, job.jobId, this, [this](const JobInfo &full, const ApiError &e) {
+            if (e.isError())
+                return;
+            SubmitDialog *d = openSubmitDialog();
+            if (d) {
+                d->setRawText(submitTextFor(full.request));
+                d->setMode(SubmitDialog::RawMode);
+            }
+        });
+    });
+    connect(m_logPanel, &LogPanel::statusMessage, this,
+            [this](const QString &t) { statusBar()->showMessage(t, 8000); });
+    updateConnection();
+    restoreLayout();
+}
+
+MainWindow::~MainWindow() {
+    // Children outlive this destructor's body; their last signals (the list view clearing its
+    // selection, models tearing down) must not reach a half-destroyed window.
+    const auto children = findChildren<QObject *>();
+    for (QObject *child : children)
+        disconnect(child, nullptr, this, nullptr);
+    disconnect(m_clusterList->selectionModel(), nullptr, this, nullptr);
+    disconnect(m_api, nullptr, this, nullptr);
+}
+
+void MainWindow::buildActions() {
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newCluster =
+        file->addAction(tr("New &cluster…"), this, [this] { openClusterWizard(); });
+    newCluster->setObjectName(QStringLiteral("actionNewCluster"));
+    QAction *newJob = file->addAction(tr("New &job…"), this, [this] { openSubmitDialog(); });
+    newJob->setObjectName(QStringLiteral("actionNewJob"));
+    newJob->setShortcut(QKeySequence::New);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *refresh = view->addAction(tr("&Refresh"), this, [this] {
+        m_clusterSync->refreshNow();
+        m_jobSync->refreshNow();
+    });
+    refresh->setObjectName(QStringLiteral("actionRefresh"));
+    refresh->setShortcut(QKeySequence::Refresh);
+    QAction *find = view->addAction(tr("&Find…"), this, [this] {
+        if (m_tabs->currentWidget() == m_logPanel)
+            m_logPanel->openFind();
+        else {
+            m_tabs->setCurrentWidget(m_jobsPage);
+            m_jobsPage->focusSearch();
+        }
+    });
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WindowShortcut);
+    for (int i = 0; i < 4; ++i)
+        view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); })
+            ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    auto *tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setMovable(false);
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addAction(newCluster);
+    tools->addAction(newJob);
+    tools->addAction(refresh);
+    newJob->setToolTip(tr("Submit a job to the selected cluster (Ctrl+N)"));
+    refresh->setToolTip(tr("Refresh clusters and jobs now (F5)"));
+}
+
+void MainWindow::start(const QString &profileName, const QString &userEmail) {
+    setWindowTitle(tr("Clusterra Console — %1 (%2)").arg(profileName, userEmail));
+    QSettings settings;
+    m_wantedCluster = settings.value(QStringLiteral("ui/lastCluster")).toString();
+    m_clusterSync->start();
+}
+
+bool MainWindow::dataLoaded() const {
+    return m_clusterSync->isLoaded() && (m_clusterId.isEmpty() || m_jobSync->isLoaded());
+}
+
+void MainWindow::selectCluster(const QString &id) {
+    m_wantedCluster = id;
+    const int row = m_clusters->rowOf(id);
+    if (row >= 0)
+        m_clusterList->setCurrentIndex(m_clusters->index(row));
+}
+
+void MainWindow::onClusterChosen() {
+    const QModelIndex idx = m_clusterList->currentIndex();
+    const QString id = idx.isValid() ? idx.data(ClusterListModel::IdRole).toString() : QString();
+    if (id == m_clusterId)
+        return;
+    m_clusterId = id;
+    if (id == m_wantedCluster)
+        m_wantedCluster.clear();
+    QSettings().setValue(QStringLiteral("ui/lastCluster"), id);
+    m_logPanel->clearJob();
+    m_jobSync->setCluster(id);
+    m_eventFeed->setCluster(id);
+    refreshOverview();
+}
+
+void MainWindow::refreshOverview() {
+    if (const ClusterInfo *c = m_clusters->find(m_clusterId))
+        m_overview->setCluster(*c);
+}
+
+void MainWindow::updateConnection() {
+    const bool online = m_api->isOnline();
+    const SseClient::State s = m_eventFeed->state();
+    QString text;
+    StateFilter tone = StateFilter::Completed;
+    if (!online) {
+        text = tr("● Offline — retrying");
+        tone = StateFilter::Failed;
+    } else if (s == SseClient::State::Reconnecting || s == SseClient::State::Connecting) {
+        text = tr("● Reconnecting…");
+        tone = StateFilter::Pending;
+    } else {
+        text = tr("● Connected");
+    }
+    m_connection->setText(text);
+    m_connection->setAccessibleName(text);
+    QPalette p = m_connection->palette();
+    p.setColor(QPalette::WindowText, stateColor(tone, palette()));
+    m_connection->setPalette(p);
+    m_eventsPanel->setLive(s == SseClient::State::Open,
+                           s == SseClient::State::Open ? tr("● Live") : tr("○ Not live"));
+}
+
+QString MainWindow::connectionText() const {
+    return m_connection->text();
+}
+
+ClusterWizard *MainWindow::openClusterWizard() {
+    auto *wizard = new ClusterWizard(m_api, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &ClusterWizard::created, this, [this](const ClusterInfo &c) {
+        m_clusters->upsert(c);
+        selectCluster(c.id);
+        m_clusterSync->refreshNow();
+        if (!c.secret.isEmpty())
+            statusBar()->showMessage(tr("Cluster %1 created; it is preparing. Its client secret "
+                                        "was generated — it is shown only once: %2")
+                                         .arg(c.name, c.secret),
+                                     30000);
+    });
+    wizard->open();
+    return wizard;
+}
+
+SubmitDialog *MainWindow::openSubmitDialog() {
+    const ClusterInfo *c = m_clusters->find(m_clusterId);
+    if (!c) {
+        statusBar()->showMessage(tr("Create or select a cluster first."), 5000);
+        return nullptr;
+    }
+    auto *d = new SubmitDialog(m_api, *c, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    connect(d, &SubmitDialog::submitted, this, [this](qint64 jobId) {
+        statusBar()->showMessage(tr("Job %1 submitted").arg(jobId), 5000);
+        m_tabs->setCurrentWidget(m_jobsPage);
+        m_jobSync->refreshNow();
+    });
+    d->open();
+    return d;
+}
+
+void MainWindow::viewLog(const JobInfo &job) {
+    m_logPanel->showJob(m_clusterId, job);
+    m_tabs->setCurrentWidget(m_logPanel);
+}
+
+void MainWindow::cancelJob(const JobInfo &job) {
+    const QString clusterId = m_clusterId;
+    Confirm::ask(
+        this, tr("Cancel job"),
+        tr("Cancel job %1 (%2)? A running job gets SIGTERM, then SIGKILL after a grace period.")
+            .arg(job.jobId)
+            .arg(job.name),
+        tr("Cancel job"), [this, clusterId, jobId = job.jobId](bool yes) {
+            if (!yes)
+                return;
+            m_api->cancelJob(clusterId, jobId, this, [this, jobId](const ApiError &e) {
+                statusBar()->showMessage(
+                    e.isError() ? tr("Cannot cancel job %1: %2").arg(jobId).arg(e.message)
+                                : tr("Job %1 is being cancelled").arg(jobId),
+                    6000);
+                m_jobSync->refreshNow();
+            });
+        });
+}
+
+void MainWindow::restoreLayout() {
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("ui/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("ui/state")).toByteArray());
+    m_splitter->restoreState(s.value(QStringLiteral("ui/splitter")).toByteArray());
+    m_jobsPage->table()->horizontalHeader()->restoreState(
+        s.value(QStringLiteral("ui/jobColumns")).toByteArray());
+    m_tabs->setCurrentIndex(s.value(QStringLiteral("ui/tab"), int(JobsTab)).toInt());
+}
+
+void MainWindow::saveLayout() {
+    QSettings s;
+    s.setValue(QStringLiteral("ui/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("ui/state"), saveState());
+    s.setValue(QStringLiteral("ui/splitter"), m_splitter->saveState());
+    s.setValue(QStringLiteral("ui/jobColumns"),
+               m_jobsPage->table()->horizontalHeader()->saveState());
+    s.setValue(QStringLiteral("ui/tab"), m_tabs->currentIndex());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    saveLayout();
+    event->accept();
+}
+
+} // namespace clusterra

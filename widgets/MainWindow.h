@@ -1,0 +1,96 @@
+#pragma once
+
+#include "api/Types.h"
+#include "client/SseClient.h"
+
+#include <QMainWindow>
+
+class QLabel;
+class QListView;
+class QSplitter;
+class QTabWidget;
+
+namespace clusterra {
+
+class ApiClient;
+class ClusterListModel;
+class ClusterSync;
+class ClusterWizard;
+class EventFeed;
+class EventListModel;
+class EventsPanel;
+class JobSync;
+class JobTableModel;
+class JobsPage;
+class LogPanel;
+class OverviewPage;
+class SubmitDialog;
+
+// The console: clusters in a sidebar; the selected cluster's Overview, Jobs, Logs and Events
+// as tabs; connection state in the status bar. Layout, splitter, columns and the last cluster
+// are remembered.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum Tab { OverviewTab, JobsTab, LogsTab, EventsTab };
+
+    explicit MainWindow(ApiClient *api, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void start(const QString &profileName, const QString &userEmail);
+    QString currentClusterId() const { return m_clusterId; }
+    void selectCluster(const QString &id);
+
+    ClusterWizard *openClusterWizard();
+    SubmitDialog *openSubmitDialog();
+    void viewLog(const JobInfo &job);
+    void cancelJob(const JobInfo &job);
+
+    JobsPage *jobsPage() const { return m_jobsPage; }
+    LogPanel *logPanel() const { return m_logPanel; }
+    EventsPanel *eventsPanel() const { return m_eventsPanel; }
+    OverviewPage *overviewPage() const { return m_overview; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QListView *clusterList() const { return m_clusterList; }
+    ClusterListModel *clusters() const { return m_clusters; }
+    JobTableModel *jobs() const { return m_jobs; }
+    JobSync *jobSync() const { return m_jobSync; }
+    bool dataLoaded() const;
+    QString connectionText() const;
+
+Q_SIGNALS:
+    void firstDataShown();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void onClusterChosen();
+    void refreshOverview();
+    void updateConnection();
+    void restoreLayout();
+    void saveLayout();
+
+    ApiClient *m_api;
+    ClusterListModel *m_clusters;
+    JobTableModel *m_jobs;
+    EventListModel *m_events;
+    ClusterSync *m_clusterSync;
+    JobSync *m_jobSync;
+    EventFeed *m_eventFeed;
+    QSplitter *m_splitter;
+    QListView *m_clusterList;
+    QTabWidget *m_tabs;
+    OverviewPage *m_overview;
+    JobsPage *m_jobsPage;
+    LogPanel *m_logPanel;
+    EventsPanel *m_eventsPanel;
+    QLabel *m_connection;
+    QLabel *m_emptyClusters;
+    QString m_clusterId;
+    QString m_wantedCluster;
+    bool m_announced = false;
+};
+
+} // namespace clusterra
