@@ -163,15 +163,26 @@ void JobsPage::updateCounts() {
 void JobsPage::updateEmptyState() {
     const bool empty = m_proxy->rowCount() == 0;
     if (empty) {
-        m_emptyLabel->setText(m_model->rowCount() == 0
-                                  ? tr("<p style='font-size:large'>No jobs yet</p><p><a "
-                                       "href='#submit'>Submit one</a> "
-                                       "or press Ctrl+N.</p>")
-                                  : tr("<p style='font-size:large'>No jobs match</p><p>Try another "
-                                       "state tab or clear the "
-                                       "search.</p>"));
+        if (!m_haveCluster)
+            m_emptyLabel->setText(tr("<p style='font-size:large'>No cluster selected</p><p>Create "
+                                     "a cluster first (File › New "
+                                     "cluster), then submit jobs to it.</p>"));
+        else
+            m_emptyLabel->setText(
+                m_model->rowCount() == 0
+                    ? tr("<p style='font-size:large'>No jobs yet</p><p><a "
+                         "href='#submit'>Submit one</a> "
+                         "or press Ctrl+N.</p>")
+                    : tr("<p style='font-size:large'>No jobs match</p><p>Try another "
+                         "state tab or clear the "
+                         "search.</p>"));
     }
     m_stack->setCurrentWidget(empty ? static_cast<QWidget *>(m_emptyLabel) : m_table);
+}
+
+void JobsPage::setClusterAvailable(bool available) {
+    m_haveCluster = available;
+    updateEmptyState();
 }
 
 std::optional<JobInfo> JobsPage::currentJob() const {

@@ -31,6 +31,8 @@ public:
     std::optional<JobInfo> currentJob() const;
     void selectJob(qint64 jobId);
     void focusSearch();
+    // Without a cluster there is nothing to submit to: the empty state says so.
+    void setClusterAvailable(bool available);
 
 Q_SIGNALS:
     void viewLogRequested(const clusterra::JobInfo &job);
@@ -53,6 +55,7 @@ private:
     QStackedWidget *m_stack;
     QLabel *m_emptyLabel;
     std::array<QToolButton *, 5> m_counters{};
+    bool m_haveCluster = false;
 };
 
 } // namespace clusterra

@@ -286,6 +286,7 @@ void MainWindow::onClusterChosen() {
         m_wantedCluster.clear();
     QSettings().setValue(QStringLiteral("ui/lastCluster"), id);
     m_logPanel->clearJob();
+    m_jobsPage->setClusterAvailable(!id.isEmpty());
     m_jobSync->setCluster(id);
     m_eventFeed->setCluster(id);
     refreshOverview();

@@ -1,4 +1,7 @@
 #include "slurm/JobState.h"
+#include "util/Time.h"
+
+#include <QDateTime>
 
 #include <QTest>
 
@@ -32,6 +35,24 @@ private Q_SLOTS:
         QFETCH(QString, name);
         QFETCH(QString, filter);
         QCOMPARE(stateFilterName(stateFilterOf(jobStateFromName(name))), filter);
+    }
+
+    // The fast path and QDateTime agree, and other RFC 3339 forms still parse.
+    void timestamps_data() {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("canonical") << QStringLiteral("2026-11-22T01:02:03.456Z");
+        QTest::newRow("leap day") << QStringLiteral("2024-02-29T23:59:59.999Z");
+        QTest::newRow("epoch") << QStringLiteral("1970-01-01T00:00:00.000Z");
+        QTest::newRow("offset") << QStringLiteral("2026-11-22T03:02:03+02:00");
+        QTest::newRow("no fraction") << QStringLiteral("2026-11-22T01:02:03Z");
+    }
+
+    void timestamps() {
+        QFETCH(QString, text);
+        QCOMPARE(parseTimestampMs(text).value_or(-1),
+                 QDateTime::fromString(text, Qt::ISODateWithMs).toMSecsSinceEpoch());
+        QCOMPARE(parseTimestampMs(toRfc3339(1763773323456)).value_or(-1), qint64(1763773323456));
+        QVERIFY(!parseTimestampMs(QStringLiteral("2026-13-22T01:02:03.456Z")).has_value());
     }
 
     void finished() {

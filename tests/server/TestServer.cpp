@@ -44,6 +44,15 @@ bool TestServer::start() {
     return false;
 }
 
+bool TestServer::restartOnSamePort() {
+    const QString listen = QStringLiteral("127.0.0.1:%1").arg(QUrl(m_url).port());
+    stop();
+    m_args.removeAll(QStringLiteral("--listen"));
+    QStringList args = m_args;
+    m_args = QStringList{QStringLiteral("--listen"), listen} + args;
+    return start();
+}
+
 void TestServer::stop() {
     if (m_process.state() == QProcess::Running) {
         m_process.terminate();

@@ -23,6 +23,8 @@ public:
     ~TestServer();
 
     bool start();
+    // Stops and starts again on the same port, as a service restart would.
+    bool restartOnSamePort();
     void stop(); // SIGTERM, as a service manager would
     QString dataDir() const { return m_dir.path(); }
     QString url() const { return m_url; }

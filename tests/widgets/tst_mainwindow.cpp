@@ -188,6 +188,32 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("COMPLETED"), 10000);
     }
 
+    // The server restarts while the log streams: every line arrives once, in order.
+    void logSurvivesServerRestart() {
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+            {{"script", "#!/bin/bash\nfor i in $(seq 1 30); do echo line $i; sleep 0.1; done\n"},
+             {"job",
+              {{"name", "restart-me"},
+               {"current_working_directory", "/tmp"},
+               {"environment", {"PATH=/usr/bin:/bin"}}}}});
+        const qint64 id = r.json["job_id"].get<qint64>();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("RUNNING"), 10000);
+        window->viewLog(*jobById(id));
+        QTRY_VERIFY_WITH_TIMEOUT(window->logPanel()->text().contains(QStringLiteral("line 3\n")),
+                                 10000);
+        QVERIFY(server.restartOnSamePort());
+        QTRY_VERIFY_WITH_TIMEOUT(window->logPanel()
+                                     ->findChild<QLabel *>(QStringLiteral("logStatus"))
+                                     ->text()
+                                     .contains(QStringLiteral("exit code 0")),
+                                 20000);
+        QString expected;
+        for (int i = 1; i <= 30; ++i)
+            expected += QStringLiteral("line %1\n").arg(i);
+        QCOMPARE(window->logPanel()->text(), expected);
+    }
+
     void cancelThroughConfirmation() {
         const auto r = server.post(
             QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
