@@ -1,6 +1,8 @@
 #include "Screenshotter.h"
 
 #include "ClusterWizard.h"
+#include "Confirm.h"
+#include "JobDetailsDialog.h"
 #include "JobTableModel.h"
 #include "JobsPage.h"
 #include "LogPanel.h"
@@ -42,6 +44,7 @@ void Screenshotter::run() {
         shootMainPages();
         shootWizard();
         shootSubmit();
+        shootJobDialogs();
         Q_EMIT done(m_written);
     });
 }
@@ -71,6 +74,28 @@ void Screenshotter::shootWizard() {
         shoot(wizard, name);
     }
     wizard->reject();
+}
+
+void Screenshotter::shootJobDialogs() {
+    const JobTableModel *jobs = m_window->jobs();
+    if (jobs->rowCount() == 0)
+        return;
+    const JobInfo job = jobs->jobAt(0);
+    Q_EMIT m_window->jobsPage()->detailsRequested(job);
+    JobDetailsDialog *details = nullptr;
+    for (int i = 0; i < 80 && !(details = m_window->findChild<JobDetailsDialog *>()); ++i) {
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(25);
+    }
+    if (details) {
+        shoot(details, QStringLiteral("dialog-job-details"));
+        details->close();
+    }
+    m_window->cancelJob(job);
+    if (QWidget *confirm = m_window->findChild<QWidget *>(QStringLiteral("confirmDialog"))) {
+        shoot(confirm, QStringLiteral("dialog-confirm-cancel"));
+        confirm->close(); // answers "no": nothing is cancelled
+    }
 }
 
 void Screenshotter::shootSubmit() {

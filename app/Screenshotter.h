@@ -23,6 +23,7 @@ private:
     void shootMainPages();
     void shootWizard();
     void shootSubmit();
+    void shootJobDialogs();
 
     MainWindow *m_window;
     QString m_dir;

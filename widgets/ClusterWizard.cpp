@@ -1,6 +1,7 @@
 #include "ClusterWizard.h"
 
 #include "EditModels.h"
+#include "StateColors.h"
 #include "client/ApiClient.h"
 #include "rules/ClusterRules.h"
 #include "rules/FieldRules.h"
@@ -66,9 +67,7 @@ QLabel *ClusterWizard::errorLabel(const QString &field, QWidget *parent) {
     label->setObjectName(QStringLiteral("error_") + field);
     label->setWordWrap(true);
     QPalette p = label->palette();
-    p.setColor(QPalette::WindowText,
-               QColor(QLatin1String(
-                   palette().color(QPalette::Base).lightness() < 128 ? "#ef9a9a" : "#c62828")));
+    p.setColor(QPalette::WindowText, stateColor(StateFilter::Failed, palette()));
     label->setPalette(p);
     label->hide();
     m_errorLabels.insert(field, label);

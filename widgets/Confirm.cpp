@@ -11,7 +11,7 @@ QString g_last;
 } // namespace
 
 void ask(QWidget *parent, const QString &title, const QString &text, const QString &acceptLabel,
-         std::function<void(bool)> done) {
+         const QString &rejectLabel, std::function<void(bool)> done) {
     g_last = text;
     if (g_next) {
         const bool answer = *g_next;
@@ -22,8 +22,9 @@ void ask(QWidget *parent, const QString &title, const QString &text, const QStri
     auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::NoButton, parent);
     box->setObjectName(QStringLiteral("confirmDialog"));
     QPushButton *accept = box->addButton(acceptLabel, QMessageBox::DestructiveRole);
-    box->addButton(QMessageBox::Cancel);
-    box->setDefaultButton(QMessageBox::Cancel);
+    QPushButton *reject = box->addButton(rejectLabel, QMessageBox::RejectRole);
+    box->setDefaultButton(reject); // the safe answer is the default
+    box->setEscapeButton(reject);
     box->setAttribute(Qt::WA_DeleteOnClose);
     QObject::connect(box, &QMessageBox::finished, box,
                      [box, accept, done] { done(box->clickedButton() == accept); });

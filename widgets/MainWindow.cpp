@@ -370,7 +370,7 @@ void MainWindow::cancelJob(const JobInfo &job) {
         tr("Cancel job %1 (%2)? A running job gets SIGTERM, then SIGKILL after a grace period.")
             .arg(job.jobId)
             .arg(job.name),
-        tr("Cancel job"), [this, clusterId, jobId = job.jobId](bool yes) {
+        tr("Cancel job"), tr("Keep running"), [this, clusterId, jobId = job.jobId](bool yes) {
             if (!yes)
                 return;
             m_api->cancelJob(clusterId, jobId, this, [this, jobId](const ApiError &e) {

@@ -1,5 +1,6 @@
 #include "SubmitDialog.h"
 
+#include "StateColors.h"
 #include "api/Drafts.h"
 #include "client/ApiClient.h"
 #include "templates/JobTemplate.h"
@@ -42,9 +43,7 @@ SubmitDialog::SubmitDialog(ApiClient *api, const ClusterInfo &cluster, QWidget *
     m_errors->setWordWrap(true);
     m_errors->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QPalette p = m_errors->palette();
-    p.setColor(QPalette::WindowText,
-               QColor(QLatin1String(
-                   palette().color(QPalette::Base).lightness() < 128 ? "#ef9a9a" : "#c62828")));
+    p.setColor(QPalette::WindowText, stateColor(StateFilter::Failed, palette()));
     m_errors->setPalette(p);
     layout->addWidget(m_errors);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);

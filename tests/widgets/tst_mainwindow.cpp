@@ -11,6 +11,7 @@
 #include "TestServer.h"
 #include "client/ApiClient.h"
 
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -242,6 +243,22 @@ private Q_SLOTS:
             sawCancel = sawCancel || events->model()->index(r, 2).data().toString().contains(
                                          QStringLiteral("CANCELLED"));
         QVERIFY(sawCancel);
+    }
+
+    // Tab, hidden columns and the cluster come back in a new window.
+    void layoutIsRemembered() {
+        window->tabs()->setCurrentIndex(MainWindow::EventsTab);
+        window->jobsPage()->table()->horizontalHeader()->setSectionHidden(JobTableModel::Priority,
+                                                                          true);
+        const QString cluster = window->currentClusterId();
+        window->close();
+        MainWindow second(api);
+        second.start(QStringLiteral("test"), QStringLiteral("admin@localhost"));
+        QCOMPARE(second.tabs()->currentIndex(), int(MainWindow::EventsTab));
+        QVERIFY(second.jobsPage()->table()->horizontalHeader()->isSectionHidden(
+            JobTableModel::Priority));
+        QTRY_COMPARE_WITH_TIMEOUT(second.currentClusterId(), cluster, 10000);
+        window->show();
     }
 
     void connectionIndicator() {

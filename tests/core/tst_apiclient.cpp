@@ -1,0 +1,209 @@
+#include "client/ApiClient.h"
+
+#include <QQueue>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace clusterra;
+
+// A scripted HTTP peer on 127.0.0.1: answers each request with the next canned reply, or
+// drops the connection. Unit tests only; integration tests use the real server.
+class FakeHttp : public QObject {
+    Q_OBJECT
+public:
+    struct Reply {
+        int status = 200;
+        QByteArray body;
+        bool drop = false;
+    };
+    QQueue<Reply> replies;
+    QList<QByteArray> requests; // request lines with the Authorization header value
+
+    FakeHttp() {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = m_server.nextPendingConnection())
+                connect(s, &QTcpSocket::readyRead, this, [this, s] { onData(s); });
+        });
+    }
+    QUrl url() const {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
+    }
+
+private:
+    void onData(QTcpSocket *s) {
+        QByteArray &buf = m_buffers[s];
+        buf += s->readAll();
+        const qsizetype end = buf.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        const QByteArray head = buf.left(end);
+        qsizetype length = 0;
+        QByteArray auth;
+        for (const QByteArray &line : head.split('\n')) {
+            if (line.toLower().startsWith("content-length:"))
+                length = line.mid(15).trimmed().toLongLong();
+            if (line.toLower().startsWith("authorization:"))
+                auth = line.mid(14).trimmed();
+        }
+        if (buf.size() < end + 4 + length)
+            return;
+        requests << head.left(head.indexOf('\r')) + " " + auth;
+        buf.remove(0, end + 4 + length);
+        const Reply r = replies.isEmpty() ? Reply{500, "{}"} : replies.dequeue();
+        if (r.drop) {
+            s->abort();
+            return;
+        }
+        s->write("HTTP/1.1 " + QByteArray::number(r.status) +
+                 " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(r.body.size()) + "\r\n\r\n" + r.body);
+    }
+
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
+
+class TestApiClient : public QObject {
+    Q_OBJECT
+
+    struct Result {
+        bool done = false;
+        nlohmann::json json;
+        ApiError error;
+    };
+
+    Result call(ApiClient &api, const QByteArray &method, const QString &path) {
+        Result r;
+        api.send(method, path, method == "GET" ? nlohmann::json() : nlohmann::json::object(), this,
+                 [&r](const nlohmann::json &j, const ApiError &e) {
+                     r.done = true;
+                     r.json = j;
+                     r.error = e;
+                 });
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(r.done, 10000);
+        }();
+        return r;
+    }
+
+private Q_SLOTS:
+    void getIsRetriedOnTransientErrors() {
+        FakeHttp http;
+        http.replies
+            << FakeHttp::Reply{503, R"({"error":{"type":"ServiceUnavailable","message":"busy"}})"}
+            << FakeHttp::Reply{0, {}, true} << FakeHttp::Reply{200, R"({"ok":true})"};
+        ApiClient api;
+        api.setBaseUrl(http.url());
+        const Result r = call(api, "GET", QStringLiteral("/v1/clusters"));
+        QVERIFY(!r.error.isError());
+        QCOMPARE(r.json["ok"].get<bool>(), true);
+        QCOMPARE(http.requests.size(), 3);
+    }
+
+    void postIsNotRetried() {
+        FakeHttp http;
+        http.replies
+            << FakeHttp::Reply{503, R"({"error":{"type":"ServiceUnavailable","message":"busy"}})"}
+            << FakeHttp::Reply{200, "{}"};
+        ApiClient api;
+        api.setBaseUrl(http.url());
+        const Result r = call(api, "POST", QStringLiteral("/v1/clusters/x/jobs/submit"));
+        QCOMPARE(r.error.type, ErrorType::ServiceUnavailable);
+        QCOMPARE(r.error.httpStatus, 503);
+        QCOMPARE(http.requests.size(), 1); // a submit must never run twice
+    }
+
+    void unauthorizedReauthenticatesOnce() {
+        FakeHttp http;
+        http.replies << FakeHttp::Reply{401,
+                                        R"({"error":{"type":"Unauthorized","message":"expired"}})"}
+                     << FakeHttp::Reply{200, R"({"n":1})"};
+        ApiClient api;
+        api.setBaseUrl(http.url());
+        api.setAccessToken("old");
+        int reauths = 0;
+        api.setReauthenticator([&](std::function<void(bool)> done) {
+            ++reauths;
+            api.setAccessToken("new");
+            done(true);
+        });
+        const Result r = call(api, "POST", QStringLiteral("/v1/clusters"));
+        QVERIFY(!r.error.isError());
+        QCOMPARE(reauths, 1);
+        QVERIFY(http.requests[0].endsWith("Bearer old"));
+        QVERIFY(http.requests[1].endsWith("Bearer new"));
+    }
+
+    void failedReauthenticationExpiresTheSession() {
+        FakeHttp http;
+        http.replies << FakeHttp::Reply{401,
+                                        R"({"error":{"type":"Unauthorized","message":"expired"}})"};
+        ApiClient api;
+        api.setBaseUrl(http.url());
+        api.setReauthenticator([](std::function<void(bool)> done) { done(false); });
+        QSignalSpy expired(&api, &ApiClient::sessionExpired);
+        const Result r = call(api, "GET", QStringLiteral("/v1/clusters"));
+        QCOMPARE(r.error.type, ErrorType::Unauthorized);
+        QVERIFY(r.error.message.contains(QStringLiteral("Sign in")));
+        QCOMPARE(expired.size(), 1);
+    }
+
+    void errorsBecomeApiErrors() {
+        FakeHttp http;
+        http.replies
+            << FakeHttp::
+                   Reply{409,
+                         R"({"error":{"type":"ClusterNameInUse","message":"taken","field":"name"}})"}
+            << FakeHttp::Reply{200, "<html>proxy page</html>"}
+            << FakeHttp::Reply{502, "Bad gateway"};
+        ApiClient api;
+        api.setBaseUrl(http.url());
+        api.setMaxRetries(0);
+        Result r = call(api, "POST", QStringLiteral("/v1/clusters"));
+        QCOMPARE(r.error.type, ErrorType::ClusterNameInUse);
+        QCOMPARE(r.error.field, QStringLiteral("name"));
+        QCOMPARE(r.error.httpStatus, 409);
+        r = call(api, "GET", QStringLiteral("/v1/clusters"));
+        QCOMPARE(r.error.type, ErrorType::InternalError);
+        QVERIFY(r.error.message.contains(QStringLiteral("not JSON")));
+        r = call(api, "GET", QStringLiteral("/v1/clusters"));
+        QCOMPARE(r.error.httpStatus, 502);
+        QVERIFY(r.error.message.contains(QStringLiteral("502")));
+    }
+
+    void unreachableServerIsANetworkError() {
+        ApiClient api;
+        QTcpServer closed;
+        closed.listen(QHostAddress::LocalHost);
+        api.setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(closed.serverPort())));
+        closed.close();
+        api.setMaxRetries(1);
+        QSignalSpy online(&api, &ApiClient::onlineChanged);
+        const Result r = call(api, "GET", QStringLiteral("/healthz"));
+        QCOMPARE(r.error.type, ErrorType::NetworkError);
+        QVERIFY(r.error.message.startsWith(QStringLiteral("Cannot reach the server")));
+        QVERIFY(!api.isOnline());
+        QCOMPARE(online.size(), 1);
+    }
+
+    void callbackDroppedWhenContextDies() {
+        FakeHttp http;
+        http.replies << FakeHttp::Reply{200, "{}"};
+        ApiClient api;
+        api.setBaseUrl(http.url());
+        bool called = false;
+        auto *context = new QObject;
+        api.send("GET", QStringLiteral("/x"), nullptr, context,
+                 [&](const nlohmann::json &, const ApiError &) { called = true; });
+        delete context;
+        QTRY_COMPARE_WITH_TIMEOUT(http.requests.size(), 1, 5000);
+        QTest::qWait(200);
+        QVERIFY(!called);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApiClient)
+#include "tst_apiclient.moc"
