@@ -172,6 +172,11 @@ private Q_SLOTS:
                {"current_working_directory", "/tmp"},
                {"environment", {"PATH=/usr/bin:/bin"}}}}});
         const qint64 id = r.json["job_id"].get<qint64>();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("PENDING"), 5000);
+        window->jobsPage()->setStateFilter(StateFilter::Pending);
+        QTRY_COMPARE_WITH_TIMEOUT(window->jobsPage()->proxy()->rowCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(jobById(id)->reason, QStringLiteral("Resources"), 5000);
+        window->jobsPage()->setStateFilter(StateFilter::All);
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("RUNNING"), 10000);
         window->viewLog(*jobById(id));
         QCOMPARE(window->tabs()->currentWidget(), static_cast<QWidget *>(window->logPanel()));
