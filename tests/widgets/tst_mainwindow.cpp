@@ -162,6 +162,16 @@ private Q_SLOTS:
     }
 
     void jobLifecycleAndLiveLog() {
+        // A job holding both CPUs keeps the next one PENDING (Resources) in the table.
+        const auto blocker = server.post(
+            QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+            {{"script", "#!/bin/bash\nsleep 1.5\n"},
+             {"job",
+              {{"name", "blocker"},
+               {"cpus_per_task", 2},
+               {"current_working_directory", "/tmp"},
+               {"environment", {"PATH=/usr/bin:/bin"}}}}});
+        QCOMPARE(blocker.status, 201);
         const auto r = server.post(
             QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
             {{"script",
