@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <microhttpd.h>
 
 namespace clusterra::http {
@@ -19,6 +20,7 @@ struct ConnectionContext {
     bool responded = false;
     bool suspended = false;
     std::shared_ptr<StreamBody> stream;
+    std::unique_ptr<BodySink> sink;
 };
 
 namespace {
@@ -165,10 +167,17 @@ int HttpServer::handle(MHD_Connection *connection, const char *url, const char *
         *connectionContext = ctx;
         Request &req = ctx->request;
         req.method = methodFromName(method);
-        req.path = QUrl::fromPercentEncoding(QByteArray(url));
+        req.path = QString::fromUtf8(url); // MHD has already unescaped the path
         MHD_get_connection_values(connection, MHD_HEADER_KIND, &collectHeader, &req);
         MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &collectQuery, &req);
         ctx->route = m_router.match(req.method, req.path, &req, &ctx->routeError);
+        if (ctx->route && ctx->route->streamHandler) {
+            Response refusal;
+            ctx->sink = m_router.beginStream(*ctx->route, req, &refusal);
+            if (!ctx->sink)
+                return queue(ctx, std::move(refusal)); // refused before the body: sent at once
+            return MHD_YES;
+        }
         const qint64 limit = ctx->route ? ctx->route->maxBodyBytes : 1 << 16;
         bool ok = false;
         const qint64 length = req.header("content-length").toLongLong(&ok);
@@ -180,6 +189,19 @@ int HttpServer::handle(MHD_Connection *connection, const char *url, const char *
                          QStringLiteral("The request body is larger than %1 bytes.").arg(limit))));
         }
         return MHD_YES;
+    }
+    if (ctx->sink) {
+        if (*uploadDataSize > 0) {
+            if (!ctx->sink->write(uploadData, qsizetype(*uploadDataSize)))
+                return MHD_NO;
+            *uploadDataSize = 0;
+            return MHD_YES;
+        }
+        if (ctx->responded)
+            return MHD_YES;
+        Response done = ctx->sink->finish();
+        ctx->sink.reset();
+        return queue(ctx, std::move(done));
     }
     if (*uploadDataSize > 0) {
         const qint64 limit = ctx->route ? ctx->route->maxBodyBytes : 1 << 16;
@@ -210,9 +232,18 @@ int HttpServer::queue(ConnectionContext *ctx, Response response) {
                 [this, ctx] { requestResume(ctx); });
         mhd = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, &MhdGlue::readStream,
                                                 ctx, nullptr);
+    } else if (!response.filePath.isEmpty()) {
+        // MHD owns the descriptor from here and sends it with sendfile(); HEAD gets the
+        // headers only, with the real Content-Length.
+        const int fd = ::open(response.filePath.toLocal8Bit().constData(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return queue(ctx, Response::error(ApiError::make(ErrorType::NotFound,
+                                                             QStringLiteral("The file is gone."))));
+        mhd = MHD_create_response_from_fd_at_offset64(uint64_t(response.fileLength), fd,
+                                                      uint64_t(response.fileOffset));
     } else {
-        const bool head = ctx->request.method == Method::Head;
-        mhd = MHD_create_response_from_buffer(size_t(head ? 0 : response.body.size()),
+        // For HEAD, MHD sends the headers (Content-Length of this body) without the body.
+        mhd = MHD_create_response_from_buffer(size_t(response.body.size()),
                                               const_cast<char *>(response.body.constData()),
                                               MHD_RESPMEM_MUST_COPY);
     }

@@ -128,6 +128,17 @@ Response Response::eventStream(std::shared_ptr<StreamBody> stream) {
     return r;
 }
 
+Response Response::file(const QString &path, qint64 offset, qint64 length,
+                        const QByteArray &contentType, int status) {
+    Response r;
+    r.status = status;
+    r.filePath = path;
+    r.fileOffset = offset;
+    r.fileLength = length;
+    r.withHeader("Content-Type", contentType);
+    return r;
+}
+
 Response &Response::withHeader(const QByteArray &name, const QByteArray &value) {
     headers.append(qMakePair(name, value));
     return *this;

@@ -74,12 +74,28 @@ struct Response {
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     std::shared_ptr<StreamBody> stream;
+    // A file body sent with sendfile(): [fileOffset, fileOffset + fileLength) of filePath.
+    QString filePath;
+    qint64 fileOffset = 0;
+    qint64 fileLength = -1;
 
     static Response json(const nlohmann::json &value, int status = 200);
     static Response error(const ApiError &error);
     static Response text(const QByteArray &body, const QByteArray &contentType, int status = 200);
     static Response eventStream(std::shared_ptr<StreamBody> stream);
+    static Response file(const QString &path, qint64 offset, qint64 length,
+                         const QByteArray &contentType, int status = 200);
     Response &withHeader(const QByteArray &name, const QByteArray &value);
+};
+
+// Receives a request body as it arrives (uploads), so no body is ever held whole in memory.
+class BodySink {
+public:
+    virtual ~BodySink() = default;
+    // False aborts the connection (limit exceeded, disk full).
+    virtual bool write(const char *data, qsizetype size) = 0;
+    // The whole body has arrived: the response to send.
+    virtual Response finish() = 0;
 };
 
 } // namespace clusterra::http

@@ -7,7 +7,7 @@ namespace clusterra::http {
 
 void Router::add(Method method, const QString &pattern, Access access, Handler handler,
                  qint64 maxBodyBytes) {
-    Route r{method, pattern, access, std::move(handler), maxBodyBytes, {}};
+    Route r{method, pattern, access, std::move(handler), maxBodyBytes, {}, {}};
     r.segments = pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     m_routes.append(std::move(r));
 }
@@ -46,6 +46,28 @@ const Route *Router::match(Method method, const QString &path, Request *request,
                   QStringLiteral("%1 is not allowed on %2.").arg(methodName(method), path))
             : ApiError::make(ErrorType::NotFound, QStringLiteral("No such endpoint: %1").arg(path));
     return nullptr;
+}
+
+std::unique_ptr<BodySink> Router::beginStream(const Route &route, Request &request,
+                                              Response *refusal) const {
+    if (route.access != Access::Public) {
+        const auto failure =
+            m_auth ? m_auth(request, route.access)
+                   : std::optional<ApiError>(
+                         ApiError::make(ErrorType::Unauthorized, QStringLiteral("Sign in first.")));
+        if (failure) {
+            *refusal = Response::error(*failure);
+            return nullptr;
+        }
+    }
+    try {
+        return route.streamHandler(request, refusal);
+    } catch (const std::exception &e) {
+        qWarning("stream handler %s failed: %s", qPrintable(route.pattern), e.what());
+        *refusal = Response::error(ApiError::make(
+            ErrorType::InternalError, QStringLiteral("The server failed to handle the request.")));
+        return nullptr;
+    }
 }
 
 Response Router::dispatch(const Route &route, Request &request) const {
