@@ -10,6 +10,9 @@
 #include "jobs/JobStore.h"
 #include "jobs/LocalExecutor.h"
 #include "jobs/TemplateCatalog.h"
+#include "objects/ObjectStore.h"
+#include "objects/S3Endpoint.h"
+#include "objects/StorageService.h"
 #include "routes/Routes.h"
 #include "store/Database.h"
 #include "util/Json.h"
@@ -38,6 +41,9 @@ struct ServerApp::Parts {
     TemplateCatalog templates;
     FileChangeHub files;
     std::unique_ptr<JobService> jobs;
+    std::unique_ptr<ObjectStore> objects;
+    std::unique_ptr<S3Endpoint> s3;
+    std::unique_ptr<StorageService> storage;
     std::unique_ptr<RouteContext> routeContext;
     http::Router router;
     std::unique_ptr<http::HttpServer> http;
@@ -96,9 +102,24 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->clusters->setScheduler(d->executor.get());
     d->jobs = std::make_unique<JobService>(*d->jobStore, *d->clusters, *d->executor, d->templates,
                                            *d->events, o.dataDir);
+    sigv4::Credentials storeCredentials;
+    if (const QByteArray why = S3Endpoint::loadOrCreateCredentials(
+            QDir(o.dataDir).filePath(QStringLiteral("s3-credentials")), &storeCredentials);
+        !why.isEmpty()) {
+        *error = QString::fromUtf8(why);
+        return false;
+    }
+    d->objects = std::make_unique<ObjectStore>(
+        d->db, QDir(o.dataDir).filePath(QStringLiteral("objects")), o.objectLimits);
+    d->s3 = std::make_unique<S3Endpoint>(*d->objects, storeCredentials, "local");
+    d->storage =
+        std::make_unique<StorageService>(*d->objects, *d->s3, [this] { return QUrl(url()); });
     d->routeContext.reset(new RouteContext{*d->auth, *d->clusters, *d->jobs, *d->jobStore,
-                                           *d->events, d->templates, d->files, 250, o.keepAliveMs});
+                                           *d->events, d->templates, d->files, *d->storage, 250,
+                                           o.keepAliveMs});
     registerRoutes(d->router, *d->routeContext);
+    registerStorageRoutes(d->router, *d->routeContext);
+    d->s3->registerRoutes(d->router);
     d->router.setAuthenticator([this](http::Request &req, http::Access access) {
         return d->auth->authenticate(req, access);
     });

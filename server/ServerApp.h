@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/Router.h"
+#include "objects/ObjectStore.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -20,6 +21,7 @@ struct ServerOptions {
     int accessTtlSecs = 900;
     int keepAliveMs = 15000;
     QString runnerProgram; // defaults to this executable
+    ObjectLimits objectLimits;
 };
 
 // Wires store, auth, providers, scheduler, services and routes; listens; writes

@@ -12,17 +12,32 @@ void Router::add(Method method, const QString &pattern, Access access, Handler h
     m_routes.append(std::move(r));
 }
 
+void Router::addStreaming(Method method, const QString &pattern, Access access,
+                          StreamHandler handler) {
+    add(method, pattern, access, nullptr, 0);
+    m_routes.last().streamHandler = std::move(handler);
+}
+
 const Route *Router::match(Method method, const QString &path, Request *request,
                            ApiError *error) const {
     const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     bool pathMatched = false;
     for (const Route &route : m_routes) {
-        if (route.segments.size() != parts.size())
+        // A last segment "{name...}" takes the rest of the path as it came, slashes and all.
+        const bool rest =
+            !route.segments.isEmpty() && route.segments.last().endsWith(QLatin1String("...}"));
+        if (rest ? parts.size() < route.segments.size() : route.segments.size() != parts.size())
             continue;
         QHash<QString, QString> params;
         bool ok = true;
-        for (qsizetype i = 0; i < parts.size() && ok; ++i) {
+        qsizetype consumed = 0; // characters of `path` matched so far
+        for (qsizetype i = 0; i < route.segments.size() && ok; ++i) {
             const QString &seg = route.segments[i];
+            if (rest && i == route.segments.size() - 1) {
+                params.insert(seg.mid(1, seg.size() - 5), path.mid(consumed + 1));
+                break;
+            }
+            consumed = path.indexOf(parts[i], consumed + 1) + parts[i].size();
             if (seg.startsWith(QLatin1Char('{')))
                 params.insert(seg.mid(1, seg.size() - 2), parts[i]);
             else

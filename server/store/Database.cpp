@@ -106,6 +106,37 @@ CREATE TABLE events (
 );
 CREATE INDEX events_cluster_seq ON events(cluster_id, seq);
 )SQL",
+    R"SQL(
+CREATE TABLE buckets (
+    name TEXT PRIMARY KEY,
+    cluster_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE objects (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    modified_at INTEGER NOT NULL,
+    PRIMARY KEY (bucket, key)
+);
+CREATE TABLE uploads (
+    id TEXT PRIMARY KEY,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    owner_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE upload_parts (
+    upload_id TEXT NOT NULL,
+    part_number INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    PRIMARY KEY (upload_id, part_number)
+);
+)SQL",
 };
 } // namespace
 

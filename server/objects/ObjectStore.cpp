@@ -1,0 +1,309 @@
+#include "objects/ObjectStore.h"
+
+#include "crypto/Crypto.h"
+#include "util/Time.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <openssl/evp.h>
+
+namespace clusterra::server {
+
+namespace {
+// Streams a body to a temporary file with its MD5 (S3's ETag), then renames it into place.
+class FileSink : public http::BodySink {
+public:
+    using Commit =
+        std::function<http::Response(const QString &temp, qint64 size, const QByteArray &md5)>;
+
+    FileSink(QString temp, qint64 limit, Commit commit)
+        : m_file(std::move(temp))
+        , m_limit(limit)
+        , m_commit(std::move(commit))
+        , m_md5(EVP_MD_CTX_new()) {
+        EVP_DigestInit_ex(m_md5, EVP_md5(), nullptr);
+        m_ok = m_file.open(QIODevice::WriteOnly | QIODevice::Unbuffered);
+    }
+    ~FileSink() override {
+        EVP_MD_CTX_free(m_md5);
+        if (!m_committed)
+            QFile::remove(m_file.fileName()); // an interrupted upload leaves nothing behind
+    }
+
+    bool write(const char *data, qsizetype size) override {
+        m_size += size;
+        if (!m_ok || m_size > m_limit)
+            return false;
+        EVP_DigestUpdate(m_md5, data, size_t(size));
+        return m_file.write(data, size) == size;
+    }
+
+    http::Response finish() override {
+        if (!m_ok)
+            return http::Response::text("cannot store the upload", "text/plain", 500);
+        m_file.close();
+        unsigned char digest[16];
+        unsigned int len = 0;
+        EVP_DigestFinal_ex(m_md5, digest, &len);
+        m_committed = true;
+        return m_commit(m_file.fileName(), m_size,
+                        QByteArray(reinterpret_cast<const char *>(digest), int(len)));
+    }
+
+private:
+    QFile m_file;
+    qint64 m_limit;
+    Commit m_commit;
+    EVP_MD_CTX *m_md5;
+    qint64 m_size = 0;
+    bool m_ok = false;
+    bool m_committed = false;
+};
+
+ObjectInfo fromRow(const QSqlQuery &q, const QString &bucket, const ObjectStore &store) {
+    ObjectInfo o;
+    o.bucket = bucket;
+    o.key = q.value(0).toString();
+    o.size = q.value(1).toLongLong();
+    o.etag = q.value(2).toByteArray();
+    o.contentType = q.value(3).toString();
+    o.modifiedMs = q.value(4).toLongLong();
+    o.file = store.objectFile(bucket, o.key);
+    return o;
+}
+} // namespace
+
+ObjectStore::ObjectStore(Database &db, QString root, ObjectLimits limits)
+    : m_db(db)
+    , m_root(std::move(root))
+    , m_limits(limits) {
+    QDir().mkpath(m_root + QStringLiteral("/.tmp"));
+    QDir().mkpath(m_root + QStringLiteral("/.uploads"));
+    // Leftovers of uploads cut off by a crash or restart.
+    QDir tmp(m_root + QStringLiteral("/.tmp"));
+    for (const QString &f : tmp.entryList(QDir::Files))
+        tmp.remove(f);
+}
+
+QString ObjectStore::objectFile(const QString &bucket, const QString &key) const {
+    return m_root + QLatin1Char('/') + bucket + QLatin1Char('/') +
+           QString::fromLatin1(crypto::sha256(key.toUtf8()).toHex());
+}
+
+QString ObjectStore::partFile(const QString &uploadId, int number) const {
+    return m_root + QStringLiteral("/.uploads/") + uploadId + QLatin1Char('/') +
+           QString::number(number);
+}
+
+QString ObjectStore::tempFile() const {
+    return m_root + QStringLiteral("/.tmp/") + QString::fromLatin1(crypto::randomToken(12));
+}
+
+void ObjectStore::ensureBucket(const QString &bucket, const QString &clusterId) {
+    QDir().mkpath(m_root + QLatin1Char('/') + bucket);
+    m_db.exec(QStringLiteral(
+                  "INSERT OR IGNORE INTO buckets (name, cluster_id, created_at) VALUES (?, ?, ?)"),
+              {bucket, clusterId, nowMs()});
+}
+
+bool ObjectStore::bucketExists(const QString &bucket) {
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT 1 FROM buckets WHERE name = ?"), {bucket});
+    return q.next();
+}
+
+void ObjectStore::dropBucket(const QString &bucket) {
+    m_db.exec(QStringLiteral("DELETE FROM objects WHERE bucket = ?"), {bucket});
+    m_db.exec(QStringLiteral("DELETE FROM buckets WHERE name = ?"), {bucket});
+    QDir(m_root + QLatin1Char('/') + bucket).removeRecursively();
+}
+
+std::optional<ObjectInfo> ObjectStore::stat(const QString &bucket, const QString &key) {
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT key, size, etag, content_type, modified_at FROM "
+                                           "objects WHERE bucket = ? AND key = ?"),
+                            {bucket, key});
+    if (!q.next())
+        return std::nullopt;
+    return fromRow(q, bucket, *this);
+}
+
+QList<ObjectInfo> ObjectStore::list(const QString &bucket, const QString &prefix,
+                                    const QString &startAfter, int limit) {
+    // Keys between prefix and prefix + U+FFFF: a range scan on the primary key, no LIKE escaping.
+    QSqlQuery q = m_db.exec(
+        QStringLiteral(
+            "SELECT key, size, etag, content_type, modified_at FROM objects WHERE bucket = ? "
+            "AND key >= ? AND key < ? AND key > ? ORDER BY key LIMIT ?"),
+        {bucket, prefix, QString(prefix + QChar(0xFFFF)), startAfter, limit});
+    QList<ObjectInfo> out;
+    while (q.next())
+        out.append(fromRow(q, bucket, *this));
+    return out;
+}
+
+bool ObjectStore::remove(const QString &bucket, const QString &key) {
+    if (!stat(bucket, key))
+        return false;
+    m_db.exec(QStringLiteral("DELETE FROM objects WHERE bucket = ? AND key = ?"), {bucket, key});
+    QFile::remove(objectFile(bucket, key));
+    return true;
+}
+
+void ObjectStore::recordObject(const ObjectInfo &o) {
+    m_db.exec(QStringLiteral("INSERT OR REPLACE INTO objects (bucket, key, size, etag, "
+                             "content_type, modified_at) VALUES (?, ?, ?, ?, ?, ?)"),
+              {o.bucket, o.key, o.size, QString::fromLatin1(o.etag), o.contentType, o.modifiedMs});
+}
+
+void ObjectStore::recordPart(const QString &uploadId, const PartInfo &p) {
+    m_db.exec(QStringLiteral("INSERT OR REPLACE INTO upload_parts (upload_id, part_number, size, "
+                             "etag) VALUES (?, ?, ?, ?)"),
+              {uploadId, p.number, p.size, QString::fromLatin1(p.etag)});
+}
+
+std::unique_ptr<http::BodySink> ObjectStore::putObject(const QString &bucket, const QString &key,
+                                                       const QString &contentType) {
+    return std::make_unique<FileSink>(
+        tempFile(), m_limits.maxPutBytes,
+        [this, bucket, key, contentType](const QString &temp, qint64 size, const QByteArray &md5) {
+            ObjectInfo o{bucket,
+                         key,
+                         size,
+                         '"' + md5.toHex() + '"',
+                         contentType.isEmpty() ? QStringLiteral("application/octet-stream")
+                                               : contentType,
+                         nowMs(),
+                         objectFile(bucket, key)};
+            QFile::remove(o.file);
+            if (!QFile::rename(temp, o.file))
+                return http::Response::text("cannot store the object", "text/plain", 500);
+            recordObject(o);
+            return http::Response::text({}, "text/plain").withHeader("ETag", o.etag);
+        });
+}
+
+std::unique_ptr<http::BodySink> ObjectStore::putPart(const UploadInfo &upload, int number) {
+    return std::make_unique<FileSink>(
+        tempFile(), m_limits.maxPartBytes,
+        [this, upload, number](const QString &temp, qint64 size, const QByteArray &md5) {
+            const QString target = partFile(upload.id, number);
+            QDir().mkpath(QFileInfo(target).absolutePath());
+            QFile::remove(target);
+            if (!QFile::rename(temp, target))
+                return http::Response::text("cannot store the part", "text/plain", 500);
+            const PartInfo part{number, size, '"' + md5.toHex() + '"'};
+            recordPart(upload.id, part);
+            return http::Response::text({}, "text/plain").withHeader("ETag", part.etag);
+        });
+}
+
+UploadInfo ObjectStore::createUpload(const QString &bucket, const QString &key,
+                                     const QString &contentType, qint64 ownerId) {
+    UploadInfo u{QString::fromLatin1(crypto::randomToken(18)), bucket, key,
+                 contentType.isEmpty() ? QStringLiteral("application/octet-stream") : contentType,
+                 ownerId};
+    m_db.exec(QStringLiteral("INSERT INTO uploads (id, bucket, key, content_type, owner_id, "
+                             "created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+              {u.id, u.bucket, u.key, u.contentType, u.ownerId, nowMs()});
+    return u;
+}
+
+std::optional<UploadInfo> ObjectStore::upload(const QString &id) {
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT id, bucket, key, content_type, owner_id FROM uploads WHERE id = ?"),
+        {id});
+    if (!q.next())
+        return std::nullopt;
+    return UploadInfo{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                      q.value(3).toString(), q.value(4).toLongLong()};
+}
+
+QList<PartInfo> ObjectStore::parts(const QString &uploadId) {
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT part_number, size, etag FROM upload_parts WHERE "
+                                           "upload_id = ? ORDER BY part_number"),
+                            {uploadId});
+    QList<PartInfo> out;
+    while (q.next())
+        out.append({q.value(0).toInt(), q.value(1).toLongLong(), q.value(2).toByteArray()});
+    return out;
+}
+
+std::optional<ObjectInfo> ObjectStore::complete(const UploadInfo &upload,
+                                                const QList<PartInfo> &wanted, QString *errorCode,
+                                                QString *errorText) {
+    const QList<PartInfo> stored = parts(upload.id);
+    auto fail = [&](const char *code, const QString &text) -> std::optional<ObjectInfo> {
+        *errorCode = QString::fromLatin1(code);
+        *errorText = text;
+        return std::nullopt;
+    };
+    if (wanted.isEmpty())
+        return fail("MalformedXML", QStringLiteral("list at least one part"));
+    QList<PartInfo> chosen;
+    int previous = 0;
+    for (const PartInfo &w : wanted) {
+        if (w.number <= previous)
+            return fail("InvalidPartOrder",
+                        QStringLiteral("parts must be listed in ascending order"));
+        previous = w.number;
+        const auto it = std::find_if(stored.begin(), stored.end(),
+                                     [&](const PartInfo &p) { return p.number == w.number; });
+        if (it == stored.end() ||
+            QByteArray(it->etag).replace('"', "") != QByteArray(w.etag).replace('"', ""))
+            return fail(
+                "InvalidPart",
+                QStringLiteral("part %1 was not uploaded or its ETag differs").arg(w.number));
+        chosen.append(*it);
+    }
+    for (qsizetype i = 0; i + 1 < chosen.size(); ++i) {
+        if (chosen[i].size < m_limits.minPartBytes)
+            return fail("EntityTooSmall", QStringLiteral("part %1 is smaller than %2 bytes")
+                                              .arg(chosen[i].number)
+                                              .arg(m_limits.minPartBytes));
+    }
+    // Concatenate into a temporary file, then rename: readers never see a half-joined object.
+    const QString temp = tempFile();
+    QFile out(temp);
+    if (!out.open(QIODevice::WriteOnly))
+        return fail("InternalError", QStringLiteral("cannot write the object"));
+    QByteArray md5s;
+    qint64 size = 0;
+    QByteArray buffer(1 << 20, Qt::Uninitialized);
+    for (const PartInfo &p : std::as_const(chosen)) {
+        QFile in(partFile(upload.id, p.number));
+        if (!in.open(QIODevice::ReadOnly))
+            return fail("InternalError",
+                        QStringLiteral("part %1 is missing on disk").arg(p.number));
+        qint64 n;
+        while ((n = in.read(buffer.data(), buffer.size())) > 0) {
+            out.write(buffer.constData(), n);
+            size += n;
+        }
+        md5s += QByteArray::fromHex(QByteArray(p.etag).replace('"', ""));
+    }
+    out.close();
+    const QByteArray etag = '"' + QCryptographicHash::hash(md5s, QCryptographicHash::Md5).toHex() +
+                            '-' + QByteArray::number(chosen.size()) + '"';
+    ObjectInfo o{upload.bucket,
+                 upload.key,
+                 size,
+                 etag,
+                 upload.contentType,
+                 nowMs(),
+                 objectFile(upload.bucket, upload.key)};
+    QFile::remove(o.file);
+    if (!QFile::rename(temp, o.file))
+        return fail("InternalError", QStringLiteral("cannot store the object"));
+    recordObject(o);
+    abort(upload.id);
+    return o;
+}
+
+void ObjectStore::abort(const QString &uploadId) {
+    m_db.exec(QStringLiteral("DELETE FROM upload_parts WHERE upload_id = ?"), {uploadId});
+    m_db.exec(QStringLiteral("DELETE FROM uploads WHERE id = ?"), {uploadId});
+    QDir(m_root + QStringLiteral("/.uploads/") + uploadId).removeRecursively();
+}
+
+} // namespace clusterra::server

@@ -1,0 +1,290 @@
+#include "TestServer.h"
+
+#include "crypto/Crypto.h"
+
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+using nlohmann::json;
+
+// The built-in object store and the /v1 storage routes, over real HTTP. Bytes go straight to
+// presigned URLs, as the console's transfer code sends them.
+class TestStorageApi : public QObject {
+    Q_OBJECT
+    TestServer server;
+    QString cluster;
+    QNetworkAccessManager nam;
+    const QString me = QStringLiteral("data/admin@localhost/");
+
+    struct Raw {
+        int status = 0;
+        QByteArray body;
+        QHash<QByteArray, QByteArray> headers;
+    };
+
+    Raw send(const QByteArray &method, const QString &url, const QByteArray &body = {},
+             const QList<QPair<QByteArray, QByteArray>> &headers = {}) {
+        QNetworkRequest req{QUrl(url, QUrl::StrictMode)};
+        for (const auto &[k, v] : headers)
+            req.setRawHeader(k, v);
+        // A HEAD sent as a custom verb would make QNAM wait for a body that never comes.
+        QNetworkReply *reply =
+            method == "HEAD" ? nam.head(req) : nam.sendCustomRequest(req, method, body);
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        loop.exec();
+        Raw r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+              reply->readAll(),
+              {}};
+        for (const auto &[k, v] : reply->rawHeaderPairs())
+            r.headers.insert(k.toLower(), v);
+        reply->deleteLater();
+        return r;
+    }
+
+    TestServer::Reply presign(const QString &key, const char *method, json extra = json::object()) {
+        json body{{"key", key.toStdString()}, {"method", method}};
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            body[it.key()] = *it;
+        return server.post(QStringLiteral("/v1/clusters/%1/storage/presigned-url").arg(cluster),
+                           body);
+    }
+
+    QString url(const TestServer::Reply &r) {
+        return QString::fromStdString(r.json.value("url", ""));
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(server.start());
+        cluster = server.readyCluster(QStringLiteral("files"));
+    }
+
+    void putThenGetRangeAndHead() {
+        const QString key = me + QStringLiteral("hello world.txt");
+        const auto put = presign(key, "PUT", {{"content_type", "text/plain"}});
+        QCOMPARE(put.status, 200);
+        QCOMPARE(put.json["headers"]["content-type"].get<std::string>(), std::string("text/plain"));
+        const QByteArray content = "hello, object store\n";
+        Raw r = send("PUT", url(put), content, {{"Content-Type", "text/plain"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.headers.value("etag"),
+                 '"' + QCryptographicHash::hash(content, QCryptographicHash::Md5).toHex() + '"');
+        const auto get = presign(key, "GET");
+        r = send("GET", url(get));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, content);
+        QCOMPARE(r.headers.value("content-type"), QByteArray("text/plain"));
+        r = send("GET", url(get), {}, {{"Range", "bytes=7-11"}});
+        QCOMPARE(r.status, 206);
+        QCOMPARE(r.body, QByteArray("objec"));
+        QCOMPARE(r.headers.value("content-range"), QByteArray("bytes 7-11/20"));
+        r = send("GET", url(get), {}, {{"Range", "bytes=-6"}});
+        QCOMPARE(r.body, QByteArray("store\n"));
+        r = send("GET", url(get), {}, {{"Range", "bytes=50-"}});
+        QCOMPARE(r.status, 416);
+        r = send("HEAD", url(get));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.headers.value("content-length"), QByteArray("20"));
+        QVERIFY(r.body.isEmpty());
+        const auto list =
+            server.get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=%2").arg(cluster, me))
+                .json;
+        QCOMPARE(list["files"].size(), size_t(1));
+        QCOMPARE(list["files"][0]["size"].get<int>(), 20);
+    }
+
+    void refusals_data() {
+        QTest::addColumn<QString>("tamper");
+        QTest::addColumn<QByteArray>("code");
+        QTest::newRow("tampered signature")
+            << QStringLiteral("signature") << QByteArray("SignatureDoesNotMatch");
+        QTest::newRow("wrong method")
+            << QStringLiteral("method") << QByteArray("SignatureDoesNotMatch");
+        QTest::newRow("other key in path")
+            << QStringLiteral("path") << QByteArray("SignatureDoesNotMatch");
+        QTest::newRow("content type differs")
+            << QStringLiteral("ctype") << QByteArray("SignatureDoesNotMatch");
+        QTest::newRow("no signature") << QStringLiteral("strip") << QByteArray("AccessDenied");
+        QTest::newRow("expired") << QStringLiteral("expired") << QByteArray("AccessDenied");
+    }
+
+    void refusals() {
+        QFETCH(QString, tamper);
+        QFETCH(QByteArray, code);
+        const QString key = me + QStringLiteral("guarded.bin");
+        const auto put = presign(key, "PUT",
+                                 {{"content_type", "application/octet-stream"},
+                                  {"expires_in", tamper == QLatin1String("expired") ? 1 : 600}});
+        QString u = url(put);
+        QByteArray method = "PUT";
+        QByteArray ctype = "application/octet-stream";
+        if (tamper == QLatin1String("signature"))
+            u.replace(u.size() - 4, 4, QStringLiteral("0000"));
+        else if (tamper == QLatin1String("method"))
+            method = "GET";
+        else if (tamper == QLatin1String("path"))
+            u.replace(QStringLiteral("guarded.bin"), QStringLiteral("other.bin"));
+        else if (tamper == QLatin1String("ctype"))
+            ctype = "text/html";
+        else if (tamper == QLatin1String("strip"))
+            u = u.left(u.indexOf(QLatin1Char('?')));
+        else if (tamper == QLatin1String("expired"))
+            QTest::qWait(2100);
+        const Raw r = send(method, u, "payload", {{"Content-Type", ctype}});
+        QCOMPARE(r.status, 403);
+        QVERIFY2(r.body.contains(QByteArray("<Code>" + code + "</Code>")), r.body.constData());
+        const auto list =
+            server.get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=%2").arg(cluster, key))
+                .json;
+        QCOMPARE(list["files"].size(), size_t(0)); // nothing was stored
+    }
+
+    void hostileKeysRefused_data() {
+        QTest::addColumn<QString>("key");
+        QTest::newRow("dotdot") << QStringLiteral("data/admin@localhost/../x");
+        QTest::newRow("dot") << QStringLiteral("data/./x");
+        QTest::newRow("empty segment") << QStringLiteral("data//x");
+        QTest::newRow("leading slash") << QStringLiteral("/data/x");
+        QTest::newRow("backslash") << QStringLiteral("data\\x");
+        QTest::newRow("control") << QStringLiteral("data/a\x01");
+        QTest::newRow("too long") << QStringLiteral("data/") + QString(1100, QLatin1Char('k'));
+        QTest::newRow("outside the four folders") << QStringLiteral("etc/passwd");
+        QTest::newRow("empty") << QString();
+    }
+
+    void hostileKeysRefused() {
+        QFETCH(QString, key);
+        for (const char *method : {"PUT", "GET"}) {
+            const auto r = presign(key, method);
+            QCOMPARE(r.status, 403);
+            QCOMPARE(r.json["error"]["field"].get<std::string>(), std::string("key"));
+            QVERIFY(!r.json.contains("url"));
+        }
+    }
+
+    void multipartUpload() {
+        const QString key = me + QStringLiteral("big.bin");
+        const QString base = QStringLiteral("/v1/clusters/%1/storage/multipart").arg(cluster);
+        auto r = server.post(
+            base, {{"key", key.toStdString()}, {"content_type", "application/octet-stream"}});
+        QCOMPARE(r.status, 201);
+        const QString upload = QString::fromStdString(r.json["upload_id"].get<std::string>());
+        r = server.post(base + QLatin1Char('/') + upload + QStringLiteral("/parts"),
+                        {{"part_numbers", {1, 2, 3}}});
+        QCOMPARE(r.json["parts"].size(), size_t(3));
+        QList<QByteArray> parts{QByteArray(5 << 20, 'a'), QByteArray(5 << 20, 'b'),
+                                QByteArray("tail")};
+        json done = json::array();
+        // Upload out of order, as parallel parts finish.
+        for (int i : {2, 0, 1}) {
+            const Raw put =
+                send("PUT", QString::fromStdString(r.json["parts"][i]["url"].get<std::string>()),
+                     parts[i]);
+            QCOMPARE(put.status, 200);
+            done.push_back(
+                {{"part_number", i + 1}, {"etag", put.headers.value("etag").toStdString()}});
+        }
+        // What a resuming client sees: the stored parts.
+        const auto stored = server.get(base + QLatin1Char('/') + upload).json;
+        QCOMPARE(stored["parts"].size(), size_t(3));
+        QCOMPARE(stored["parts"][2]["size"].get<int>(), 4);
+        // Out-of-order listing is refused by S3's rule; the right order completes.
+        auto bad = server.post(base + QLatin1Char('/') + upload + QStringLiteral("/complete"),
+                               {{"parts", done}});
+        QCOMPARE(bad.status, 400);
+        std::sort(done.begin(), done.end(),
+                  [](const json &a, const json &b) { return a["part_number"] < b["part_number"]; });
+        r = server.post(base + QLatin1Char('/') + upload + QStringLiteral("/complete"),
+                        {{"parts", done}});
+        QCOMPARE(r.status, 200);
+        QVERIFY(QByteArray::fromStdString(r.json["etag"].get<std::string>()).endsWith("-3\""));
+        const Raw get = send("GET", url(presign(key, "GET")));
+        QCOMPARE(clusterra::crypto::sha256(get.body),
+                 clusterra::crypto::sha256(QByteArray(parts[0] + parts[1] + parts[2])));
+        QCOMPARE(server.get(base + QLatin1Char('/') + upload).status,
+                 404); // finished uploads are gone
+    }
+
+    void smallPartsRefused() {
+        const QString key = me + QStringLiteral("small-parts.bin");
+        const QString base = QStringLiteral("/v1/clusters/%1/storage/multipart").arg(cluster);
+        const QString upload = QString::fromStdString(
+            server.post(base, {{"key", key.toStdString()}}).json["upload_id"].get<std::string>());
+        const auto urls = server
+                              .post(base + QLatin1Char('/') + upload + QStringLiteral("/parts"),
+                                    {{"part_numbers", {1, 2}}})
+                              .json;
+        json done = json::array();
+        for (int i = 0; i < 2; ++i) {
+            const Raw put = send(
+                "PUT", QString::fromStdString(urls["parts"][i]["url"].get<std::string>()), "tiny");
+            done.push_back(
+                {{"part_number", i + 1}, {"etag", put.headers.value("etag").toStdString()}});
+        }
+        const auto r = server.post(base + QLatin1Char('/') + upload + QStringLiteral("/complete"),
+                                   {{"parts", done}});
+        QCOMPARE(r.status, 400);
+        QVERIFY(r.json["error"]["message"].get<std::string>().find("EntityTooSmall") !=
+                std::string::npos);
+        QCOMPARE(server.request("DELETE", base + QLatin1Char('/') + upload).status, 200);
+        QCOMPARE(server.get(base + QLatin1Char('/') + upload).status, 404);
+    }
+
+    // A connection that drops mid-upload leaves no object, not even a partial one.
+    void interruptedPutLeavesNothing() {
+        const QString key = me + QStringLiteral("interrupted.bin");
+        const QUrl u(url(presign(key, "PUT")), QUrl::StrictMode);
+        QTcpSocket s;
+        s.connectToHost(u.host(), quint16(u.port()));
+        QVERIFY(s.waitForConnected(2000));
+        s.write("PUT " + u.path(QUrl::FullyEncoded).toLatin1() + '?' +
+                u.query(QUrl::FullyEncoded).toLatin1() +
+                " HTTP/1.1\r\nHost: " + u.host().toLatin1() + ':' + QByteArray::number(u.port()) +
+                "\r\nContent-Length: 1048576\r\n\r\n");
+        s.write(QByteArray(100000, 'x'));
+        s.waitForBytesWritten(2000);
+        QTest::qWait(200);
+        s.abort();
+        QTest::qWait(300);
+        const auto list =
+            server.get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=%2").arg(cluster, key))
+                .json;
+        QCOMPARE(list["files"].size(), size_t(0));
+        QCOMPARE(presign(key, "GET").status, 404);
+    }
+
+    void foldersAndDelete() {
+        auto root =
+            server.get(QStringLiteral("/v1/clusters/%1/storage/files?delimiter=/").arg(cluster))
+                .json;
+        QCOMPARE(root["folders"].size(), size_t(4));
+        auto data =
+            server
+                .get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=data/&delimiter=/")
+                         .arg(cluster))
+                .json;
+        QCOMPARE(data["folders"][0].get<std::string>(), std::string("data/admin@localhost/"));
+        const QString key = me + QStringLiteral("hello world.txt");
+        QCOMPARE(
+            server
+                .request("DELETE",
+                         QStringLiteral("/v1/clusters/%1/storage/files?key=%2").arg(cluster, key))
+                .status,
+            200);
+        QCOMPARE(
+            server
+                .request("DELETE",
+                         QStringLiteral("/v1/clusters/%1/storage/files?key=%2").arg(cluster, key))
+                .status,
+            404);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStorageApi)
+#include "tst_storage_api.moc"
