@@ -194,57 +194,52 @@ int serverMain(int argc, char **argv) {
         "Clusterra API server: the /v1 API on this machine, with a local job executor."));
     p.addHelpOption();
     p.addVersionOption();
-    const QCommandLineOption data(
-        QStringLiteral("data"),
-        QStringLiteral("Data directory (default: the user's app-data folder)."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption listen(
-        QStringLiteral("listen"),
-        QStringLiteral("Address and port; port 0 picks a free one (default 127.0.0.1:0)."),
-        QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:0"));
-    const QCommandLineOption email(QStringLiteral("local-email"),
-                                   QStringLiteral("E-mail of the local admin user."),
-                                   QStringLiteral("EMAIL"), QStringLiteral("admin@localhost"));
-    const QCommandLineOption maxClusters(
-        QStringLiteral("max-clusters"),
-        QStringLiteral("Cluster limit of the subscription tier (default 10)."), QStringLiteral("N"),
-        QStringLiteral("10"));
-    const QCommandLineOption cpus(
-        QStringLiteral("local-cpus"),
-        QStringLiteral("CPUs the local node offers (default: this machine's)."),
-        QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption memory(
-        QStringLiteral("local-memory-mb"),
-        QStringLiteral("Memory the local node offers in MB (default: this machine's)."),
-        QStringLiteral("MB"), QStringLiteral("0"));
-    const QCommandLineOption grace(
-        QStringLiteral("kill-grace-ms"),
-        QStringLiteral("Time between SIGTERM and SIGKILL on cancel or time limit (default 5000)."),
-        QStringLiteral("MS"), QStringLiteral("5000"));
-    const QCommandLineOption ttl(QStringLiteral("access-ttl"),
-                                 QStringLiteral("Access token lifetime in seconds (default 900)."),
-                                 QStringLiteral("SECONDS"), QStringLiteral("900"));
-    const QCommandLineOption keepAlive(
-        QStringLiteral("sse-keepalive-ms"),
-        QStringLiteral("Idle time before an SSE keep-alive comment (default 15000)."),
-        QStringLiteral("MS"), QStringLiteral("15000"));
-    p.addOptions({data, listen, email, maxClusters, cpus, memory, grace, ttl, keepAlive});
+    struct Option {
+        const char *name;
+        const char *valueName;
+        const char *fallback;
+        const char *help;
+    };
+    // One row per option: the parser and --help are built from this table.
+    static const Option kOptions[] = {
+        {"data", "DIR", "", "Data directory (default: the user's app-data folder)."},
+        {"listen", "ADDR:PORT", "127.0.0.1:0",
+         "Address and port; port 0 picks a free one (default 127.0.0.1:0)."},
+        {"local-email", "EMAIL", "admin@localhost", "E-mail of the local admin user."},
+        {"max-clusters", "N", "10", "Cluster limit of the subscription tier (default 10)."},
+        {"local-cpus", "N", "0", "CPUs the local node offers (default: this machine's)."},
+        {"local-memory-mb", "MB", "0",
+         "Memory the local node offers in MB (default: this machine's)."},
+        {"kill-grace-ms", "MS", "5000",
+         "Time between SIGTERM and SIGKILL on cancel or time limit (default 5000)."},
+        {"access-ttl", "SECONDS", "900", "Access token lifetime in seconds (default 900)."},
+        {"sse-keepalive-ms", "MS", "15000",
+         "Idle time before an SSE keep-alive comment (default 15000)."},
+    };
+    for (const Option &o : kOptions)
+        p.addOption(QCommandLineOption(QString::fromLatin1(o.name), QString::fromLatin1(o.help),
+                                       QString::fromLatin1(o.valueName),
+                                       QString::fromLatin1(o.fallback)));
     p.process(app);
+    auto value = [&p](const char *name) {
+        return p.value(QString::fromLatin1(name));
+    };
 
     ServerOptions o;
-    o.dataDir = p.isSet(data) ? p.value(data)
-                              : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (!parseListen(p.value(listen), o)) {
+    o.dataDir = p.isSet(QStringLiteral("data"))
+                    ? value("data")
+                    : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (!parseListen(value("listen"), o)) {
         std::fprintf(stderr, "clusterra-server: --listen wants ADDR:PORT, e.g. 127.0.0.1:8080\n");
         return 2;
     }
-    o.localEmail = p.value(email);
-    o.maxClusters = p.value(maxClusters).toInt();
-    o.localCpus = p.value(cpus).toInt();
-    o.localMemoryMb = p.value(memory).toLongLong();
-    o.killGraceMs = p.value(grace).toInt();
-    o.accessTtlSecs = p.value(ttl).toInt();
-    o.keepAliveMs = qMax(100, p.value(keepAlive).toInt());
+    o.localEmail = value("local-email");
+    o.maxClusters = value("max-clusters").toInt();
+    o.localCpus = value("local-cpus").toInt();
+    o.localMemoryMb = value("local-memory-mb").toLongLong();
+    o.killGraceMs = value("kill-grace-ms").toInt();
+    o.accessTtlSecs = value("access-ttl").toInt();
+    o.keepAliveMs = qMax(100, value("sse-keepalive-ms").toInt());
 
     quitOnSignals();
     ServerApp server;
