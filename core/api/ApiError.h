@@ -60,3 +60,6 @@ struct ApiError {
 };
 
 } // namespace clusterra
+
+#include <QMetaType>
+Q_DECLARE_METATYPE(clusterra::ApiError)
