@@ -172,7 +172,7 @@ void FileUpload::start() {
         single();
 }
 
-void FileUpload::cancel() {
+void FileUpload::abortInFlight() {
     const auto replies = m_inFlight.keys();
     m_inFlight.clear();
     for (QNetworkReply *r : replies) {
@@ -180,6 +180,10 @@ void FileUpload::cancel() {
         r->abort();
         r->deleteLater();
     }
+}
+
+void FileUpload::cancel() {
+    abortInFlight();
     if (!m_finished) {
         m_finished = true;
         Q_EMIT finished(
@@ -192,13 +196,7 @@ void FileUpload::fail(const ApiError &error) {
     if (m_finished)
         return;
     m_finished = true;
-    const auto replies = m_inFlight.keys();
-    m_inFlight.clear();
-    for (QNetworkReply *r : replies) {
-        r->disconnect(this);
-        r->abort();
-        r->deleteLater();
-    }
+    abortInFlight();
     Q_EMIT finished(error);
 }
 

@@ -64,6 +64,7 @@ Q_SIGNALS:
 
 private:
     void fail(const ApiError &error);
+    void abortInFlight();
     void single();
     void beginMultipart();
     void resumeOrCreate();
