@@ -99,7 +99,7 @@ int consoleMain(int argc, char **argv) {
                     QObject::tr("%1 refused the sign-in: %2").arg(url.toString(), e.message));
                 return;
             }
-            window.start(profile.name, user.email);
+            window.start(profile.name, user);
         });
     };
     QObject::connect(&window, &MainWindow::firstDataShown, &window, [&] {

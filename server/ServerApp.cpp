@@ -11,6 +11,7 @@
 #include "jobs/LocalExecutor.h"
 #include "jobs/TemplateCatalog.h"
 #include "objects/ObjectStore.h"
+#include "objects/OutputPublisher.h"
 #include "objects/S3Endpoint.h"
 #include "objects/StorageService.h"
 #include "routes/Routes.h"
@@ -44,6 +45,7 @@ struct ServerApp::Parts {
     std::unique_ptr<ObjectStore> objects;
     std::unique_ptr<S3Endpoint> s3;
     std::unique_ptr<StorageService> storage;
+    std::unique_ptr<OutputPublisher> publisher;
     std::unique_ptr<RouteContext> routeContext;
     http::Router router;
     std::unique_ptr<http::HttpServer> http;
@@ -114,6 +116,9 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->s3 = std::make_unique<S3Endpoint>(*d->objects, storeCredentials, "local");
     d->storage =
         std::make_unique<StorageService>(*d->objects, *d->s3, [this] { return QUrl(url()); });
+    d->publisher = std::make_unique<OutputPublisher>(*d->jobStore, *d->clusters, *d->storage);
+    QObject::connect(d->clusters.get(), &ClusterService::clusterRemoved, d->clusters.get(),
+                     [this](const QString &id) { d->storage->dropBucket(id); });
     d->routeContext.reset(new RouteContext{*d->auth, *d->clusters, *d->jobs, *d->jobStore,
                                            *d->events, d->templates, d->files, *d->storage, 250,
                                            o.keepAliveMs});

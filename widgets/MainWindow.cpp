@@ -7,6 +7,7 @@
 #include "EventFeed.h"
 #include "EventListModel.h"
 #include "EventsPanel.h"
+#include "FilesPage.h"
 #include "JobDetailsDialog.h"
 #include "JobSync.h"
 #include "JobTableModel.h"
@@ -15,12 +16,14 @@
 #include "OverviewPage.h"
 #include "StateColors.h"
 #include "SubmitDialog.h"
+#include "TransferQueue.h"
 #include "api/Drafts.h"
 #include "client/ApiClient.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListView>
@@ -30,6 +33,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyledItemDelegate>
 #include <QTabWidget>
@@ -125,6 +129,13 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     m_tabs->addTab(m_jobsPage, tr("Jobs"));
     m_tabs->addTab(m_logPanel, tr("Logs"));
     m_tabs->addTab(m_eventsPanel, tr("Events"));
+    m_transfers =
+        new TransferQueue(api,
+                          QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                              QStringLiteral("/upload-resume.json"),
+                          this);
+    m_filesPage = new FilesPage(api, m_transfers, m_tabs);
+    m_tabs->addTab(m_filesPage, tr("Files"));
     m_splitter->addWidget(m_tabs);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({260, 1020});
@@ -200,6 +211,8 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
             }
         });
     });
+    connect(m_filesPage, &FilesPage::statusMessage, this,
+            [this](const QString &t) { statusBar()->showMessage(t, 8000); });
     connect(m_logPanel, &LogPanel::statusMessage, this,
             [this](const QString &t) { statusBar()->showMessage(t, 8000); });
     updateConnection();
@@ -244,7 +257,7 @@ void MainWindow::buildActions() {
     });
     find->setShortcut(QKeySequence::Find);
     find->setShortcutContext(Qt::WindowShortcut);
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < m_tabs->count(); ++i)
         view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     auto *tools = addToolBar(tr("Main"));
@@ -258,8 +271,9 @@ void MainWindow::buildActions() {
     refresh->setToolTip(tr("Refresh clusters and jobs now (F5)"));
 }
 
-void MainWindow::start(const QString &profileName, const QString &userEmail) {
-    setWindowTitle(tr("Clusterra Console — %1 (%2)").arg(profileName, userEmail));
+void MainWindow::start(const QString &profileName, const UserInfo &user) {
+    setWindowTitle(tr("Clusterra Console — %1 (%2)").arg(profileName, user.email));
+    m_filesPage->setUser(user.email, user.role == QLatin1String("admin"));
     QSettings settings;
     m_wantedCluster = settings.value(QStringLiteral("ui/lastCluster")).toString();
     m_clusterSync->start();
@@ -289,6 +303,7 @@ void MainWindow::onClusterChosen() {
     m_jobsPage->setClusterAvailable(!id.isEmpty());
     m_jobSync->setCluster(id);
     m_eventFeed->setCluster(id);
+    m_filesPage->setCluster(id);
     refreshOverview();
 }
 
@@ -404,6 +419,22 @@ void MainWindow::saveLayout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {
+    const int active = m_transfers->activeCount();
+    if (active > 0 && !m_quitConfirmed) {
+        event->ignore();
+        Confirm::ask(this, tr("Transfers running"),
+                     tr("%n transfer(s) are still running. Uploads resume from the stored parts "
+                        "next time; downloads resume where they stopped. Quit now?",
+                        nullptr, active),
+                     tr("Quit"), tr("Keep working"), [this](bool quit) {
+                         if (!quit)
+                             return;
+                         m_quitConfirmed = true;
+                         close();
+                     });
+        return;
+    }
+    m_transfers->cancelAll();
     saveLayout();
     event->accept();
 }

@@ -19,6 +19,8 @@ class ClusterWizard;
 class EventFeed;
 class EventListModel;
 class EventsPanel;
+class FilesPage;
+class TransferQueue;
 class JobSync;
 class JobTableModel;
 class JobsPage;
@@ -26,18 +28,18 @@ class LogPanel;
 class OverviewPage;
 class SubmitDialog;
 
-// The console: clusters in a sidebar; the selected cluster's Overview, Jobs, Logs and Events
+// The console: clusters in a sidebar; the selected cluster's Overview, Jobs, Logs, Events and Files
 // as tabs; connection state in the status bar. Layout, splitter, columns and the last cluster
 // are remembered.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Tab { OverviewTab, JobsTab, LogsTab, EventsTab };
+    enum Tab { OverviewTab, JobsTab, LogsTab, EventsTab, FilesTab };
 
     explicit MainWindow(ApiClient *api, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    void start(const QString &profileName, const QString &userEmail);
+    void start(const QString &profileName, const UserInfo &user);
     QString currentClusterId() const { return m_clusterId; }
     void selectCluster(const QString &id);
 
@@ -49,6 +51,8 @@ public:
     JobsPage *jobsPage() const { return m_jobsPage; }
     LogPanel *logPanel() const { return m_logPanel; }
     EventsPanel *eventsPanel() const { return m_eventsPanel; }
+    FilesPage *filesPage() const { return m_filesPage; }
+    TransferQueue *transfers() const { return m_transfers; }
     OverviewPage *overviewPage() const { return m_overview; }
     QTabWidget *tabs() const { return m_tabs; }
     QListView *clusterList() const { return m_clusterList; }
@@ -86,11 +90,14 @@ private:
     JobsPage *m_jobsPage;
     LogPanel *m_logPanel;
     EventsPanel *m_eventsPanel;
+    TransferQueue *m_transfers;
+    FilesPage *m_filesPage;
     QLabel *m_connection;
     QLabel *m_emptyClusters;
     QString m_clusterId;
     QString m_wantedCluster;
     bool m_announced = false;
+    bool m_quitConfirmed = false;
 };
 
 } // namespace clusterra

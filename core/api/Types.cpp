@@ -151,4 +151,51 @@ QString formatTimeLimit(const std::optional<qint64> &minutes) {
     return minutes ? formatDuration(*minutes * 60) : QStringLiteral("UNLIMITED");
 }
 
+FileEntry FileEntry::fromJson(const nlohmann::json &j) {
+    FileEntry f;
+    f.key = stringOr(j, "key");
+    f.size = intMember(j, "size").value_or(0);
+    f.etag = stringOr(j, "etag");
+    f.contentType = stringOr(j, "content_type");
+    f.modifiedMs = parseTimestampMs(stringOr(j, "modified")).value_or(0);
+    return f;
+}
+
+FileListing FileListing::fromJson(const nlohmann::json &j) {
+    FileListing l;
+    l.prefix = stringOr(j, "prefix");
+    for (const auto &f : j.value("files", nlohmann::json::array()))
+        l.files.append(FileEntry::fromJson(f));
+    for (const auto &f : j.value("folders", nlohmann::json::array()))
+        if (f.is_string())
+            l.folders.append(toQ(f.get<std::string>()));
+    l.nextStartAfter = stringOr(j, "next_start_after");
+    return l;
+}
+
+PresignedUrl PresignedUrl::fromJson(const nlohmann::json &j) {
+    PresignedUrl p;
+    p.url = QUrl(stringOr(j, "url"), QUrl::StrictMode);
+    const auto headers = j.value("headers", nlohmann::json::object());
+    for (auto it = headers.begin(); it != headers.end(); ++it)
+        if (it->is_string())
+            p.headers.append({QByteArray::fromStdString(it.key()),
+                              QByteArray::fromStdString(it->get<std::string>())});
+    p.expiresAtMs = parseTimestampMs(stringOr(j, "expires_at")).value_or(0);
+    return p;
+}
+
+QString formatBytes(qint64 bytes) {
+    if (bytes < 1000)
+        return QStringLiteral("%1 B").arg(bytes);
+    static const char *const units[] = {"kB", "MB", "GB", "TB", "PB"};
+    double v = double(bytes);
+    int unit = -1;
+    while (v >= 1000 && unit < 4) {
+        v /= 1000;
+        ++unit;
+    }
+    return QStringLiteral("%1 %2").arg(v, 0, 'f', v < 10 ? 1 : 0).arg(QLatin1String(units[unit]));
+}
+
 } // namespace clusterra

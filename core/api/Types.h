@@ -5,6 +5,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -128,6 +129,36 @@ struct TemplateSummary {
     QString category;
     static TemplateSummary fromJson(const nlohmann::json &j);
 };
+
+// One object in a cluster's bucket, as the storage listing returns it.
+struct FileEntry {
+    QString key;
+    qint64 size = 0;
+    QString etag;
+    QString contentType;
+    qint64 modifiedMs = 0;
+    static FileEntry fromJson(const nlohmann::json &j);
+};
+
+// One page of a storage listing: files, and (with a "/" delimiter) the sub-folders below prefix.
+struct FileListing {
+    QString prefix;
+    QList<FileEntry> files;
+    QStringList folders;
+    QString nextStartAfter; // empty on the last page
+    static FileListing fromJson(const nlohmann::json &j);
+};
+
+// A presigned request: where to send it and the headers it was signed with.
+struct PresignedUrl {
+    QUrl url;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    qint64 expiresAtMs = 0;
+    static PresignedUrl fromJson(const nlohmann::json &j);
+};
+
+// "12.3 MB"-style sizes (decimal units, as file managers show them).
+QString formatBytes(qint64 bytes);
 
 // "1-02:03:04" style durations for tables; "UNLIMITED" for nullopt minutes.
 QString formatDuration(qint64 seconds);

@@ -5,7 +5,6 @@
 #include <QCoreApplication>
 #include <QNetworkReply>
 #include <QTimer>
-#include <QUrlQuery>
 
 namespace clusterra {
 
@@ -300,6 +299,66 @@ void ApiClient::events(const QString &clusterId, qint64 after, QObject *ctx,
                  out.append(EventInfo::fromJson(ev));
              done(out, e);
          });
+}
+
+namespace {
+// Query strings built by hand: QUrlQuery leaves "+" alone, which servers read as a space.
+QString queryOf(std::initializer_list<std::pair<const char *, QString>> items) {
+    QStringList parts;
+    for (const auto &[name, value] : items)
+        parts << QLatin1String(name) + QLatin1Char('=') +
+                     QString::fromLatin1(QUrl::toPercentEncoding(value));
+    return parts.join(QLatin1Char('&'));
+}
+} // namespace
+
+void ApiClient::listFiles(const QString &clusterId, const QString &prefix, bool folders,
+                          const QString &startAfter, QObject *ctx,
+                          std::function<void(const FileListing &, const ApiError &)> done) {
+    QString query = queryOf({{"prefix", prefix}, {"limit", QStringLiteral("1000")}});
+    if (folders)
+        query += QStringLiteral("&delimiter=%2F");
+    if (!startAfter.isEmpty())
+        query += QLatin1Char('&') + queryOf({{"start_after", startAfter}});
+    send("GET", clusterPath(clusterId) + QStringLiteral("/storage/files?") + query, nullptr, ctx,
+         [done](const nlohmann::json &j, const ApiError &e) { done(FileListing::fromJson(j), e); });
+}
+
+void ApiClient::listAllFiles(const QString &clusterId, const QString &prefix, QObject *ctx,
+                             std::function<void(const QList<FileEntry> &, const ApiError &)> done) {
+    auto acc = std::make_shared<QList<FileEntry>>();
+    auto next = std::make_shared<std::function<void(const QString &)>>();
+    // The pending callback owns the chain; the chain only points back weakly (no cycle).
+    *next = [=, this, weak = std::weak_ptr(next)](const QString &after) {
+        listFiles(clusterId, prefix, false, after, ctx,
+                  [=, self = weak.lock()](const FileListing &page, const ApiError &e) {
+                      if (e.isError())
+                          return done({}, e);
+                      acc->append(page.files);
+                      if (page.nextStartAfter.isEmpty())
+                          return done(*acc, {});
+                      (*self)(page.nextStartAfter);
+                  });
+    };
+    (*next)({});
+}
+
+void ApiClient::deleteFile(const QString &clusterId, const QString &key, QObject *ctx,
+                           std::function<void(const ApiError &)> done) {
+    send("DELETE",
+         clusterPath(clusterId) + QStringLiteral("/storage/files?") + queryOf({{"key", key}}),
+         nullptr, ctx, [done](const nlohmann::json &, const ApiError &e) { done(e); });
+}
+
+void ApiClient::presign(const QString &clusterId, const QString &key, const QByteArray &method,
+                        const QString &contentType, QObject *ctx,
+                        std::function<void(const PresignedUrl &, const ApiError &)> done) {
+    nlohmann::json body = {{"key", toStd(key)}, {"method", method.toStdString()}};
+    if (!contentType.isEmpty())
+        body["content_type"] = toStd(contentType);
+    send(
+        "POST", clusterPath(clusterId) + QStringLiteral("/storage/presigned-url"), body, ctx,
+        [done](const nlohmann::json &j, const ApiError &e) { done(PresignedUrl::fromJson(j), e); });
 }
 
 } // namespace clusterra

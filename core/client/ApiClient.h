@@ -72,6 +72,18 @@ public:
                         std::function<void(const nlohmann::json &, const ApiError &)> done);
     void events(const QString &clusterId, qint64 after, QObject *ctx,
                 std::function<void(const QList<EventInfo> &, const ApiError &)> done);
+    // One page of a bucket listing; `folders` groups keys at the next "/" below prefix.
+    void listFiles(const QString &clusterId, const QString &prefix, bool folders,
+                   const QString &startAfter, QObject *ctx,
+                   std::function<void(const FileListing &, const ApiError &)> done);
+    // Every file under prefix (all pages), for folder downloads, deletes and overwrite checks.
+    void listAllFiles(const QString &clusterId, const QString &prefix, QObject *ctx,
+                      std::function<void(const QList<FileEntry> &, const ApiError &)> done);
+    void deleteFile(const QString &clusterId, const QString &key, QObject *ctx,
+                    std::function<void(const ApiError &)> done);
+    void presign(const QString &clusterId, const QString &key, const QByteArray &method,
+                 const QString &contentType, QObject *ctx,
+                 std::function<void(const PresignedUrl &, const ApiError &)> done);
 
     static QString clusterPath(const QString &clusterId);
 

@@ -3,6 +3,7 @@
 #include "client/ApiClient.h"
 #include "util/Json.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeDatabase>
@@ -117,6 +118,7 @@ void ResumeStore::save() const {
     nlohmann::json j = nlohmann::json::object();
     for (auto it = m_entries.begin(); it != m_entries.end(); ++it)
         j[toStd(it.key())] = toStd(it.value());
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
     QSaveFile f(m_path);
     if (f.open(QIODevice::WriteOnly)) {
         f.write(dumpJson(j));
@@ -126,7 +128,7 @@ void ResumeStore::save() const {
 
 FileUpload::FileUpload(ApiClient *api, QString clusterId, QString localPath, QString key,
                        ResumeStore *resume, QObject *parent)
-    : QObject(parent)
+    : Transfer(parent)
     , m_api(api)
     , m_nam(new QNetworkAccessManager(this))
     , m_clusterId(std::move(clusterId))

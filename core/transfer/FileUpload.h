@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/ApiError.h"
+#include "transfer/Transfer.h"
 
 #include <QHash>
 #include <QObject>
@@ -43,7 +43,7 @@ private:
 // Uploads one local file to a key of a cluster's bucket over presigned URLs. Bytes stream from
 // disk (never the whole file in memory); large files go multipart with parallel parts and
 // resume from the parts already stored; size and checksum (S3's ETag) are checked at the end.
-class FileUpload : public QObject {
+class FileUpload : public Transfer {
     Q_OBJECT
 public:
     FileUpload(ApiClient *api, QString clusterId, QString localPath, QString key,
@@ -52,15 +52,11 @@ public:
 
     void setParallelParts(int n) { m_parallel = qMax(1, n); }
     void setThreshold(qint64 bytes) { m_threshold = bytes; }
-    void start();
-    void cancel();
+    void start() override;
+    void cancel() override;
     qint64 total() const { return m_size; }
     // Bytes this run actually sent (parts resumed from the server are not counted).
     qint64 bytesSent() const;
-
-Q_SIGNALS:
-    void progress(qint64 done, qint64 total);
-    void finished(const clusterra::ApiError &error);
 
 private:
     void fail(const ApiError &error);

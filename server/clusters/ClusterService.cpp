@@ -311,6 +311,7 @@ void ClusterService::finishDeletions() {
         tx.commit();
         m_events.append(id, QStringLiteral("cluster.deleted"), QStringLiteral("info"),
                         QStringLiteral("Cluster %1 deleted.").arg(id));
+        Q_EMIT clusterRemoved(id);
     }
 }
 

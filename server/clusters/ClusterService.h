@@ -46,6 +46,10 @@ public:
     // Called when jobs end: a cluster being deleted goes once its last job is gone.
     void finishDeletions();
 
+Q_SIGNALS:
+    // The cluster's last row is gone (its jobs ended and it was deleted).
+    void clusterRemoved(const QString &clusterId);
+
 private:
     void onDeployed(const QString &clusterId, const QList<NodeRecord> &nodes);
     void onDeployFailed(const QString &clusterId, const QString &reason);

@@ -150,6 +150,47 @@ bool ObjectStore::remove(const QString &bucket, const QString &key) {
     return true;
 }
 
+std::optional<ObjectInfo> ObjectStore::importFile(const QString &bucket, const QString &key,
+                                                  const QString &path, const QString &contentType) {
+    QFile in(path);
+    if (!in.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QString temp = tempFile();
+    QDir().mkpath(QFileInfo(temp).absolutePath());
+    QFile out(temp);
+    if (!out.open(QIODevice::WriteOnly))
+        return std::nullopt;
+    EVP_MD_CTX *md5 = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(md5, EVP_md5(), nullptr);
+    QByteArray buf(1 << 20, Qt::Uninitialized);
+    qint64 size = 0;
+    bool ok = true;
+    for (qint64 n; (n = in.read(buf.data(), buf.size())) > 0; size += n) {
+        EVP_DigestUpdate(md5, buf.constData(), size_t(n));
+        ok = ok && out.write(buf.constData(), n) == n;
+    }
+    unsigned char digest[16];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(md5, digest, &len);
+    EVP_MD_CTX_free(md5);
+    out.close();
+    const QString target = objectFile(bucket, key);
+    QFile::remove(target);
+    if (!ok || !QFile::rename(temp, target)) {
+        QFile::remove(temp);
+        return std::nullopt;
+    }
+    ObjectInfo o{bucket,
+                 key,
+                 size,
+                 '"' + QByteArray(reinterpret_cast<const char *>(digest), int(len)).toHex() + '"',
+                 contentType,
+                 nowMs(),
+                 target};
+    recordObject(o);
+    return o;
+}
+
 void ObjectStore::recordObject(const ObjectInfo &o) {
     m_db.exec(QStringLiteral("INSERT OR REPLACE INTO objects (bucket, key, size, etag, "
                              "content_type, modified_at) VALUES (?, ?, ?, ?, ?, ?)"),

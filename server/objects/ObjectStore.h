@@ -73,6 +73,10 @@ public:
                                        QString *errorCode, QString *errorText);
     void abort(const QString &uploadId);
 
+    // Copies a local file in as an object (job output published for download).
+    std::optional<ObjectInfo> importFile(const QString &bucket, const QString &key,
+                                         const QString &path, const QString &contentType);
+
     QString objectFile(const QString &bucket, const QString &key) const;
     QString partFile(const QString &uploadId, int number) const;
     QString tempFile() const;

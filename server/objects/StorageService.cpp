@@ -36,6 +36,15 @@ QString StorageService::bucketFor(const ClusterRecord &cluster) {
     return bucket;
 }
 
+bool StorageService::importFile(const ClusterRecord &cluster, const QString &key,
+                                const QString &path, const QString &contentType) {
+    return m_store.importFile(bucketFor(cluster), key, path, contentType).has_value();
+}
+
+void StorageService::dropBucket(const QString &clusterId) {
+    m_store.dropBucket(QStringLiteral("clusterra-") + clusterId);
+}
+
 int StorageService::expiresIn(const nlohmann::json &body, ApiError *error) const {
     const qint64 secs = intMember(body, "expires_in").value_or(3600);
     if (secs < 1 || secs > sigv4::kMaxPresignSeconds) {
@@ -94,6 +103,16 @@ nlohmann::json StorageService::list(const http::Principal &who, const ClusterRec
         }
         if (seen < limit)
             after.clear();
+        // A per-user area's top always offers the caller's own folder, even before it has files.
+        for (const QString &area : rules::kUserAreas) {
+            const QString own = rules::userPrefix(area, who.email);
+            if (folders && prefix == area + QLatin1Char('/') && !folderList.contains(own) &&
+                rules::storageRefusal(own + QStringLiteral("x"), StorageAccess::Write, who.email,
+                                      who.isAdmin())
+                    .isEmpty())
+                folderList.prepend(own);
+        }
+        std::sort(folderList.begin(), folderList.end());
     }
     return {{"prefix", toStd(prefix)},
             {"files", std::move(files)},

@@ -36,6 +36,11 @@ public:
     nlohmann::json abort(const http::Principal &who, const ClusterRecord &cluster,
                          const QString &uploadId, ApiError *error);
 
+    // Server-side writes (published job output) and the bucket's end with its cluster.
+    bool importFile(const ClusterRecord &cluster, const QString &key, const QString &path,
+                    const QString &contentType);
+    void dropBucket(const QString &clusterId);
+
 private:
     std::optional<UploadInfo> ownUpload(const http::Principal &who, const ClusterRecord &cluster,
                                         const QString &uploadId, ApiError *error);

@@ -3,6 +3,7 @@
 #include "crypto/Crypto.h"
 
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTcpSocket>
@@ -283,6 +284,57 @@ private Q_SLOTS:
                          QStringLiteral("/v1/clusters/%1/storage/files?key=%2").arg(cluster, key))
                 .status,
             404);
+    }
+
+    void ownFolderOfferedBeforeItHasFiles() {
+        const auto scripts =
+            server
+                .get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=scripts/&delimiter=/")
+                         .arg(cluster))
+                .json;
+        QVERIFY(scripts["folders"] == json::array({"scripts/admin@localhost/"}));
+        QCOMPARE(scripts["files"].size(), size_t(0));
+    }
+
+    void finishedJobOutputIsPublished() {
+        const json job{{"name", "pub"},
+                       {"current_working_directory", "/tmp"},
+                       {"environment", json::array({"PATH=/usr/bin:/bin"})}};
+        const auto r =
+            server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster),
+                        {{"script", "#!/bin/sh\necho published output\n"}, {"job", job}});
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        server.waitForJob(cluster, id, [](const json &j) { return j.value("state", "") == "COMPLETED"; });
+        const QString folder = QStringLiteral("outputs/admin@localhost/%1/").arg(id);
+        json listing = json::object();
+        for (int i = 0; i < 50 && listing.value("files", json::array()).empty(); ++i) {
+            listing = server
+                          .get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=%2")
+                                   .arg(cluster, folder))
+                          .json;
+            QTest::qWait(100);
+        }
+        QCOMPARE(listing["files"].size(), size_t(1));
+        const QString key = QString::fromStdString(listing["files"][0]["key"]);
+        QCOMPARE(key, folder + QStringLiteral("job_%1.out").arg(id));
+        const Raw got = send("GET", url(presign(key, "GET")));
+        QCOMPARE(got.status, 200);
+        QCOMPARE(got.body, QByteArray("published output\n"));
+    }
+
+    void bucketGoesWithItsCluster() {
+        const QString other = server.readyCluster(QStringLiteral("short-lived"));
+        const QString key = me + QStringLiteral("gone.txt");
+        const auto put =
+            server.post(QStringLiteral("/v1/clusters/%1/storage/presigned-url").arg(other),
+                        {{"key", key.toStdString()}, {"method", "PUT"}});
+        QCOMPARE(send("PUT", url(put), "bye").status, 200);
+        const QString bucketDir = server.dataDir() + QStringLiteral("/objects/clusterra-") + other;
+        QVERIFY(QFileInfo::exists(bucketDir));
+        QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/%1").arg(other)).status,
+                 202);
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(bucketDir), 10000);
     }
 };
 

@@ -66,7 +66,8 @@ private Q_SLOTS:
         api->setBaseUrl(QUrl(server.url()));
         api->setAccessToken(server.token());
         window = new MainWindow(api);
-        window->start(QStringLiteral("test"), QStringLiteral("admin@localhost"));
+        window->start(QStringLiteral("test"),
+                      UserInfo{1, QStringLiteral("admin@localhost"), QStringLiteral("admin"), {}});
         window->show();
         QTRY_VERIFY_WITH_TIMEOUT(window->dataLoaded(), 10000);
     }
@@ -268,7 +269,8 @@ private Q_SLOTS:
         const QString cluster = window->currentClusterId();
         window->close();
         MainWindow second(api);
-        second.start(QStringLiteral("test"), QStringLiteral("admin@localhost"));
+        second.start(QStringLiteral("test"),
+                     UserInfo{1, QStringLiteral("admin@localhost"), QStringLiteral("admin"), {}});
         QCOMPARE(second.tabs()->currentIndex(), int(MainWindow::EventsTab));
         QVERIFY(second.jobsPage()->table()->horizontalHeader()->isSectionHidden(
             JobTableModel::Priority));

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QObject>
+
+namespace clusterra::server {
+
+class ClusterService;
+class JobStore;
+class StorageService;
+
+// Seed 005: a finished job's output appears in the cluster's bucket under
+// outputs/<owner's email>/<job id>/, for download like any other file. The job's own file
+// stays where the job wrote it (logs keep streaming from there); the bucket gets a copy.
+class OutputPublisher : public QObject {
+    Q_OBJECT
+public:
+    OutputPublisher(JobStore &jobs, ClusterService &clusters, StorageService &storage,
+                    QObject *parent = nullptr);
+
+    // The key a job's output file is published under.
+    static QString keyFor(const QString &email, qint64 jobId, const QString &fileName);
+
+private:
+    void publish(qint64 jobId);
+
+    JobStore &m_jobs;
+    ClusterService &m_clusters;
+    StorageService &m_storage;
+};
+
+} // namespace clusterra::server
