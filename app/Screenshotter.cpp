@@ -2,6 +2,9 @@
 
 #include "ClusterWizard.h"
 #include "Confirm.h"
+#include "FileBrowser.h"
+#include "FileListModel.h"
+#include "FilesPage.h"
 #include "JobDetailsDialog.h"
 #include "JobTableModel.h"
 #include "JobsPage.h"
@@ -14,6 +17,7 @@
 #include <QLineEdit>
 #include <QPixmap>
 #include <QTabWidget>
+#include <QTableView>
 #include <QThread>
 #include <QTimer>
 
@@ -42,6 +46,7 @@ void Screenshotter::run() {
     m_window->tabs()->setCurrentIndex(MainWindow::JobsTab);
     QTimer::singleShot(1500, this, [this] {
         shootMainPages();
+        shootFiles();
         shootWizard();
         shootSubmit();
         shootJobDialogs();
@@ -56,6 +61,36 @@ void Screenshotter::shootMainPages() {
         m_window->tabs()->setCurrentIndex(i);
         shoot(m_window, names[i]);
     }
+    m_window->tabs()->setCurrentIndex(MainWindow::JobsTab);
+}
+
+void Screenshotter::waitFor(const std::function<bool()> &ready, int ms) {
+    for (int waited = 0; waited < ms && !ready(); waited += 25) {
+        QApplication::processEvents(QEventLoop::AllEvents, 25);
+        QThread::msleep(25);
+    }
+}
+
+void Screenshotter::shootFiles() {
+    FilesPage *files = m_window->filesPage();
+    m_window->tabs()->setCurrentWidget(files);
+    auto openAndWait = [&](const QString &prefix) {
+        bool loaded = false;
+        const auto c =
+            connect(files->browser(), &FileBrowser::loaded, this, [&] { loaded = true; });
+        files->browser()->open(prefix);
+        waitFor([&] { return loaded; }, 5000);
+        disconnect(c);
+    };
+    openAndWait(QStringLiteral("data/"));
+    if (files->model()->rowCount() == 0)
+        return;
+    openAndWait(files->model()->entry(0).key);
+    // Something in the transfer queue: download what is here into a throwaway folder.
+    files->view()->selectAll();
+    files->downloadSelectionTo(m_scratch.path());
+    waitFor([] { return false; }, 600);
+    shoot(m_window, QStringLiteral("main-files"));
     m_window->tabs()->setCurrentIndex(MainWindow::JobsTab);
 }
 

@@ -2,6 +2,8 @@
 
 #include <QObject>
 #include <QString>
+#include <QTemporaryDir>
+#include <functional>
 
 namespace clusterra {
 
@@ -24,10 +26,13 @@ private:
     void shootWizard();
     void shootSubmit();
     void shootJobDialogs();
+    void shootFiles();
+    void waitFor(const std::function<bool()> &ready, int ms);
 
     MainWindow *m_window;
     QString m_dir;
     int m_written = 0;
+    QTemporaryDir m_scratch;
 };
 
 } // namespace clusterra

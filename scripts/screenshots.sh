@@ -24,6 +24,24 @@ submit '{"script":"#!/bin/bash\necho variant calling done\n","job":{"name":"call
 submit '{"script":"#!/bin/bash\necho missing input >&2; exit 2\n","job":{"name":"qc-report",'"$env"'}}'
 submit '{"script":"#!/bin/bash\nsleep 300\n","job":{"name":"assemble",'"$env"',"cpus_per_task":4}}'
 submit '{"template_id":"hello-world","params":{"greeting":"hello from a template","sleep_seconds":120}}'
+# A few files in the bucket, uploaded the way the console does: presigned PUT straight to the store.
+put() {
+    local key="$1" file="$2"
+    local u
+    u=$(api -X POST "$url/v1/clusters/$cid/storage/presigned-url" -d "{\"key\":\"$key\",\"method\":\"PUT\"}" |
+        python3 -c 'import json,sys;print(json.load(sys.stdin)["url"])')
+    curl -s -o /dev/null -T "$file" "$u"
+}
+seed="$data/seed"; mkdir -p "$seed"
+head -c 3500000 /dev/urandom > "$seed/sample1.fastq.gz"
+head -c 2200000 /dev/urandom > "$seed/sample2.fastq.gz"
+printf '>chr1\nACGTACGTTAGC\n' > "$seed/reference.fa"
+printf '#!/bin/bash\nbwa mem reference.fa "$@"\n' > "$seed/align.sh"
+put "data/admin@localhost/reads/sample1.fastq.gz" "$seed/sample1.fastq.gz"
+put "data/admin@localhost/sample1.fastq.gz" "$seed/sample1.fastq.gz"
+put "data/admin@localhost/sample2.fastq.gz" "$seed/sample2.fastq.gz"
+put "data/admin@localhost/reference.fa" "$seed/reference.fa"
+put "scripts/admin@localhost/align.sh" "$seed/align.sh"
 sleep 2
 mkdir -p "$out"
 rm -f "$out"/*.png
