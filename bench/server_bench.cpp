@@ -1,6 +1,7 @@
 // Prints figures for clusterra-server on this machine: small-request rate, job submits per
 // second, and the latency from a job writing a line to an SSE client receiving it.
 // Usage: server_bench [requests=5000] [submits=500] [lines=200]
+#include "BenchServer.h"
 #include "sse/SseParser.h"
 #include "util/Json.h"
 
@@ -72,31 +73,16 @@ int main(int argc, char **argv) {
     const int requests = argc > 1 ? atoi(argv[1]) : 5000;
     const int submits = argc > 2 ? atoi(argv[2]) : 500;
     const int lines = argc > 3 ? atoi(argv[3]) : 200;
-    QTemporaryDir dir;
-    QProcess server;
-    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStringLiteral(CLUSTERRA_SERVER_BIN),
-                 {QStringLiteral("--data"), dir.path(), QStringLiteral("--local-cpus"),
-                  QStringLiteral("1")});
-    for (int i = 0; i < 200 && !QFile::exists(dir.filePath(QStringLiteral("server.json"))); ++i)
-        QThread::msleep(20);
-    QFile info(dir.filePath(QStringLiteral("server.json")));
-    info.open(QIODevice::ReadOnly);
-    base = QString::fromStdString(clusterra::parseJson(info.readAll()).value("url", ""));
-    QFile tokenFile(dir.filePath(QStringLiteral("local-token")));
-    tokenFile.open(QIODevice::ReadOnly);
+    BenchServer server;
+    if (!server.start({QStringLiteral("--local-cpus"), QStringLiteral("1")})) {
+        std::fprintf(stderr, "cannot start clusterra-server\n");
+        return 1;
+    }
+    base = server.url;
+    token = server.token;
     QNetworkAccessManager manager;
     nam = &manager;
-    token = QByteArray::fromStdString(
-        wait(nam->post(req(QStringLiteral("/v1/auth/callback")),
-                       clusterra::dumpJson(
-                           {{"local_token", tokenFile.readAll().trimmed().toStdString()}})))
-            .value("access_token", ""));
-    const json cluster =
-        wait(nam->post(req(QStringLiteral("/v1/clusters")),
-                       clusterra::dumpJson({{"name", "bench"}, {"cluster_type", "slurm"}})));
-    const QString cid = QString::fromStdString(cluster.value("id", ""));
-    QThread::msleep(300);
+    const QString cid = server.clusterId;
 
     std::printf("clusterra-server bench (%d cores, QNetworkAccessManager client, 6 connections)\n",
                 QThread::idealThreadCount());
@@ -159,7 +145,5 @@ int main(int argc, char **argv) {
     std::printf("  output line -> SSE client: p50 %.1f ms, p99 %.1f ms, max %.1f ms  (%lld lines; "
                 "waits behind the queued submits)\n",
                 pct(0.5), pct(0.99), pct(1.0), qint64(latencies.size()));
-    server.terminate();
-    server.waitForFinished();
     return 0;
 }

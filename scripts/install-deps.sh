@@ -6,7 +6,7 @@ packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
     nlohmann-json3-dev libssl-dev libmicrohttpd-dev
-    curl procps python3
+    curl procps python3 time
     fonts-dejavu-core xvfb xauth
 )
 

@@ -17,18 +17,35 @@ namespace clusterra {
 
 namespace {
 // A window [offset, offset + length) of a file as a device QNAM can stream from and rewind.
+// It hashes the bytes as they are sent, so checking the stored part costs no second read.
 class FileSlice : public QIODevice {
 public:
     FileSlice(const QString &path, qint64 offset, qint64 length, QObject *parent)
         : QIODevice(parent)
         , m_file(path)
         , m_offset(offset)
-        , m_length(length) {}
+        , m_length(length)
+        , m_md5(EVP_MD_CTX_new()) {
+        EVP_DigestInit_ex(m_md5, EVP_md5(), nullptr);
+    }
+    ~FileSlice() override { EVP_MD_CTX_free(m_md5); }
     bool open(OpenMode mode) override {
         return m_file.open(QIODevice::ReadOnly) && QIODevice::open(mode);
     }
     bool isSequential() const override { return false; }
     qint64 size() const override { return m_length; }
+    // MD5 (hex) of the slice when it was read exactly once from start to end, else empty.
+    QByteArray md5() const {
+        if (m_hashed != m_length || m_broken)
+            return {};
+        EVP_MD_CTX *copy = EVP_MD_CTX_new();
+        EVP_MD_CTX_copy_ex(copy, m_md5);
+        unsigned char digest[16];
+        unsigned int len = 0;
+        EVP_DigestFinal_ex(copy, digest, &len);
+        EVP_MD_CTX_free(copy);
+        return QByteArray(reinterpret_cast<const char *>(digest), int(len)).toHex();
+    }
 
 protected:
     qint64 readData(char *data, qint64 max) override {
@@ -37,7 +54,21 @@ protected:
             return -1;
         if (!m_file.seek(m_offset + pos()))
             return -1;
-        return m_file.read(data, qMin(max, left));
+        const qint64 n = m_file.read(data, qMin(max, left));
+        if (n > 0) {
+            if (pos() == 0 && m_hashed > 0) { // rewound for a resend: hash afresh
+                EVP_DigestInit_ex(m_md5, EVP_md5(), nullptr);
+                m_hashed = 0;
+                m_broken = false;
+            }
+            if (pos() == m_hashed) {
+                EVP_DigestUpdate(m_md5, data, size_t(n));
+                m_hashed += n;
+            } else {
+                m_broken = true;
+            }
+        }
+        return n;
     }
     qint64 writeData(const char *, qint64) override { return -1; }
 
@@ -45,7 +76,15 @@ private:
     QFile m_file;
     qint64 m_offset;
     qint64 m_length;
+    EVP_MD_CTX *m_md5;
+    qint64 m_hashed = 0;
+    bool m_broken = false;
 };
+
+QByteArray sentMd5(QNetworkReply *reply) {
+    const auto *slice = reply->findChild<FileSlice *>();
+    return slice ? slice->md5() : QByteArray();
+}
 
 QByteArray md5Of(const QString &path, qint64 offset, qint64 length) {
     QFile f(path);
@@ -236,7 +275,10 @@ void FileUpload::single() {
                         const ApiError error = errorFromReply(reply, reply->readAll());
                         if (error.isError())
                             return fail(error);
-                        if (unquoted(reply->rawHeader("ETag")) != md5Of(m_path, 0, m_size).toHex())
+                        QByteArray sent = sentMd5(reply);
+                        if (sent.isEmpty())
+                            sent = md5Of(m_path, 0, m_size).toHex();
+                        if (unquoted(reply->rawHeader("ETag")) != sent)
                             return fail(transferError(
                                 tr("The stored file does not match the local one (checksum).")));
                         m_finished = true;
@@ -367,6 +409,7 @@ void FileUpload::putPart(int n) {
             return fail(error);
         }
         m_done.insert(n, reply->rawHeader("ETag"));
+        m_sentMd5.insert(n, QByteArray::fromHex(sentMd5(reply)));
         m_sentDone += length;
         emitProgress();
         pump();
@@ -379,7 +422,10 @@ void FileUpload::complete() {
     for (int n = 1; n <= m_plan.partCount; ++n) {
         parts.push_back({{"part_number", n}, {"etag", m_done.value(n).toStdString()}});
         const qint64 offset = qint64(n - 1) * m_plan.partSize;
-        md5s += md5Of(m_path, offset, qMin(m_plan.partSize, m_size - offset));
+        // Parts sent by this run were hashed on the way; resumed ones are read again.
+        const QByteArray sent = m_sentMd5.value(n);
+        md5s += sent.size() == 16 ? sent
+                                  : md5Of(m_path, offset, qMin(m_plan.partSize, m_size - offset));
     }
     // S3's multipart ETag: MD5 of the parts' MD5s, "-N". Computed from the local file, so a
     // part that changed or was corrupted on the way cannot pass.

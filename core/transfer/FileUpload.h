@@ -85,8 +85,9 @@ private:
     int m_parallel = 4;
     UploadPlan m_plan;
     QString m_uploadId;
-    QHash<int, QByteArray> m_done; // part -> ETag
-    QHash<int, QUrl> m_urls;       // presigned, not yet used
+    QHash<int, QByteArray> m_done;    // part -> ETag
+    QHash<int, QByteArray> m_sentMd5; // part -> MD5 of the bytes this run sent
+    QHash<int, QUrl> m_urls;          // presigned, not yet used
     QList<int> m_todo;
     QHash<QNetworkReply *, int> m_inFlight;
     QHash<int, qint64> m_partProgress;

@@ -1,0 +1,54 @@
+#include "BenchServer.h"
+
+#include "util/Json.h"
+
+#include <QEventLoop>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QThread>
+
+namespace {
+nlohmann::json post(QNetworkAccessManager &nam, const QString &url, const QByteArray &token,
+                    const nlohmann::json &body) {
+    QNetworkRequest r{QUrl(url)};
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!token.isEmpty())
+        r.setRawHeader("Authorization", "Bearer " + token);
+    QNetworkReply *reply = nam.post(r, clusterra::dumpJson(body));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return clusterra::parseJson(reply->readAll());
+}
+} // namespace
+
+bool BenchServer::start(const QStringList &extraArgs) {
+    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process.start(QStringLiteral(CLUSTERRA_SERVER_BIN),
+                  QStringList{QStringLiteral("--data"), dir.path()} + extraArgs);
+    for (int i = 0; i < 250 && !QFile::exists(dir.filePath(QStringLiteral("server.json"))); ++i)
+        QThread::msleep(20);
+    QFile info(dir.filePath(QStringLiteral("server.json")));
+    if (!info.open(QIODevice::ReadOnly))
+        return false;
+    url = QString::fromStdString(clusterra::parseJson(info.readAll()).value("url", ""));
+    QFile tokenFile(dir.filePath(QStringLiteral("local-token")));
+    tokenFile.open(QIODevice::ReadOnly);
+    QNetworkAccessManager nam;
+    token = QByteArray::fromStdString(
+        post(nam, url + QStringLiteral("/v1/auth/callback"), {},
+             {{"local_token", tokenFile.readAll().trimmed().toStdString()}})
+            .value("access_token", ""));
+    clusterId = QString::fromStdString(post(nam, url + QStringLiteral("/v1/clusters"), token,
+                                            {{"name", "bench"}, {"cluster_type", "slurm"}})
+                                           .value("id", ""));
+    QThread::msleep(300); // the local provider readies a cluster almost at once
+    return !token.isEmpty() && !clusterId.isEmpty();
+}
+
+BenchServer::~BenchServer() {
+    process.terminate();
+    process.waitForFinished(5000);
+}
