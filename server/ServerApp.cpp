@@ -44,6 +44,7 @@ struct ServerApp::Parts {
     std::unique_ptr<JobService> jobs;
     std::unique_ptr<ObjectStore> objects;
     std::unique_ptr<S3Endpoint> s3;
+    std::unique_ptr<ObjectBackend> backend;
     std::unique_ptr<StorageService> storage;
     std::unique_ptr<OutputPublisher> publisher;
     std::unique_ptr<RouteContext> routeContext;
@@ -114,8 +115,12 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->objects = std::make_unique<ObjectStore>(
         d->db, QDir(o.dataDir).filePath(QStringLiteral("objects")), o.objectLimits);
     d->s3 = std::make_unique<S3Endpoint>(*d->objects, storeCredentials, "local");
-    d->storage =
-        std::make_unique<StorageService>(*d->objects, *d->s3, [this] { return QUrl(url()); });
+    if (o.s3.isSet())
+        d->backend = std::make_unique<S3Backend>(o.s3);
+    else
+        d->backend =
+            std::make_unique<BuiltInBackend>(*d->objects, *d->s3, [this] { return QUrl(url()); });
+    d->storage = std::make_unique<StorageService>(*d->backend, *d->objects);
     d->publisher = std::make_unique<OutputPublisher>(*d->jobStore, *d->clusters, *d->storage);
     QObject::connect(d->clusters.get(), &ClusterService::clusterRemoved, d->clusters.get(),
                      [this](const QString &id) { d->storage->dropBucket(id); });
@@ -220,6 +225,14 @@ int serverMain(int argc, char **argv) {
         {"access-ttl", "SECONDS", "900", "Access token lifetime in seconds (default 900)."},
         {"sse-keepalive-ms", "MS", "15000",
          "Idle time before an SSE keep-alive comment (default 15000)."},
+        {"s3-endpoint", "URL", "",
+         "Keep cluster buckets in this S3 service (path-style) instead of the built-in store."},
+        {"s3-region", "REGION", "us-east-1", "Region of the S3 service (default us-east-1)."},
+        {"s3-bucket-prefix", "PREFIX", "clusterra-",
+         "Bucket names are PREFIX + cluster id (default clusterra-)."},
+        {"s3-access-key", "KEY", "", "Access key id for the S3 service."},
+        {"s3-secret-file", "PATH", "",
+         "File holding the S3 secret key (or set CLUSTERRA_S3_SECRET_KEY); never logged."},
     };
     for (const Option &o : kOptions)
         p.addOption(QCommandLineOption(QString::fromLatin1(o.name), QString::fromLatin1(o.help),
@@ -245,6 +258,24 @@ int serverMain(int argc, char **argv) {
     o.killGraceMs = value("kill-grace-ms").toInt();
     o.accessTtlSecs = value("access-ttl").toInt();
     o.keepAliveMs = qMax(100, value("sse-keepalive-ms").toInt());
+
+    if (!value("s3-endpoint").isEmpty()) {
+        o.s3.endpoint = QUrl(value("s3-endpoint"));
+        o.s3.region = value("s3-region").toUtf8();
+        o.s3.bucketPrefix = value("s3-bucket-prefix");
+        o.s3.credentials.accessKeyId = value("s3-access-key").toUtf8();
+        QFile secret(value("s3-secret-file"));
+        o.s3.credentials.secretKey = secret.open(QIODevice::ReadOnly)
+                                         ? secret.readAll().trimmed()
+                                         : qgetenv("CLUSTERRA_S3_SECRET_KEY");
+        if (!o.s3.endpoint.isValid() || o.s3.credentials.accessKeyId.isEmpty() ||
+            o.s3.credentials.secretKey.isEmpty()) {
+            std::fprintf(stderr, "clusterra-server: --s3-endpoint needs a valid URL, "
+                                 "--s3-access-key and a secret (--s3-secret-file or "
+                                 "CLUSTERRA_S3_SECRET_KEY)\n");
+            return 2;
+        }
+    }
 
     quitOnSignals();
     ServerApp server;

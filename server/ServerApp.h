@@ -2,6 +2,7 @@
 
 #include "http/Router.h"
 #include "objects/ObjectStore.h"
+#include "objects/S3Backend.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -22,6 +23,7 @@ struct ServerOptions {
     int keepAliveMs = 15000;
     QString runnerProgram; // defaults to this executable
     ObjectLimits objectLimits;
+    S3Settings s3; // set: cluster buckets live in this S3 service instead of the built-in store
 };
 
 // Wires store, auth, providers, scheduler, services and routes; listens; writes

@@ -20,6 +20,7 @@ struct ConnectionContext {
     bool responded = false;
     bool suspended = false;
     std::shared_ptr<StreamBody> stream;
+    std::shared_ptr<PendingResponse> pending;
     std::unique_ptr<BodySink> sink;
 };
 
@@ -158,6 +159,15 @@ void HttpServer::run() {
 int HttpServer::handle(MHD_Connection *connection, const char *url, const char *method,
                        const char *uploadData, size_t *uploadDataSize, void **connectionContext) {
     auto *ctx = static_cast<ConnectionContext *>(*connectionContext);
+    if (ctx && ctx->pending) {
+        // Called again after a deferred answer resumed the connection.
+        if (!ctx->pending->isResolved())
+            return MHD_YES;
+        QObject::disconnect(ctx->pending.get(), nullptr, this, nullptr);
+        Response answer = std::exchange(ctx->pending, nullptr)->take();
+        m_streaming.remove(ctx);
+        return queue(ctx, std::move(answer));
+    }
     if (!ctx) {
         // First call: headers only. Replying now would force "Connection: close" (pitfall 3),
         // except for a body we already know is too large.
@@ -225,6 +235,18 @@ int HttpServer::handle(MHD_Connection *connection, const char *url, const char *
 int HttpServer::queue(ConnectionContext *ctx, Response response) {
     ctx->responded = true;
     MHD_Response *mhd = nullptr;
+    if (response.pending) {
+        // Park the connection until the handler resolves; MHD calls handle() again then.
+        ctx->pending = std::move(response.pending);
+        m_streaming.insert(ctx); // so close() and resumePending() know it
+        connect(ctx->pending.get(), &PendingResponse::resolved, this,
+                [this, ctx] { requestResume(ctx); });
+        ctx->suspended = true;
+        MHD_suspend_connection(ctx->connection);
+        if (ctx->pending->isResolved())
+            requestResume(ctx);
+        return MHD_YES;
+    }
     if (response.stream) {
         ctx->stream = response.stream;
         m_streaming.insert(ctx);
@@ -278,6 +300,8 @@ void HttpServer::resumePending() {
 void HttpServer::completed(ConnectionContext *ctx) {
     m_streaming.remove(ctx);
     m_resumeQueue.remove(ctx);
+    if (ctx->pending)
+        QObject::disconnect(ctx->pending.get(), nullptr, this, nullptr);
     if (ctx->stream) {
         QObject::disconnect(ctx->stream.get(), nullptr, this, nullptr);
         ctx->stream->markClosed();

@@ -144,4 +144,25 @@ Response &Response::withHeader(const QByteArray &name, const QByteArray &value) 
     return *this;
 }
 
+PendingResponse::PendingResponse() = default;
+PendingResponse::~PendingResponse() = default;
+
+void PendingResponse::resolve(Response response) {
+    if (m_response)
+        return;
+    m_response = std::make_unique<Response>(std::move(response));
+    Q_EMIT resolved();
+}
+
+Response PendingResponse::take() {
+    Response r = m_response ? std::move(*m_response) : Response::text("", "text/plain", 500);
+    return r;
+}
+
+Response Response::later(std::shared_ptr<PendingResponse> pending) {
+    Response r;
+    r.pending = std::move(pending);
+    return r;
+}
+
 } // namespace clusterra::http

@@ -69,11 +69,32 @@ private:
     bool m_closed = false;
 };
 
+struct Response;
+
+// A response that a handler finishes later (it waits on another server, such as S3). The
+// connection is parked meanwhile; resolve() sends the answer. Resolving twice is ignored.
+class PendingResponse : public QObject {
+    Q_OBJECT
+public:
+    PendingResponse();
+    ~PendingResponse() override;
+    void resolve(Response response);
+    bool isResolved() const { return m_response != nullptr; }
+    Response take();
+
+Q_SIGNALS:
+    void resolved();
+
+private:
+    std::unique_ptr<Response> m_response;
+};
+
 struct Response {
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     std::shared_ptr<StreamBody> stream;
+    std::shared_ptr<PendingResponse> pending;
     // A file body sent with sendfile(): [fileOffset, fileOffset + fileLength) of filePath.
     QString filePath;
     qint64 fileOffset = 0;
@@ -83,6 +104,7 @@ struct Response {
     static Response error(const ApiError &error);
     static Response text(const QByteArray &body, const QByteArray &contentType, int status = 200);
     static Response eventStream(std::shared_ptr<StreamBody> stream);
+    static Response later(std::shared_ptr<PendingResponse> pending);
     static Response file(const QString &path, qint64 offset, qint64 length,
                          const QByteArray &contentType, int status = 200);
     Response &withHeader(const QByteArray &name, const QByteArray &value);

@@ -280,6 +280,12 @@ UploadInfo ObjectStore::createUpload(const QString &bucket, const QString &key,
     return u;
 }
 
+void ObjectStore::recordUpload(const UploadInfo &u) {
+    m_db.exec(QStringLiteral("INSERT OR REPLACE INTO uploads (id, bucket, key, content_type, "
+                             "owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+              {u.id, u.bucket, u.key, u.contentType, u.ownerId, nowMs()});
+}
+
 std::optional<UploadInfo> ObjectStore::upload(const QString &id) {
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT id, bucket, key, content_type, owner_id FROM uploads WHERE id = ?"),

@@ -67,6 +67,8 @@ public:
     UploadInfo createUpload(const QString &bucket, const QString &key, const QString &contentType,
                             qint64 ownerId);
     std::optional<UploadInfo> upload(const QString &id);
+    // Who started an upload (its id may come from another store): kept until complete/abort.
+    void recordUpload(const UploadInfo &upload);
     QList<PartInfo> parts(const QString &uploadId);
     // Joins the listed parts into the object; the error names the problem in S3's terms.
     std::optional<ObjectInfo> complete(const UploadInfo &upload, const QList<PartInfo> &wanted,

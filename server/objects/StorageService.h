@@ -2,9 +2,10 @@
 
 #include "clusters/ClusterProvider.h"
 #include "http/HttpTypes.h"
+#include "objects/ObjectBackend.h"
 #include "objects/ObjectStore.h"
-#include "objects/S3Endpoint.h"
 
+#include <QSet>
 #include <functional>
 
 namespace clusterra::server {
@@ -12,43 +13,51 @@ namespace clusterra::server {
 // The /v1 storage routes' logic: a bucket per cluster, listings that show only what the caller
 // may see, presigned URLs minted only for keys the caller may use that way, and multipart
 // uploads (create, presign parts, list parts to resume, complete, abort). Bytes never pass
-// through here: they go to the /s3 endpoint on presigned URLs.
+// through here: they go to the object store on presigned URLs. Answers come through `done`,
+// at once for the built-in store and later for a real S3.
 class StorageService {
 public:
-    StorageService(ObjectStore &store, S3Endpoint &endpoint, std::function<QUrl()> publicUrl);
+    using Reply = std::function<void(const nlohmann::json &, const ApiError &)>;
 
-    QString bucketFor(const ClusterRecord &cluster);
-    nlohmann::json list(const http::Principal &who, const ClusterRecord &cluster,
-                        const http::Request &req, ApiError *error);
-    nlohmann::json presign(const http::Principal &who, const ClusterRecord &cluster,
-                           const nlohmann::json &body, ApiError *error);
-    nlohmann::json remove(const http::Principal &who, const ClusterRecord &cluster,
-                          const QString &key, ApiError *error);
-    nlohmann::json createUpload(const http::Principal &who, const ClusterRecord &cluster,
-                                const nlohmann::json &body, ApiError *error);
-    nlohmann::json listParts(const http::Principal &who, const ClusterRecord &cluster,
-                             const QString &uploadId, ApiError *error);
-    nlohmann::json presignParts(const http::Principal &who, const ClusterRecord &cluster,
-                                const QString &uploadId, const nlohmann::json &body,
-                                ApiError *error);
-    nlohmann::json complete(const http::Principal &who, const ClusterRecord &cluster,
-                            const QString &uploadId, const nlohmann::json &body, ApiError *error);
-    nlohmann::json abort(const http::Principal &who, const ClusterRecord &cluster,
-                         const QString &uploadId, ApiError *error);
+    // `uploads` keeps who started which multipart upload, whichever store holds the bytes.
+    StorageService(ObjectBackend &backend, ObjectStore &uploads);
 
-    // Server-side writes (published job output) and the bucket's end with its cluster.
-    bool importFile(const ClusterRecord &cluster, const QString &key, const QString &path,
+    void list(const http::Principal &who, const ClusterRecord &cluster, const http::Request &req,
+              Reply done);
+    void presign(const http::Principal &who, const ClusterRecord &cluster,
+                 const nlohmann::json &body, Reply done);
+    void remove(const http::Principal &who, const ClusterRecord &cluster, const QString &key,
+                Reply done);
+    void createUpload(const http::Principal &who, const ClusterRecord &cluster,
+                      const nlohmann::json &body, Reply done);
+    void listParts(const http::Principal &who, const ClusterRecord &cluster,
+                   const QString &uploadId, Reply done);
+    void presignParts(const http::Principal &who, const ClusterRecord &cluster,
+                      const QString &uploadId, const nlohmann::json &body, Reply done);
+    void complete(const http::Principal &who, const ClusterRecord &cluster, const QString &uploadId,
+                  const nlohmann::json &body, Reply done);
+    void abort(const http::Principal &who, const ClusterRecord &cluster, const QString &uploadId,
+               Reply done);
+
+    // Server-side writes (published job output), and the bucket's end with its cluster.
+    void importFile(const ClusterRecord &cluster, const QString &key, const QString &path,
                     const QString &contentType);
     void dropBucket(const QString &clusterId);
 
 private:
-    std::optional<UploadInfo> ownUpload(const http::Principal &who, const ClusterRecord &cluster,
+    // Runs `then(bucket)` once the cluster's bucket exists.
+    void withBucket(const ClusterRecord &cluster, const Reply &done,
+                    std::function<void(const QString &bucket)> then);
+    std::optional<UploadInfo> ownUpload(const http::Principal &who, const QString &bucket,
                                         const QString &uploadId, ApiError *error);
+    void collect(const http::Principal &who, const QString &bucket, const QString &prefix,
+                 bool folders, QString after, int limit, std::shared_ptr<nlohmann::json> files,
+                 std::shared_ptr<QStringList> folderList, Reply done);
     int expiresIn(const nlohmann::json &body, ApiError *error) const;
 
-    ObjectStore &m_store;
-    S3Endpoint &m_endpoint;
-    std::function<QUrl()> m_publicUrl;
+    ObjectBackend &m_backend;
+    ObjectStore &m_uploads;
+    QSet<QString> m_readyBuckets;
 };
 
 } // namespace clusterra::server
