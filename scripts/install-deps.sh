@@ -10,6 +10,10 @@ packages=(
     fonts-dejavu-core xvfb xauth
 )
 
+# Test-only tools from npm (a signature-checking S3 server) need Node; Debian's will do.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -130,22 +130,51 @@ UploadPlan planUpload(qint64 size, qint64 threshold, qint64 minPart, int maxPart
 ResumeStore::ResumeStore(QString path)
     : m_path(std::move(path)) {
     QFile f(m_path);
-    if (f.open(QIODevice::ReadOnly)) {
-        const auto j = parseJson(f.readAll());
-        if (j.is_object())
-            for (auto it = j.begin(); it != j.end(); ++it)
-                if (it->is_string())
-                    m_entries.insert(toQ(it.key()), toQ(it->get<std::string>()));
+    if (!f.open(QIODevice::ReadOnly))
+        return;
+    const auto j = parseJson(f.readAll());
+    if (!j.is_object())
+        return;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        Entry e;
+        if (it->is_string()) { // the first format: just the upload id
+            e.uploadId = toQ(it->get<std::string>());
+        } else if (it->is_object()) {
+            e.uploadId = stringOr(*it, "upload_id");
+            const auto parts = it->value("parts", nlohmann::json::object());
+            for (auto p = parts.begin(); p != parts.end(); ++p)
+                if (p->is_string())
+                    e.parts.insert(std::atoi(p.key().c_str()),
+                                   QByteArray::fromStdString(p->get<std::string>()));
+        }
+        if (!e.uploadId.isEmpty())
+            m_entries.insert(toQ(it.key()), e);
     }
 }
 
 QString ResumeStore::find(const QString &fingerprint) const {
-    return m_entries.value(fingerprint);
+    return m_entries.value(fingerprint).uploadId;
+}
+
+QHash<int, QByteArray> ResumeStore::parts(const QString &fingerprint) const {
+    return m_entries.value(fingerprint).parts;
 }
 
 void ResumeStore::remember(const QString &fingerprint, const QString &uploadId) {
-    m_entries.insert(fingerprint, uploadId);
+    m_entries.insert(fingerprint, {uploadId, {}});
     save();
+}
+
+void ResumeStore::rememberPart(const QString &fingerprint, int number, const QByteArray &etag) {
+    auto it = m_entries.find(fingerprint);
+    if (it == m_entries.end())
+        return;
+    it->parts.insert(number, etag);
+    // At most once a second: 10,000 parts must not mean 10,000 rewrites of a growing file. A
+    // crash loses at most a second of part records, which are then simply sent again.
+    m_dirty = true;
+    if (!m_lastSave.isValid() || m_lastSave.elapsed() > 1000)
+        save();
 }
 
 void ResumeStore::forget(const QString &fingerprint) {
@@ -153,10 +182,21 @@ void ResumeStore::forget(const QString &fingerprint) {
         save();
 }
 
-void ResumeStore::save() const {
+void ResumeStore::flush() {
+    if (m_dirty)
+        save();
+}
+
+void ResumeStore::save() {
+    m_lastSave.start();
+    m_dirty = false;
     nlohmann::json j = nlohmann::json::object();
-    for (auto it = m_entries.begin(); it != m_entries.end(); ++it)
-        j[toStd(it.key())] = toStd(it.value());
+    for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
+        nlohmann::json parts = nlohmann::json::object();
+        for (auto p = it->parts.begin(); p != it->parts.end(); ++p)
+            parts[std::to_string(p.key())] = p.value().toStdString();
+        j[toStd(it.key())] = {{"upload_id", toStd(it->uploadId)}, {"parts", std::move(parts)}};
+    }
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QSaveFile f(m_path);
     if (f.open(QIODevice::WriteOnly)) {
@@ -214,6 +254,8 @@ void FileUpload::start() {
 }
 
 void FileUpload::abortInFlight() {
+    if (m_resume)
+        m_resume->flush();
     const auto replies = m_inFlight.keys();
     m_inFlight.clear();
     for (QNetworkReply *r : replies) {
@@ -293,29 +335,43 @@ void FileUpload::beginMultipart() {
         resumeOrCreate();
         return;
     }
-    m_api->send("GET",
-                ApiClient::clusterPath(m_clusterId) + QStringLiteral("/storage/multipart/") +
-                    existing,
-                nullptr, this, [this, existing](const nlohmann::json &j, const ApiError &e) {
-                    if (e.isError()) {
-                        m_resume->forget(fingerprint()); // the upload is gone: start afresh
-                        resumeOrCreate();
-                        return;
-                    }
-                    m_uploadId = existing;
-                    for (const auto &p : j.value("parts", nlohmann::json::array())) {
-                        const int n = int(intMember(p, "part_number").value_or(0));
-                        const qint64 expected = n == m_plan.partCount
-                                                    ? m_size - qint64(n - 1) * m_plan.partSize
-                                                    : m_plan.partSize;
-                        if (n >= 1 && n <= m_plan.partCount &&
-                            intMember(p, "size").value_or(-1) == expected) {
-                            m_done.insert(n, stringOr(p, "etag").toUtf8());
-                            m_resumedBytes += expected;
-                        }
-                    }
-                    resumeOrCreate();
-                });
+    m_api->send(
+        "GET",
+        ApiClient::clusterPath(m_clusterId) + QStringLiteral("/storage/multipart/") + existing,
+        nullptr, this, [this, existing](const nlohmann::json &j, const ApiError &e) {
+            if (e.type == ErrorType::NotFound) {
+                m_resume->forget(fingerprint()); // the upload is gone: start afresh
+                resumeOrCreate();
+                return;
+            }
+            if (e.isError() && e.type != ErrorType::ServiceUnavailable)
+                return fail(e);
+            m_uploadId = existing;
+            // The store's list when it has one; otherwise the parts this console
+            // remembers storing (a store that cannot list them checks them on complete).
+            QHash<int, QPair<qint64, QByteArray>> stored;
+            if (!e.isError()) {
+                for (const auto &p : j.value("parts", nlohmann::json::array()))
+                    stored.insert(
+                        int(intMember(p, "part_number").value_or(0)),
+                        {intMember(p, "size").value_or(-1), stringOr(p, "etag").toUtf8()});
+            } else {
+                const auto remembered = m_resume->parts(fingerprint());
+                for (auto it = remembered.begin(); it != remembered.end(); ++it)
+                    stored.insert(it.key(), {-1, it.value()});
+            }
+            for (auto it = stored.begin(); it != stored.end(); ++it) {
+                const int n = it.key();
+                const qint64 expected = n == m_plan.partCount
+                                            ? m_size - qint64(n - 1) * m_plan.partSize
+                                            : m_plan.partSize;
+                if (n >= 1 && n <= m_plan.partCount && (it->first == expected || it->first < 0)) {
+                    m_done.insert(n, it->second);
+                    m_resumedBytes += expected;
+                }
+            }
+            resumeOrCreate();
+        });
 }
 
 void FileUpload::resumeOrCreate() {
@@ -409,6 +465,8 @@ void FileUpload::putPart(int n) {
             return fail(error);
         }
         m_done.insert(n, reply->rawHeader("ETag"));
+        if (m_resume)
+            m_resume->rememberPart(fingerprint(), n, reply->rawHeader("ETag"));
         m_sentMd5.insert(n, QByteArray::fromHex(sentMd5(reply)));
         m_sentDone += length;
         emitProgress();
@@ -434,22 +492,32 @@ void FileUpload::complete() {
     EVP_Digest(md5s.constData(), size_t(md5s.size()),
                reinterpret_cast<unsigned char *>(digest.data()), &len, EVP_md5(), nullptr);
     const QByteArray expected = digest.toHex() + '-' + QByteArray::number(m_plan.partCount);
-    m_api->send("POST",
-                ApiClient::clusterPath(m_clusterId) +
-                    QStringLiteral("/storage/multipart/%1/complete").arg(m_uploadId),
-                {{"parts", parts}}, this,
-                [this, expected](const nlohmann::json &j, const ApiError &e) {
-                    if (e.isError())
-                        return fail(e);
-                    if (m_resume)
-                        m_resume->forget(fingerprint());
-                    if (intMember(j, "size").value_or(-1) != m_size ||
-                        unquoted(QByteArray::fromStdString(j.value("etag", ""))) != expected)
-                        return fail(transferError(tr(
-                            "The stored file does not match the local one (size or checksum).")));
-                    m_finished = true;
-                    Q_EMIT finished({});
-                });
+    m_api->send(
+        "POST",
+        ApiClient::clusterPath(m_clusterId) +
+            QStringLiteral("/storage/multipart/%1/complete").arg(m_uploadId),
+        {{"parts", parts}}, this, [this, expected](const nlohmann::json &j, const ApiError &e) {
+            if (e.isError())
+                return fail(e);
+            if (m_resume)
+                m_resume->forget(fingerprint());
+            const qint64 size = intMember(j, "size").value_or(-1);
+            const QByteArray etag = unquoted(QByteArray::fromStdString(j.value("etag", "")));
+            // Some stores (s3rver) give a joined object the MD5 of its bytes rather than S3's
+            // MD5-of-parts form: that one is checked against the whole file instead.
+            const bool whole = !etag.contains('-') && etag.size() == 32;
+            if (size != m_size ||
+                (whole ? etag != md5Of(m_path, 0, m_size).toHex() : etag != expected))
+                return fail(
+                    transferError(tr("The stored file does not match the local one: %1 bytes and "
+                                     "checksum %2 stored, %3 bytes and %4 here.")
+                                      .arg(size)
+                                      .arg(QString::fromLatin1(etag))
+                                      .arg(m_size)
+                                      .arg(QString::fromLatin1(expected))));
+            m_finished = true;
+            Q_EMIT finished({});
+        });
 }
 
 } // namespace clusterra

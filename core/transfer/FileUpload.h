@@ -2,6 +2,7 @@
 
 #include "transfer/Transfer.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -26,18 +27,29 @@ struct UploadPlan {
 UploadPlan planUpload(qint64 size, qint64 threshold = 64LL << 20, qint64 minPart = 8LL << 20,
                       int maxParts = 10000);
 
-// Remembers unfinished multipart uploads on disk, so one survives a console restart.
+// Remembers unfinished multipart uploads on disk, and the ETags of the parts this console
+// stored, so an upload survives a console restart even where the store cannot list parts.
 class ResumeStore {
 public:
     explicit ResumeStore(QString path);
     QString find(const QString &fingerprint) const;
+    QHash<int, QByteArray> parts(const QString &fingerprint) const;
     void remember(const QString &fingerprint, const QString &uploadId);
+    void rememberPart(const QString &fingerprint, int number, const QByteArray &etag);
     void forget(const QString &fingerprint);
+    // Writes part records held back by the once-a-second limit (on cancel and failure).
+    void flush();
 
 private:
-    void save() const;
+    struct Entry {
+        QString uploadId;
+        QHash<int, QByteArray> parts;
+    };
+    void save();
     QString m_path;
-    QHash<QString, QString> m_entries;
+    QHash<QString, Entry> m_entries;
+    QElapsedTimer m_lastSave;
+    bool m_dirty = false;
 };
 
 // Uploads one local file to a key of a cluster's bucket over presigned URLs. Bytes stream from

@@ -10,35 +10,33 @@
 namespace clusterra::server {
 
 namespace {
-// The text of every <name> element in an S3 XML answer, grouped per <group> element when given.
+// The child elements' text of every <group> element of an S3 XML answer.
 QList<QHash<QString, QString>> xmlRecords(const QByteArray &xml, const QString &group) {
     QList<QHash<QString, QString>> out;
     QXmlStreamReader r(xml);
-    QHash<QString, QString> current;
-    bool inGroup = group.isEmpty();
     while (!r.atEnd()) {
         r.readNext();
-        if (r.isStartElement()) {
-            if (r.name() == group) {
-                inGroup = true;
-                current.clear();
-            } else if (inGroup) {
-                const QString name = r.name().toString();
-                const QString text = r.readElementText(QXmlStreamReader::IncludeChildElements);
-                current.insert(name, text);
-            }
-        } else if (r.isEndElement() && !group.isEmpty() && r.name() == group) {
-            out.append(current);
-            inGroup = false;
+        if (!r.isStartElement() || r.name() != group)
+            continue;
+        QHash<QString, QString> record;
+        while (r.readNextStartElement()) {
+            const QString name = r.name().toString();
+            record.insert(name, r.readElementText(QXmlStreamReader::IncludeChildElements));
         }
+        out.append(record);
     }
-    if (group.isEmpty())
-        out.append(current);
     return out;
 }
 
+// The text of the first <name> element anywhere in the answer.
 QString xmlValue(const QByteArray &xml, const QString &name) {
-    return xmlRecords(xml, {}).value(0).value(name);
+    QXmlStreamReader r(xml);
+    while (!r.atEnd()) {
+        r.readNext();
+        if (r.isStartElement() && r.name() == name)
+            return r.readElementText(QXmlStreamReader::IncludeChildElements);
+    }
+    return {};
 }
 
 QByteArray quoted(QByteArray etag) {
@@ -256,13 +254,19 @@ void S3Backend::complete(
                  return done(std::nullopt, code.isEmpty() ? QStringLiteral("InternalError") : code,
                              a.error.isEmpty() ? xmlValue(a.body, QStringLiteral("Message"))
                                                : a.error);
-             // The answer has the ETag but not the size: ask for both.
-             stat(bucket, key, [done](const std::optional<ObjectInfo> &o, const QString &error) {
-                 if (!o)
-                     return done(std::nullopt, QStringLiteral("InternalError"),
-                                 error.isEmpty() ? QStringLiteral("the object is missing") : error);
-                 done(o, {}, {});
-             });
+             // The answer has the ETag (S3's multipart form) but not the size: HEAD for that.
+             const QByteArray etag = quoted(xmlValue(a.body, QStringLiteral("ETag")).toUtf8());
+             stat(bucket, key,
+                  [done, etag](const std::optional<ObjectInfo> &o, const QString &error) {
+                      if (!o)
+                          return done(std::nullopt, QStringLiteral("InternalError"),
+                                      error.isEmpty() ? QStringLiteral("the object is missing")
+                                                      : error);
+                      ObjectInfo object = *o;
+                      if (etag.size() > 2)
+                          object.etag = etag;
+                      done(object, {}, {});
+                  });
          });
 }
 

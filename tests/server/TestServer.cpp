@@ -1,5 +1,8 @@
 #include "TestServer.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 #include "util/Json.h"
 
 #include <QElapsedTimer>
@@ -161,4 +164,46 @@ TestServer::readSse(const QString &path, const QByteArray &lastEventId,
     reply->abort();
     reply->deleteLater();
     return events;
+}
+
+S3rver::~S3rver() {
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.terminate();
+        m_process.waitForFinished(5000);
+    }
+}
+
+bool S3rver::start(QString *why) {
+    const QString script = QStringLiteral(CLUSTERRA_S3RVER_JS);
+    if (!QFileInfo::exists(QFileInfo(script).dir().filePath(QStringLiteral("node_modules")))) {
+        *why = QStringLiteral("s3rver is not installed: run npm ci --prefix tests/s3");
+        return false;
+    }
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process.start(QStringLiteral("node"), {script, m_dir.path()});
+    if (!m_process.waitForStarted(10000)) {
+        *why = QStringLiteral("cannot run node: ") + m_process.errorString();
+        return false;
+    }
+    QByteArray out;
+    for (int i = 0; i < 300 && !out.contains('\n'); ++i) {
+        m_process.waitForReadyRead(100);
+        out += m_process.readAllStandardOutput();
+    }
+    if (!out.startsWith("PORT ")) {
+        *why = QStringLiteral("s3rver did not start: ") + QString::fromUtf8(out);
+        return false;
+    }
+    m_endpoint = QStringLiteral("http://127.0.0.1:") + QString::fromLatin1(out.mid(5).trimmed());
+    return true;
+}
+
+QStringList S3rver::serverArgs() const {
+    qputenv("CLUSTERRA_S3_SECRET_KEY", "S3RVER");
+    return {QStringLiteral("--s3-endpoint"), m_endpoint, QStringLiteral("--s3-access-key"),
+            QStringLiteral("S3RVER")};
+}
+
+bool testAgainstS3() {
+    return qgetenv("CLUSTERRA_TEST_STORE") == "s3";
 }

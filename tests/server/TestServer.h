@@ -23,6 +23,7 @@ public:
     ~TestServer();
 
     bool start();
+    void addArgs(const QStringList &args) { m_args += args; }
     // Stops and starts again on the same port, as a service restart would.
     bool restartOnSamePort();
     void stop(); // SIGTERM, as a service manager would
@@ -62,3 +63,23 @@ private:
     QByteArray m_token;
     QNetworkAccessManager m_nam;
 };
+
+// @20minutes/s3rver on 127.0.0.1 (a real, signature-checking S3 implementation), started from
+// tests/s3 (npm ci --prefix tests/s3 installs it). Credentials are s3rver's: S3RVER / S3RVER.
+class S3rver {
+public:
+    ~S3rver();
+    bool start(QString *why);
+    QString endpoint() const { return m_endpoint; }
+    QString dataDir() const { return m_dir.path(); }
+    // The clusterra-server arguments that put its buckets in this store.
+    QStringList serverArgs() const;
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    QString m_endpoint;
+};
+
+// "s3" when CLUSTERRA_TEST_STORE asks the storage suites to run against s3rver.
+bool testAgainstS3();
