@@ -165,23 +165,11 @@ void FileDownload::onFinished() {
 }
 
 void FileDownload::cancel() {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-        m_reply = nullptr;
-    }
-    m_file.close();
-    if (!m_finished) {
-        m_finished = true;
-        Q_EMIT finished(
-            downloadError(tr("The download was cancelled; it resumes where it stopped.")));
-    }
+    fail(downloadError(tr("The download was cancelled; it resumes where it stopped.")));
 }
 
 void FileDownload::fail(const ApiError &error) {
-    if (m_finished)
-        return;
+    // The partial file stays: the next run asks for the rest with a Range request.
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->abort();
@@ -189,6 +177,8 @@ void FileDownload::fail(const ApiError &error) {
         m_reply = nullptr;
     }
     m_file.close();
+    if (m_finished)
+        return;
     m_finished = true;
     Q_EMIT finished(error);
 }

@@ -207,3 +207,23 @@ QStringList S3rver::serverArgs() const {
 bool testAgainstS3() {
     return qgetenv("CLUSTERRA_TEST_STORE") == "s3";
 }
+
+TestServer::Raw TestServer::raw(const QByteArray &method, const QString &url,
+                                const QByteArray &body,
+                                const QList<QPair<QByteArray, QByteArray>> &headers) {
+    QNetworkRequest req{QUrl(url, QUrl::StrictMode)};
+    for (const auto &[k, v] : headers)
+        req.setRawHeader(k, v);
+    // A HEAD sent as a custom verb would make QNAM wait for a body that never comes.
+    QNetworkReply *reply =
+        method == "HEAD" ? m_nam.head(req) : m_nam.sendCustomRequest(req, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+    loop.exec();
+    Raw r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(), {}};
+    for (const auto &[k, v] : reply->rawHeaderPairs())
+        r.headers.insert(k.toLower(), v);
+    reply->deleteLater();
+    return r;
+}

@@ -49,6 +49,15 @@ public:
                               int timeoutMs = 20000);
     static QString jobPath(const QString &clusterId, qint64 jobId);
 
+    // A request to any URL (a presigned one, straight to an object store), no auth added.
+    struct Raw {
+        int status = 0;
+        QByteArray body;
+        QHash<QByteArray, QByteArray> headers; // lower-case names
+    };
+    Raw raw(const QByteArray &method, const QString &url, const QByteArray &body = {},
+            const QList<QPair<QByteArray, QByteArray>> &headers = {});
+
     // Reads an SSE stream until `done` says stop or the timeout passes.
     QList<clusterra::SseEvent>
     readSse(const QString &path, const QByteArray &lastEventId,

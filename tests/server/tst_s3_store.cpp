@@ -18,26 +18,12 @@ class TestS3Store : public QObject {
     S3rver s3;
     TestServer server;
     QString cluster;
-    QNetworkAccessManager nam;
     const QString me = QStringLiteral("data/admin@localhost/");
 
-    struct Raw {
-        int status = 0;
-        QByteArray body;
-    };
+    using Raw = TestServer::Raw;
     Raw send(const QByteArray &method, const QString &url, const QByteArray &body = {},
              const QList<QPair<QByteArray, QByteArray>> &headers = {}) {
-        QNetworkRequest req{QUrl(url, QUrl::StrictMode)};
-        for (const auto &[k, v] : headers)
-            req.setRawHeader(k, v);
-        QNetworkReply *reply = nam.sendCustomRequest(req, method, body);
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-        loop.exec();
-        Raw r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
-        reply->deleteLater();
-        return r;
+        return server.raw(method, url, body, headers);
     }
     TestServer::Reply presign(const QString &key, const char *method, json extra = json::object(),
                               const QString &clusterId = {}) {

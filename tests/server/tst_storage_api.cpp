@@ -18,34 +18,12 @@ class TestStorageApi : public QObject {
     Q_OBJECT
     TestServer server;
     QString cluster;
-    QNetworkAccessManager nam;
     const QString me = QStringLiteral("data/admin@localhost/");
 
-    struct Raw {
-        int status = 0;
-        QByteArray body;
-        QHash<QByteArray, QByteArray> headers;
-    };
-
+    using Raw = TestServer::Raw;
     Raw send(const QByteArray &method, const QString &url, const QByteArray &body = {},
              const QList<QPair<QByteArray, QByteArray>> &headers = {}) {
-        QNetworkRequest req{QUrl(url, QUrl::StrictMode)};
-        for (const auto &[k, v] : headers)
-            req.setRawHeader(k, v);
-        // A HEAD sent as a custom verb would make QNAM wait for a body that never comes.
-        QNetworkReply *reply =
-            method == "HEAD" ? nam.head(req) : nam.sendCustomRequest(req, method, body);
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-        loop.exec();
-        Raw r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
-              reply->readAll(),
-              {}};
-        for (const auto &[k, v] : reply->rawHeaderPairs())
-            r.headers.insert(k.toLower(), v);
-        reply->deleteLater();
-        return r;
+        return server.raw(method, url, body, headers);
     }
 
     TestServer::Reply presign(const QString &key, const char *method, json extra = json::object()) {
@@ -305,7 +283,8 @@ private Q_SLOTS:
                         {{"script", "#!/bin/sh\necho published output\n"}, {"job", job}});
         QCOMPARE(r.status, 201);
         const qint64 id = r.json["job_id"].get<qint64>();
-        server.waitForJob(cluster, id, [](const json &j) { return j.value("state", "") == "COMPLETED"; });
+        server.waitForJob(cluster, id,
+                          [](const json &j) { return j.value("state", "") == "COMPLETED"; });
         const QString folder = QStringLiteral("outputs/admin@localhost/%1/").arg(id);
         json listing = json::object();
         for (int i = 0; i < 50 && listing.value("files", json::array()).empty(); ++i) {
