@@ -28,6 +28,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -188,11 +189,16 @@ FilesPage::FilesPage(ApiClient *api, TransferQueue *queue, QWidget *parent)
     });
     connect(m_queue, &TransferQueue::transferEnded, this,
             [this](const QString &clusterId, const QString &key, bool uploaded, bool ok) {
-                // A finished upload into the folder on screen (or below it) shows up at once.
+                // A finished upload into the folder on screen (or below it) shows up soon; a
+                // folder of a thousand small files costs one listing, not a thousand.
                 if (uploaded && ok && clusterId == m_clusterId &&
                     key.startsWith(m_browser->prefix()))
-                    m_browser->refresh();
+                    m_refreshSoon->start();
             });
+    m_refreshSoon = new QTimer(this);
+    m_refreshSoon->setSingleShot(true);
+    m_refreshSoon->setInterval(300);
+    connect(m_refreshSoon, &QTimer::timeout, m_browser, &FileBrowser::refresh);
     rebuildCrumbs({});
     updateState();
 }

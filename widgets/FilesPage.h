@@ -10,6 +10,7 @@ class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
+class QTimer;
 class QToolButton;
 
 namespace clusterra {
@@ -75,6 +76,7 @@ private:
     QLineEdit *m_filter;
     QLabel *m_state;
     QToolButton *m_up;
+    QTimer *m_refreshSoon;
     QString m_clusterId;
     QString m_email;
     bool m_admin = false;
