@@ -15,6 +15,7 @@
 #include "objects/S3Endpoint.h"
 #include "objects/StorageService.h"
 #include "routes/Routes.h"
+#include "slurm/SlurmScheduler.h"
 #include "store/Database.h"
 #include "util/Json.h"
 
@@ -39,6 +40,8 @@ struct ServerApp::Parts {
     std::unique_ptr<AuthService> auth;
     std::unique_ptr<ClusterService> clusters;
     std::unique_ptr<LocalExecutor> executor;
+    std::unique_ptr<SlurmScheduler> slurm;
+    std::unique_ptr<SchedulerRouter> schedulers;
     TemplateCatalog templates;
     FileChangeHub files;
     std::unique_ptr<JobService> jobs;
@@ -52,6 +55,7 @@ struct ServerApp::Parts {
     std::unique_ptr<http::HttpServer> http;
     std::unique_ptr<LocalProvider> localProvider;
     std::unique_ptr<AwsProvider> awsProvider;
+    std::unique_ptr<SlurmProvider> slurmProvider;
 };
 
 ServerApp::ServerApp()
@@ -102,9 +106,17 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->clusters->addProvider(QStringLiteral("aws"), d->awsProvider.get());
     d->executor = std::make_unique<LocalExecutor>(
         *d->jobStore, *d->clusters, ExecutorSettings{o.dataDir, runner, 200, o.killGraceMs});
-    d->clusters->setScheduler(d->executor.get());
-    d->jobs = std::make_unique<JobService>(*d->jobStore, *d->clusters, *d->executor, d->templates,
-                                           *d->events, o.dataDir);
+    d->slurm = std::make_unique<SlurmScheduler>(*d->jobStore, *d->clusters,
+                                                SlurmSettings{o.slurmPollMs, 10000});
+    d->slurmProvider = std::make_unique<SlurmProvider>(*d->slurm);
+    d->clusters->addProvider(QStringLiteral("slurm"), d->slurmProvider.get());
+    d->schedulers = std::make_unique<SchedulerRouter>(*d->clusters);
+    d->schedulers->add(QStringLiteral("local"), d->executor.get());
+    d->schedulers->add(QStringLiteral("aws"), d->executor.get());
+    d->schedulers->add(QStringLiteral("slurm"), d->slurm.get());
+    d->clusters->setScheduler(d->schedulers.get());
+    d->jobs = std::make_unique<JobService>(*d->jobStore, *d->clusters, *d->schedulers, d->templates,
+                                           *d->events);
     sigv4::Credentials storeCredentials;
     if (const QByteArray why = S3Endpoint::loadOrCreateCredentials(
             QDir(o.dataDir).filePath(QStringLiteral("s3-credentials")), &storeCredentials);
@@ -136,7 +148,7 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->http = std::make_unique<http::HttpServer>(d->router);
     if (!d->http->listen(o.address, o.port, error))
         return false;
-    d->executor->resume();
+    d->schedulers->resume();
 
     QSaveFile info(QDir(o.dataDir).filePath(QStringLiteral("server.json")));
     info.open(QIODevice::WriteOnly);
@@ -225,6 +237,8 @@ int serverMain(int argc, char **argv) {
         {"access-ttl", "SECONDS", "900", "Access token lifetime in seconds (default 900)."},
         {"sse-keepalive-ms", "MS", "15000",
          "Idle time before an SSE keep-alive comment (default 15000)."},
+        {"slurm-poll-ms", "MS", "1000",
+         "How often Slurm-backed clusters are asked for job states (default 1000)."},
         {"s3-endpoint", "URL", "",
          "Keep cluster buckets in this S3 service (path-style) instead of the built-in store."},
         {"s3-region", "REGION", "us-east-1", "Region of the S3 service (default us-east-1)."},
@@ -258,6 +272,7 @@ int serverMain(int argc, char **argv) {
     o.killGraceMs = value("kill-grace-ms").toInt();
     o.accessTtlSecs = value("access-ttl").toInt();
     o.keepAliveMs = qMax(100, value("sse-keepalive-ms").toInt());
+    o.slurmPollMs = qMax(100, value("slurm-poll-ms").toInt());
 
     if (!value("s3-endpoint").isEmpty()) {
         o.s3.endpoint = QUrl(value("s3-endpoint"));

@@ -21,6 +21,7 @@ struct ServerOptions {
     int killGraceMs = 5000;
     int accessTtlSecs = 900;
     int keepAliveMs = 15000;
+    int slurmPollMs = 1000;
     QString runnerProgram; // defaults to this executable
     ObjectLimits objectLimits;
     S3Settings s3; // set: cluster buckets live in this S3 service instead of the built-in store

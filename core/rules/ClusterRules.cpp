@@ -16,6 +16,9 @@ QString tr(const char *text) {
 
 constexpr const char *kClusterTypes[] = {"slurm"};
 constexpr const char *kProviders[] = {"local", "aws", "slurm"};
+constexpr const char *kSlurmApiVersions[] = {"auto",    "v0.0.44", "v0.0.43", "v0.0.42",
+                                             "v0.0.41", "v0.0.40", "v0.0.38"};
+constexpr const char *kUserMappings[] = {"per_user", "shared"};
 
 constexpr const char *kNamePattern = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?";
 constexpr const char *kNameHint = QT_TRANSLATE_NOOP(
@@ -152,7 +155,10 @@ const std::array kSlurmRules{
               .maxLength = 64},
     FieldRule{
         .key = "token", .kind = Kind::String, .required = true, .minLength = 1, .maxLength = 8192},
-    FieldRule{.key = "api_version", .kind = Kind::String},
+    FieldRule{.key = "api_version", .kind = Kind::String, .allowed = kSlurmApiVersions},
+    // Whose name jobs run under: each submitter's (the token must be root's or SlurmUser's, which
+    // may act for others) or user_name's for everyone, which has to be said here explicitly.
+    FieldRule{.key = "user_mapping", .kind = Kind::String, .allowed = kUserMappings},
 };
 
 const std::array kPatchRules{

@@ -4,6 +4,7 @@
 #include <QObject>
 #include <QString>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace clusterra::server {
 
@@ -14,6 +15,11 @@ struct NodeRecord {
     int gpus = 0;
     QString nodeType;
     QString state = QStringLiteral("IDLE");
+    // Reported by a scheduler that knows (Slurm); unset for the local executor's own nodes,
+    // whose usage is counted from the job rows.
+    std::optional<int> allocCpus;
+    std::optional<qint64> allocMemoryMb;
+    QString reason;
 };
 
 struct ClusterRecord {

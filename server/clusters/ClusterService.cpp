@@ -135,6 +135,15 @@ std::optional<ClusterRecord> ClusterService::byId(const QString &id) {
     return fromQuery(q);
 }
 
+QList<ClusterRecord> ClusterService::withProvider(const QString &provider) {
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT %1 FROM clusters WHERE provider = ?").arg(kColumns), {provider});
+    QList<ClusterRecord> out;
+    while (q.next())
+        out.append(fromQuery(q));
+    return out;
+}
+
 std::optional<ClusterRecord> ClusterService::find(const http::Principal &who, const QString &id,
                                                   ApiError *error) {
     auto c = byId(id);
@@ -158,14 +167,21 @@ nlohmann::json ClusterService::list(const http::Principal &who) {
 }
 
 QList<NodeRecord> ClusterService::nodes(const QString &clusterId) {
-    QSqlQuery q =
-        m_db.exec(QStringLiteral("SELECT name, cpus, memory_mb, gpus, node_type, state FROM nodes "
-                                 "WHERE cluster_id = ? ORDER BY name"),
-                  {clusterId});
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT name, cpus, memory_mb, gpus, node_type, state, alloc_cpus, "
+                       "alloc_memory_mb, reason FROM nodes WHERE cluster_id = ? ORDER BY name"),
+        {clusterId});
     QList<NodeRecord> out;
-    while (q.next())
-        out.append({q.value(0).toString(), q.value(1).toInt(), q.value(2).toLongLong(),
-                    q.value(3).toInt(), q.value(4).toString(), q.value(5).toString()});
+    while (q.next()) {
+        NodeRecord n{q.value(0).toString(), q.value(1).toInt(),    q.value(2).toLongLong(),
+                     q.value(3).toInt(),    q.value(4).toString(), q.value(5).toString()};
+        if (!q.value(6).isNull())
+            n.allocCpus = q.value(6).toInt();
+        if (!q.value(7).isNull())
+            n.allocMemoryMb = q.value(7).toLongLong();
+        n.reason = q.value(8).toString();
+        out.append(n);
+    }
     return out;
 }
 
@@ -211,7 +227,10 @@ nlohmann::json ClusterService::nodesJson(const ClusterRecord &cluster) {
             }
         }
         QString state = n.state;
-        if (n.state == QLatin1String("IDLE") && allocCpus > 0)
+        if (n.allocCpus) {
+            allocCpus = *n.allocCpus;
+            allocMem = n.allocMemoryMb.value_or(0);
+        } else if (n.state == QLatin1String("IDLE") && allocCpus > 0)
             state = allocCpus >= n.cpus ? QStringLiteral("ALLOCATED") : QStringLiteral("MIXED");
         out.push_back(
             {{"name", toStd(n.name)},
@@ -222,6 +241,7 @@ nlohmann::json ClusterService::nodesJson(const ClusterRecord &cluster) {
              {"alloc_memory_mb", allocMem},
              {"gpus", n.gpus},
              {"node_type", toStd(n.nodeType)},
+             {"reason", toStd(n.reason)},
              {"partitions", cluster.spec.value("partitions", nlohmann::json::array()).size()}});
     }
     return {{"nodes", std::move(out)}};
@@ -234,10 +254,15 @@ nlohmann::json ClusterService::partitionsJson(const ClusterRecord &cluster) {
         cpus += n.cpus;
     auto out = nlohmann::json::array();
     for (auto p : cluster.spec.value("partitions", nlohmann::json::array())) {
-        p["state"] = cluster.state == QLatin1String("ready") ? "UP" : "DOWN";
-        p["total_nodes"] = nodeList.size();
-        p["total_cpus"] = cpus;
-        p["max_time"] = nullptr; // unlimited
+        // A scheduler that reports its partitions (Slurm) has filled these in already.
+        if (!p.contains("state"))
+            p["state"] = cluster.state == QLatin1String("ready") ? "UP" : "DOWN";
+        if (!p.contains("total_nodes"))
+            p["total_nodes"] = nodeList.size();
+        if (!p.contains("total_cpus"))
+            p["total_cpus"] = cpus;
+        if (!p.contains("max_time"))
+            p["max_time"] = nullptr; // unlimited
         out.push_back(p);
     }
     return {{"partitions", std::move(out)}};
@@ -289,7 +314,7 @@ nlohmann::json ClusterService::remove(const http::Principal &who, const QString 
         if (m_scheduler) {
             for (const auto &j : m_jobs.withStates(
                      statesOf(StateFilter::Pending) + statesOf(StateFilter::Running), c->id))
-                m_scheduler->cancel(j.jobId, who.email);
+                m_scheduler->cancel(j, who.email, {});
         }
     }
     finishDeletions();
@@ -319,18 +344,10 @@ void ClusterService::onDeployed(const QString &clusterId, const QList<NodeRecord
     auto c = byId(clusterId);
     if (!c || c->state != QLatin1String("preparing"))
         return;
-    Database::Transaction tx(m_db);
-    m_db.exec(QStringLiteral("DELETE FROM nodes WHERE cluster_id = ?"), {clusterId});
+    writeNodes(clusterId, nodeList);
     int cpus = 0;
-    for (const auto &n : nodeList) {
+    for (const auto &n : nodeList)
         cpus += n.cpus;
-        m_db.exec(
-            QStringLiteral(
-                "INSERT INTO nodes (cluster_id, name, cpus, memory_mb, gpus, node_type, state) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-            {clusterId, n.name, n.cpus, n.memoryMb, n.gpus, n.nodeType, n.state});
-    }
-    tx.commit();
     setState(*c, QStringLiteral("ready"), QStringLiteral("connected"), QString());
     m_events.append(clusterId, QStringLiteral("cluster.state_changed"), QStringLiteral("info"),
                     QStringLiteral("Cluster %1 is ready: %2 node(s), %3 CPUs.")
@@ -338,6 +355,53 @@ void ClusterService::onDeployed(const QString &clusterId, const QList<NodeRecord
                         .arg(nodeList.size())
                         .arg(cpus),
                     QString(), {{"state", "ready"}});
+}
+
+void ClusterService::writeNodes(const QString &clusterId, const QList<NodeRecord> &nodeList) {
+    Database::Transaction tx(m_db);
+    m_db.exec(QStringLiteral("DELETE FROM nodes WHERE cluster_id = ?"), {clusterId});
+    for (const auto &n : nodeList) {
+        m_db.exec(QStringLiteral("INSERT INTO nodes (cluster_id, name, cpus, memory_mb, gpus, "
+                                 "node_type, state, alloc_cpus, alloc_memory_mb, reason) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                  {clusterId, n.name, n.cpus, n.memoryMb, n.gpus, n.nodeType, n.state,
+                   n.allocCpus ? QVariant(*n.allocCpus) : QVariant(),
+                   n.allocMemoryMb ? QVariant(*n.allocMemoryMb) : QVariant(), n.reason});
+    }
+    tx.commit();
+}
+
+void ClusterService::updateInventory(const QString &clusterId, const QList<NodeRecord> &nodeList,
+                                     const nlohmann::json &partitions) {
+    auto c = byId(clusterId);
+    if (!c)
+        return;
+    writeNodes(clusterId, nodeList);
+    if (c->spec.value("partitions", nlohmann::json()) != partitions) {
+        c->spec["partitions"] = partitions;
+        c->updatedAt = nowMs();
+        save(*c);
+    }
+}
+
+void ClusterService::setConnection(const QString &clusterId, bool connected,
+                                   const QString &reason) {
+    auto c = byId(clusterId);
+    if (!c || c->state != QLatin1String("ready"))
+        return;
+    const QString state = connected ? QStringLiteral("connected") : QStringLiteral("disconnected");
+    if (c->connectionState == state && c->stateReason == reason)
+        return;
+    const bool changed = c->connectionState != state;
+    setState(*c, c->state, state, reason);
+    if (!changed)
+        return;
+    m_events.append(clusterId, QStringLiteral("cluster.connection_changed"),
+                    connected ? QStringLiteral("info") : QStringLiteral("warning"),
+                    connected
+                        ? QStringLiteral("Cluster %1 is reachable again.").arg(c->name)
+                        : QStringLiteral("Cluster %1 is unreachable: %2").arg(c->name, reason),
+                    QString(), {{"connection_state", toStd(state)}});
 }
 
 void ClusterService::onDeployFailed(const QString &clusterId, const QString &reason) {

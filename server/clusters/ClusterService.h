@@ -42,6 +42,13 @@ public:
     nlohmann::json nodesJson(const ClusterRecord &cluster);
     nlohmann::json partitionsJson(const ClusterRecord &cluster);
     std::optional<ClusterRecord> byId(const QString &id);
+    QList<ClusterRecord> withProvider(const QString &provider);
+
+    // A scheduler's fresh view of the cluster's nodes and partitions (Slurm reports them).
+    void updateInventory(const QString &clusterId, const QList<NodeRecord> &nodes,
+                         const nlohmann::json &partitions);
+    // Whether the cluster's scheduler answers; a change becomes an event.
+    void setConnection(const QString &clusterId, bool connected, const QString &reason);
 
     // Called when jobs end: a cluster being deleted goes once its last job is gone.
     void finishDeletions();
@@ -53,6 +60,7 @@ Q_SIGNALS:
 private:
     void onDeployed(const QString &clusterId, const QList<NodeRecord> &nodes);
     void onDeployFailed(const QString &clusterId, const QString &reason);
+    void writeNodes(const QString &clusterId, const QList<NodeRecord> &nodes);
     void setState(ClusterRecord &cluster, const QString &state, const QString &connection,
                   const QString &reason);
     void save(const ClusterRecord &cluster);

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,9 @@ Method methodFromName(QByteArrayView name);
 QString methodName(Method method);
 
 // Who is calling, as established by the authenticator. Empty for public routes.
+// How a handler that may wait on another server hands back its answer (or its error).
+using Reply = std::function<void(const nlohmann::json &, const ApiError &)>;
+
 struct Principal {
     qint64 userId = 0;
     QString email;

@@ -1,5 +1,6 @@
 #include "jobs/JobService.h"
 
+#include "slurm/OutputPattern.h"
 #include "util/Json.h"
 #include "util/Time.h"
 
@@ -9,66 +10,33 @@
 namespace clusterra::server {
 
 JobService::JobService(JobStore &jobs, ClusterService &clusters, Scheduler &scheduler,
-                       const TemplateCatalog &templates, EventLog &events, QString dataDir)
+                       const TemplateCatalog &templates, EventLog &events)
     : m_jobs(jobs)
     , m_clusters(clusters)
     , m_scheduler(scheduler)
     , m_templates(templates)
-    , m_events(events)
-    , m_dataDir(std::move(dataDir)) {}
+    , m_events(events) {}
 
 bool JobService::mayInspect(const http::Principal &who, const JobRecord &job) {
     return who.isAdmin() || job.userId == who.userId;
 }
 
-QString JobService::outputPathFor(const JobRecord &job, const JobRequest &request) const {
-    const QString efs = QDir(m_dataDir).filePath(QStringLiteral("efs"));
-    if (request.standardOutput.isEmpty())
-        return QDir(efs).filePath(QStringLiteral("job_%1.out").arg(job.jobId));
-    QString path;
-    const QString &pattern = request.standardOutput;
-    for (qsizetype i = 0; i < pattern.size(); ++i) {
-        if (pattern[i] != QLatin1Char('%') || i + 1 == pattern.size()) {
-            path += pattern[i];
-            continue;
-        }
-        const QChar code = pattern[++i];
-        switch (code.unicode()) {
-        case 'j':
-            path += QString::number(job.jobId);
-            break;
-        case 'x':
-            path += job.name;
-            break;
-        case 'u':
-            path += job.userEmail;
-            break;
-        case 'A':
-            path += QString::number(job.arrayJobId.value_or(job.jobId));
-            break;
-        case 'a':
-            path += QString::number(job.arrayTaskId.value_or(0));
-            break;
-        case '%':
-            path += QLatin1Char('%');
-            break;
-        default:
-            path += QLatin1Char('%') + code;
-        }
-    }
-    // Relative paths live in the job's working area, as in Slurm; when that directory does
-    // not exist here the job runs in the shared efs folder instead (see JobRunner).
-    const QString base = QFileInfo(job.workDir).isDir() ? job.workDir : efs;
-    return QDir(base).absoluteFilePath(path);
+void JobService::submit(const http::Principal &who, const ClusterRecord &cluster,
+                        const nlohmann::json &rawBody, http::Reply done) {
+    ApiError error;
+    submitChecked(who, cluster, rawBody, &error, done);
+    if (error.isError())
+        done({}, error);
 }
 
-nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecord &cluster,
-                                  const nlohmann::json &rawBody, ApiError *error) {
+void JobService::submitChecked(const http::Principal &who, const ClusterRecord &cluster,
+                               const nlohmann::json &rawBody, ApiError *error,
+                               const http::Reply &done) {
     if (cluster.state != QLatin1String("ready")) {
         *error = ApiError::make(ErrorType::Conflict,
                                 QStringLiteral("Cluster %1 is %2; submit once it is ready.")
                                     .arg(cluster.name, cluster.state));
-        return {};
+        return;
     }
     nlohmann::json body = rawBody;
     QString templateId;
@@ -79,7 +47,7 @@ nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecor
             *error =
                 ApiError::validation(QStringLiteral("template_id"),
                                      QStringLiteral("No template with id \"%1\".").arg(templateId));
-            return {};
+            return;
         }
         for (auto it = body.begin(); it != body.end(); ++it) {
             if (it.key() != "template_id" && it.key() != "params") {
@@ -87,7 +55,7 @@ nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecor
                     toQ(it.key()),
                     QStringLiteral(
                         "is not part of a template submission; send template_id and params."));
-                return {};
+                return;
             }
         }
         nlohmann::json resolved;
@@ -95,31 +63,21 @@ nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecor
             t->checkParams(body.value("params", nlohmann::json::object()), resolved);
         if (!paramErrors.isEmpty()) {
             *error = ApiError::validation(paramErrors);
-            return {};
+            return;
         }
         body = t->render(resolved);
     }
     const JobSubmitCheck check = checkJobSubmit(body);
     if (!check.ok()) {
         *error = ApiError::validation(check.errors);
-        return {};
+        return;
     }
     const JobRequest &req = check.request;
     const QString partition = req.partition.isEmpty() ? cluster.defaultPartition() : req.partition;
-    if (!cluster.partition(partition)) {
-        QStringList names;
-        for (const auto &p : cluster.spec.value("partitions", nlohmann::json::array()))
-            names << toQ(p.value("name", std::string()));
-        *error = ApiError::validation(
-            QStringLiteral("job.partition"),
-            QStringLiteral("Cluster %1 has no partition \"%2\"; it has: %3.")
-                .arg(cluster.name, partition, names.join(QStringLiteral(", "))));
-        return {};
-    }
     const QList<NodeRecord> nodes = m_clusters.nodes(cluster.id);
     if (const auto refused = m_scheduler.admit(cluster, nodes, req)) {
         *error = *refused;
-        return {};
+        return;
     }
     const qint64 nodeMemory = nodes.isEmpty() ? 0 : nodes.first().memoryMb;
     JobRecord base;
@@ -143,40 +101,35 @@ nlohmann::json JobService::submit(const http::Principal &who, const ClusterRecor
     base.arrayMaxConcurrent = req.arrayMaxConcurrent;
     base.reason = QStringLiteral("None");
 
-    // An array becomes one row per task; the first task's id is the array's id (as in Slurm).
-    const QList<int> tasks = req.arrayTaskIds.isEmpty() ? QList<int>{-1} : req.arrayTaskIds;
-    auto ids = nlohmann::json::array();
-    std::optional<qint64> arrayId;
-    auto tx = m_jobs.transaction();
-    for (int task : tasks) {
-        JobRecord job = base;
-        m_jobs.insert(job);
-        if (task >= 0) {
-            arrayId = arrayId.value_or(job.jobId);
-            job.arrayJobId = arrayId;
-            job.arrayTaskId = task;
+    const QString clusterId = cluster.id;
+    const QString email = who.email;
+    const QString name = req.name;
+    const QStringList warnings = check.warnings;
+    m_scheduler.submit(cluster, req, base, [=, this](const SubmitOutcome &outcome) {
+        if (outcome.error.isError() || outcome.jobIds.isEmpty()) {
+            done({}, outcome.error);
+            return;
         }
-        job.outputPath = outputPathFor(job, req);
-        m_jobs.saveSubmitDetails(job);
-        ids.push_back(job.jobId);
-    }
-    tx.commit();
-    const qint64 firstId = ids.front().get<qint64>();
-    m_events.append(
-        cluster.id, QStringLiteral("job.submitted"), QStringLiteral("info"),
-        tasks.size() > 1
-            ? QStringLiteral("%1 submitted array job %2 (%3 tasks)")
-                  .arg(who.email)
-                  .arg(firstId)
-                  .arg(tasks.size())
-            : QStringLiteral("%1 submitted job %2 (%3)").arg(who.email).arg(firstId).arg(req.name),
-        who.email,
-        {{"job_id", firstId}, {"template_id", toStd(templateId)}, {"tasks", tasks.size()}});
-    m_scheduler.jobsQueued(cluster.id);
-    nlohmann::json out{{"job_id", firstId}, {"warnings", toJsonArray(check.warnings)}};
-    if (tasks.size() > 1)
-        out["array_job_ids"] = ids;
-    return out;
+        const qint64 firstId = outcome.jobIds.first();
+        const auto tasks = outcome.jobIds.size();
+        m_events.append(
+            clusterId, QStringLiteral("job.submitted"), QStringLiteral("info"),
+            tasks > 1
+                ? QStringLiteral("%1 submitted array job %2 (%3 tasks)")
+                      .arg(email)
+                      .arg(firstId)
+                      .arg(tasks)
+                : QStringLiteral("%1 submitted job %2 (%3)").arg(email).arg(firstId).arg(name),
+            email, {{"job_id", firstId}, {"template_id", toStd(templateId)}, {"tasks", tasks}});
+        nlohmann::json out{{"job_id", firstId}, {"warnings", toJsonArray(warnings)}};
+        if (tasks > 1) {
+            auto ids = nlohmann::json::array();
+            for (qint64 id : outcome.jobIds)
+                ids.push_back(id);
+            out["array_job_ids"] = ids;
+        }
+        done(out, ApiError());
+    });
 }
 
 nlohmann::json JobService::list(const ClusterRecord &cluster, const http::Request &request,
@@ -247,33 +200,40 @@ std::optional<JobRecord> JobService::find(const ClusterRecord &cluster, const QS
     return job;
 }
 
-nlohmann::json JobService::cancel(const http::Principal &who, const ClusterRecord &cluster,
-                                  const QString &jobId, ApiError *error) {
-    auto job = find(cluster, jobId, error);
+void JobService::cancel(const http::Principal &who, const ClusterRecord &cluster,
+                        const QString &jobId, http::Reply done) {
+    ApiError error;
+    auto job = find(cluster, jobId, &error);
     if (!job)
-        return {};
-    if (!mayInspect(who, *job)) {
-        *error = ApiError::make(
-            ErrorType::Forbidden,
-            QStringLiteral("Only the job's owner or an administrator may cancel it."));
-        return {};
-    }
+        return done({}, error);
+    if (!mayInspect(who, *job))
+        return done({}, ApiError::make(ErrorType::Forbidden,
+                                       QStringLiteral("Only the job's owner or an administrator "
+                                                      "may cancel it.")));
     if (isFinished(job->state)) {
-        return {{"job_id", job->jobId},
-                {"state", toStd(jobStateName(job->state))},
-                {"cancelled", false},
-                {"message", toStd(QStringLiteral("Job %1 already finished (%2); nothing to cancel.")
-                                      .arg(job->jobId)
-                                      .arg(jobStateName(job->state)))}};
+        return done(
+            {{"job_id", job->jobId},
+             {"state", toStd(jobStateName(job->state))},
+             {"cancelled", false},
+             {"message", toStd(QStringLiteral("Job %1 already finished (%2); nothing to cancel.")
+                                   .arg(job->jobId)
+                                   .arg(jobStateName(job->state)))}},
+            ApiError());
     }
     m_events.append(
         cluster.id, QStringLiteral("job.cancel_requested"), QStringLiteral("info"),
         QStringLiteral("%1 cancelled job %2 (%3)").arg(who.email).arg(job->jobId).arg(job->name),
         who.email, {{"job_id", job->jobId}});
-    m_scheduler.cancel(job->jobId, who.email);
-    job = m_jobs.get(job->jobId);
-    return {
-        {"job_id", job->jobId}, {"state", toStd(jobStateName(job->state))}, {"cancelled", true}};
+    const qint64 id = job->jobId;
+    m_scheduler.cancel(*job, who.email, [this, id, done](const ApiError &refused) {
+        if (refused.isError())
+            return done({}, refused);
+        const auto now = m_jobs.get(id);
+        done({{"job_id", id},
+              {"state", toStd(jobStateName(now ? now->state : JobState::Unknown))},
+              {"cancelled", true}},
+             ApiError());
+    });
 }
 
 } // namespace clusterra::server

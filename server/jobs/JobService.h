@@ -11,28 +11,29 @@ namespace clusterra::server {
 class JobService {
 public:
     JobService(JobStore &jobs, ClusterService &clusters, Scheduler &scheduler,
-               const TemplateCatalog &templates, EventLog &events, QString dataDir);
+               const TemplateCatalog &templates, EventLog &events);
 
-    nlohmann::json submit(const http::Principal &who, const ClusterRecord &cluster,
-                          const nlohmann::json &body, ApiError *error);
+    // Answers through `done`: at once for the local queue, once Slurm has answered otherwise.
+    void submit(const http::Principal &who, const ClusterRecord &cluster,
+                const nlohmann::json &body, http::Reply done);
     nlohmann::json list(const ClusterRecord &cluster, const http::Request &request,
                         ApiError *error);
     std::optional<JobRecord> find(const ClusterRecord &cluster, const QString &jobId,
                                   ApiError *error);
-    nlohmann::json cancel(const http::Principal &who, const ClusterRecord &cluster,
-                          const QString &jobId, ApiError *error);
+    void cancel(const http::Principal &who, const ClusterRecord &cluster, const QString &jobId,
+                http::Reply done);
     // The owner, or an admin, may read a job's output and environment.
     static bool mayInspect(const http::Principal &who, const JobRecord &job);
 
 private:
-    QString outputPathFor(const JobRecord &job, const JobRequest &request) const;
+    void submitChecked(const http::Principal &who, const ClusterRecord &cluster,
+                       const nlohmann::json &body, ApiError *error, const http::Reply &done);
 
     JobStore &m_jobs;
     ClusterService &m_clusters;
     Scheduler &m_scheduler;
     const TemplateCatalog &m_templates;
     EventLog &m_events;
-    QString m_dataDir;
 };
 
 } // namespace clusterra::server

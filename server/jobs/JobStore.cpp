@@ -13,7 +13,7 @@ const QString kColumns = QStringLiteral(
     "exit_signal, priority, tasks, cpus_per_task, nodes_min, nodes_max, memory_mb, gpus, "
     "time_limit_min, submit_time, start_time, end_time, updated_at, node_list, work_dir, "
     "output_path, array_job_id, array_task_id, array_max_concurrent, request, runner_pid, "
-    "job_pid, cancel_requested_at, kill_deadline");
+    "job_pid, cancel_requested_at, kill_deadline, scheduler_job_id");
 
 QVariant opt(const std::optional<qint64> &v) {
     return v ? QVariant(*v) : QVariant();
@@ -65,6 +65,7 @@ JobRecord fromQuery(const QSqlQuery &q) {
     j.jobPid = optValue<qint64>(q.value(i++));
     j.cancelRequestedAt = optValue<qint64>(q.value(i++));
     j.killDeadline = optValue<qint64>(q.value(i++));
+    j.schedulerJobId = optValue<qint64>(q.value(i++));
     return j;
 }
 
@@ -107,6 +108,8 @@ nlohmann::json JobRecord::toJson(bool detailed) const {
         {"updated_at", std::to_string(updatedAt)},
         {"array_job_id", arrayJobId ? nlohmann::json(*arrayJobId) : nlohmann::json()},
         {"array_task_id", arrayTaskId ? nlohmann::json(*arrayTaskId) : nlohmann::json()}};
+    if (schedulerJobId)
+        j["slurm_job_id"] = *schedulerJobId;
     if (detailed) {
         j["script"] = request.value("script", std::string());
         j["environment"] = request.value("environment", nlohmann::json::array());
@@ -138,8 +141,9 @@ qint64 JobStore::insert(JobRecord &job) {
             "INSERT INTO jobs (cluster_id, name, user_email, user_id, uid, partition, "
             "state, reason, priority, tasks, cpus_per_task, nodes_min, nodes_max, "
             "memory_mb, gpus, time_limit_min, submit_time, updated_at, work_dir, "
-            "output_path, array_job_id, array_task_id, array_max_concurrent, request) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            "output_path, array_job_id, array_task_id, array_max_concurrent, request, "
+            "scheduler_job_id, node_list, start_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {job.clusterId,
          job.name,
          job.userEmail,
@@ -163,7 +167,10 @@ qint64 JobStore::insert(JobRecord &job) {
          opt(job.arrayJobId),
          opt(job.arrayTaskId),
          job.arrayMaxConcurrent,
-         QString::fromUtf8(dumpJson(job.request))});
+         QString::fromUtf8(dumpJson(job.request)),
+         opt(job.schedulerJobId),
+         job.nodeList,
+         opt(job.startTime)});
     job.jobId = q.lastInsertId().toLongLong();
     return job.jobId;
 }

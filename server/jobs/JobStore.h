@@ -44,6 +44,7 @@ struct JobRecord {
     std::optional<qint64> jobPid;
     std::optional<qint64> cancelRequestedAt;
     std::optional<qint64> killDeadline;
+    std::optional<qint64> schedulerJobId; // the id in Slurm, for Slurm-backed clusters
 
     int cpus() const { return tasks * cpusPerTask; }
     // `detailed` adds the script and the environment: only for the owner or an admin.

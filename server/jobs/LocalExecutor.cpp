@@ -1,6 +1,7 @@
 #include "jobs/LocalExecutor.h"
 
 #include "clusters/ClusterService.h"
+#include "slurm/OutputPattern.h"
 #include "util/Json.h"
 #include "util/Time.h"
 
@@ -40,6 +41,17 @@ QString LocalExecutor::jobDir(qint64 jobId) const {
 std::optional<ApiError> LocalExecutor::admit(const ClusterRecord &cluster,
                                              const QList<NodeRecord> &nodes,
                                              const JobRequest &request) {
+    const QString partition =
+        request.partition.isEmpty() ? cluster.defaultPartition() : request.partition;
+    if (!cluster.partition(partition)) {
+        QStringList names;
+        for (const auto &p : cluster.spec.value("partitions", nlohmann::json::array()))
+            names << toQ(p.value("name", std::string()));
+        return ApiError::validation(
+            QStringLiteral("job.partition"),
+            QStringLiteral("Cluster %1 has no partition \"%2\"; it has: %3.")
+                .arg(cluster.name, partition, names.join(QStringLiteral(", "))));
+    }
     const int nodeCount = int(nodes.size());
     if (request.nodesMin > nodeCount)
         return ApiError::validation(QStringLiteral("job.nodes"),
@@ -77,9 +89,42 @@ std::optional<ApiError> LocalExecutor::admit(const ClusterRecord &cluster,
             .arg(biggest.memoryMb));
 }
 
-void LocalExecutor::jobsQueued(const QString &) {
+QString LocalExecutor::outputPathFor(const JobRecord &job, const JobRequest &request) const {
+    const QString efs = QDir(m_settings.dataDir).filePath(QStringLiteral("efs"));
+    if (request.standardOutput.isEmpty())
+        return QDir(efs).filePath(QStringLiteral("job_%1.out").arg(job.jobId));
+    const QString path =
+        expandOutputPattern(request.standardOutput, {job.jobId, job.name, job.userEmail,
+                                                     job.arrayJobId, job.arrayTaskId, QString()});
+    // Relative paths live in the job's working area, as in Slurm; when that directory does
+    // not exist here the job runs in the shared efs folder instead (see JobRunner).
+    const QString base = QFileInfo(job.workDir).isDir() ? job.workDir : efs;
+    return QDir(base).absoluteFilePath(path);
+}
+
+void LocalExecutor::submit(const ClusterRecord &, const JobRequest &request, const JobRecord &base,
+                           SubmitDone done) {
+    // An array becomes one row per task; the first task's id is the array's id (as in Slurm).
+    const QList<int> tasks = request.arrayTaskIds.isEmpty() ? QList<int>{-1} : request.arrayTaskIds;
+    SubmitOutcome outcome;
+    std::optional<qint64> arrayId;
+    auto tx = m_jobs.transaction();
+    for (int task : tasks) {
+        JobRecord job = base;
+        m_jobs.insert(job);
+        if (task >= 0) {
+            arrayId = arrayId.value_or(job.jobId);
+            job.arrayJobId = arrayId;
+            job.arrayTaskId = task;
+        }
+        job.outputPath = outputPathFor(job, request);
+        m_jobs.saveSubmitDetails(job);
+        outcome.jobIds.append(job.jobId);
+    }
+    tx.commit();
     m_scheduleNeeded = true;
     QTimer::singleShot(0, this, &LocalExecutor::tick);
+    done(outcome);
 }
 
 int LocalExecutor::activeJobs(const QString &clusterId) {
@@ -92,7 +137,13 @@ void LocalExecutor::resume() {
     m_timer.start();
 }
 
-void LocalExecutor::cancel(qint64 jobId, const QString &actor) {
+void LocalExecutor::cancel(const JobRecord &job, const QString &actor, CancelDone done) {
+    cancelNow(job.jobId, actor);
+    if (done)
+        done(ApiError());
+}
+
+void LocalExecutor::cancelNow(qint64 jobId, const QString &actor) {
     auto job = m_jobs.get(jobId);
     if (!job || isFinished(job->state))
         return;

@@ -28,14 +28,17 @@ public:
 
     std::optional<ApiError> admit(const ClusterRecord &cluster, const QList<NodeRecord> &nodes,
                                   const JobRequest &request) override;
-    void jobsQueued(const QString &clusterId) override;
-    void cancel(qint64 jobId, const QString &actor) override;
+    void submit(const ClusterRecord &cluster, const JobRequest &request, const JobRecord &base,
+                SubmitDone done) override;
+    void cancel(const JobRecord &job, const QString &actor, CancelDone done) override;
     int activeJobs(const QString &clusterId) override;
     void resume() override;
 
     QString jobDir(qint64 jobId) const;
 
 private:
+    QString outputPathFor(const JobRecord &job, const JobRequest &request) const;
+    void cancelNow(qint64 jobId, const QString &actor);
     void tick();
     void schedule();
     void scheduleCluster(const ClusterRecord &cluster);

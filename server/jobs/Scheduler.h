@@ -2,15 +2,26 @@
 
 #include "api/ApiError.h"
 #include "clusters/ClusterProvider.h"
+#include "jobs/JobStore.h"
 #include "slurm/JobSubmit.h"
 
 #include <QObject>
+#include <functional>
 #include <optional>
 
 namespace clusterra::server {
 
+class ClusterService;
+
+struct SubmitOutcome {
+    QList<qint64> jobIds; // one per array task; empty when refused
+    ApiError error;
+};
+using SubmitDone = std::function<void(const SubmitOutcome &)>;
+using CancelDone = std::function<void(const ApiError &)>;
+
 // Runs a cluster's jobs. The store's rows are the truth; a scheduler moves them through
-// PENDING -> RUNNING -> a final state. Implementations: the local executor; slurmrestd later.
+// PENDING -> RUNNING -> a final state. Implementations: the local executor, slurmrestd.
 class Scheduler : public QObject {
     Q_OBJECT
 public:
@@ -20,14 +31,39 @@ public:
     virtual std::optional<ApiError> admit(const ClusterRecord &cluster,
                                           const QList<NodeRecord> &nodes,
                                           const JobRequest &request) = 0;
-    // New PENDING rows exist for the cluster.
-    virtual void jobsQueued(const QString &clusterId) = 0;
-    // Pending jobs end CANCELLED at once; running ones are signalled and end when they exit.
-    virtual void cancel(qint64 jobId, const QString &actor) = 0;
+    // Records a validated job (one row per array task, filled from `base`) and queues it.
+    // `done` may run before this returns (a local queue) or later (a remote scheduler).
+    virtual void submit(const ClusterRecord &cluster, const JobRequest &request,
+                        const JobRecord &base, SubmitDone done) = 0;
+    // Pending jobs end CANCELLED; running ones are signalled and end when they exit.
+    virtual void cancel(const JobRecord &job, const QString &actor, CancelDone done) = 0;
     // Jobs not yet in a final state.
     virtual int activeJobs(const QString &clusterId) = 0;
     // Picks up the jobs a previous server process left running.
     virtual void resume() = 0;
+};
+
+// Sends each cluster's calls to the scheduler of its provider ("local", "slurm").
+class SchedulerRouter : public Scheduler {
+    Q_OBJECT
+public:
+    explicit SchedulerRouter(ClusterService &clusters, QObject *parent = nullptr);
+    void add(const QString &provider, Scheduler *scheduler);
+
+    std::optional<ApiError> admit(const ClusterRecord &cluster, const QList<NodeRecord> &nodes,
+                                  const JobRequest &request) override;
+    void submit(const ClusterRecord &cluster, const JobRequest &request, const JobRecord &base,
+                SubmitDone done) override;
+    void cancel(const JobRecord &job, const QString &actor, CancelDone done) override;
+    int activeJobs(const QString &clusterId) override;
+    void resume() override;
+
+private:
+    Scheduler *forCluster(const QString &clusterId);
+
+    ClusterService &m_clusters;
+    QHash<QString, Scheduler *> m_byProvider;
+    QList<Scheduler *> m_all;
 };
 
 } // namespace clusterra::server

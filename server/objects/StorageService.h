@@ -17,7 +17,7 @@ namespace clusterra::server {
 // at once for the built-in store and later for a real S3.
 class StorageService {
 public:
-    using Reply = std::function<void(const nlohmann::json &, const ApiError &)>;
+    using Reply = http::Reply;
 
     // `uploads` keeps who started which multipart upload, whichever store holds the bytes.
     StorageService(ObjectBackend &backend, ObjectStore &uploads);

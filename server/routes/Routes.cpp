@@ -17,6 +17,10 @@ using http::Method;
 using http::Request;
 using http::Response;
 
+std::optional<ClusterRecord> findCluster(RouteContext &ctx, Request &req, ApiError *error) {
+    return ctx.clusters.find(req.principal, req.param(QStringLiteral("id")), error);
+}
+
 namespace {
 Response jsonOr(const nlohmann::json &value, const ApiError &error, int status = 200) {
     return error.isError() ? Response::error(error) : Response::json(value, status);
@@ -187,14 +191,11 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
     r.add(
         Method::Post, QStringLiteral("/v1/clusters/{id}/jobs/submit"), Access::User,
         [&ctx](Request &req) {
-            return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                ApiError error;
-                const auto body = req.jsonBody(&error);
-                if (error.isError())
-                    return Response::error(error);
-                const auto out = ctx.jobs.submit(req.principal, c, body, &error);
-                return jsonOr(out, error, 201);
-            });
+            return clusterCall(
+                ctx, req, true, 201,
+                [&](const ClusterRecord &c, const nlohmann::json &body, http::Reply reply) {
+                    ctx.jobs.submit(req.principal, c, body, std::move(reply));
+                });
         },
         8 * 1024 * 1024);
     r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs"), Access::User,
@@ -217,12 +218,12 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
           });
     r.add(Method::Delete, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}"), Access::User,
           [&ctx](Request &req) {
-              return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                  ApiError error;
-                  const auto out = ctx.jobs.cancel(req.principal, c,
-                                                   req.param(QStringLiteral("job_id")), &error);
-                  return jsonOr(out, error);
-              });
+              return clusterCall(
+                  ctx, req, false, 200,
+                  [&](const ClusterRecord &c, const nlohmann::json &, http::Reply reply) {
+                      ctx.jobs.cancel(req.principal, c, req.param(QStringLiteral("job_id")),
+                                      std::move(reply));
+                  });
           });
     auto inspectableJob = [&ctx](Request &req, const ClusterRecord &c,
                                  ApiError *error) -> std::optional<JobRecord> {

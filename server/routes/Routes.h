@@ -1,6 +1,9 @@
 #pragma once
 
+#include "clusters/ClusterProvider.h"
 #include "http/Router.h"
+
+#include <optional>
 
 namespace clusterra::server {
 
@@ -25,6 +28,43 @@ struct RouteContext {
     int streamPollMs = 100;
     int keepAliveMs = 15000;
 };
+
+std::optional<ClusterRecord> findCluster(RouteContext &ctx, http::Request &req, ApiError *error);
+
+// Runs `fn(cluster, body, reply)` for the caller's cluster with the JSON body (or null for
+// GET/DELETE). The answer goes out at once when `fn` replies at once (the local executor, the
+// built-in store), otherwise when the other server (Slurm, S3) has answered; the connection
+// waits meanwhile without blocking the server.
+template <typename Fn>
+http::Response clusterCall(RouteContext &ctx, http::Request &req, bool wantsBody, int okStatus,
+                           Fn fn) {
+    ApiError error;
+    const auto cluster = findCluster(ctx, req, &error);
+    if (!cluster)
+        return http::Response::error(error);
+    nlohmann::json body;
+    if (wantsBody) {
+        body = req.jsonBody(&error);
+        if (error.isError())
+            return http::Response::error(error);
+    }
+    struct State {
+        bool returned = false;
+        std::optional<http::Response> immediate;
+        std::shared_ptr<http::PendingResponse> pending = std::make_shared<http::PendingResponse>();
+    };
+    auto state = std::make_shared<State>();
+    fn(*cluster, body, [state, okStatus](const nlohmann::json &out, const ApiError &e) {
+        http::Response r =
+            e.isError() ? http::Response::error(e) : http::Response::json(out, okStatus);
+        if (state->returned)
+            state->pending->resolve(std::move(r));
+        else
+            state->immediate = std::move(r);
+    });
+    state->returned = true;
+    return state->immediate ? std::move(*state->immediate) : http::Response::later(state->pending);
+}
 
 // Declares every /v1 route in one table. docs/api/openapi.json must describe each of them.
 void registerRoutes(http::Router &router, RouteContext &ctx);

@@ -137,6 +137,14 @@ CREATE TABLE upload_parts (
     PRIMARY KEY (upload_id, part_number)
 );
 )SQL",
+    // Schedulers other than the local one: the job's id there, and the node usage they report.
+    R"SQL(
+ALTER TABLE jobs ADD COLUMN scheduler_job_id INTEGER;
+CREATE INDEX jobs_scheduler_job ON jobs(cluster_id, scheduler_job_id);
+ALTER TABLE nodes ADD COLUMN alloc_cpus INTEGER;
+ALTER TABLE nodes ADD COLUMN alloc_memory_mb INTEGER;
+ALTER TABLE nodes ADD COLUMN reason TEXT NOT NULL DEFAULT ''
+)SQL",
 };
 } // namespace
 

@@ -1,0 +1,415 @@
+#include "slurm/SlurmScheduler.h"
+
+#include "clusters/ClusterService.h"
+#include "slurm/OutputPattern.h"
+#include "util/Json.h"
+#include "util/Time.h"
+
+#include <QDir>
+#include <QRegularExpression>
+
+namespace clusterra::server {
+
+namespace {
+const QList<JobState> kActive{JobState::Pending, JobState::Running, JobState::Completing,
+                              JobState::Suspended};
+
+// Which field of the request a Slurm refusal is about, so the console can point at it.
+QString fieldOfRefusal(const QString &message) {
+    static const QRegularExpression unknownKey(QStringLiteral("Unknown key \"([^\"]+)\""));
+    if (const auto m = unknownKey.match(message); m.hasMatch())
+        return QStringLiteral("job.") + m.captured(1);
+    const QString text = message.toLower();
+    const std::pair<const char *, const char *> fields[] = {
+        {"partition", "job.partition"},
+        {"time limit", "job.time_limit"},
+        {"account", "job.account"},
+        {"qos", "job.qos"},
+        {"memory", "job.memory_per_node"},
+        {"environment", "job.environment"},
+        {"working directory", "job.current_working_directory"},
+        {"node", "job.nodes"},
+    };
+    for (const auto &[word, field] : fields) {
+        if (text.contains(QLatin1String(word)))
+            return QString::fromLatin1(field);
+    }
+    return QStringLiteral("job");
+}
+
+ApiError unreachable(const QString &cluster, const QString &problem, const QString &what) {
+    return ApiError::make(
+        ErrorType::ServiceUnavailable,
+        QStringLiteral("Slurm of cluster %1 did not answer (%2); %3").arg(cluster, problem, what));
+}
+
+nlohmann::json partitionJson(const SlurmPartitionInfo &p) {
+    return {{"name", toStd(p.name)},
+            {"node_type", "slurm"},
+            {"min_node_count", 0},
+            {"max_node_count", p.totalNodes},
+            {"is_default", p.isDefault},
+            {"state", toStd(p.state)},
+            {"total_nodes", p.totalNodes},
+            {"total_cpus", p.totalCpus},
+            {"max_time", p.maxTimeMinutes ? nlohmann::json(*p.maxTimeMinutes) : nlohmann::json()}};
+}
+
+template <typename T> bool assign(T &field, const T &value) {
+    if (field == value)
+        return false;
+    field = value;
+    return true;
+}
+
+std::optional<qint64> msOf(const std::optional<qint64> &seconds) {
+    return seconds ? std::optional<qint64>(*seconds * 1000) : std::nullopt;
+}
+} // namespace
+
+struct SlurmScheduler::Connection {
+    QString clusterId;
+    QString clusterName;
+    QString userName;
+    bool perUser = true;
+    QStringList versions; // to probe; one when the cluster names its version
+    std::unique_ptr<SlurmRestClient> client;
+    std::unique_ptr<SlurmDialect> dialect;
+    QTimer timer;
+    bool busy = false;
+    qint64 lastJobsPollMs = 0;
+    qint64 lastInventoryMs = 0;
+};
+
+SlurmScheduler::SlurmScheduler(JobStore &jobs, ClusterService &clusters, SlurmSettings settings,
+                               QObject *parent)
+    : Scheduler(parent)
+    , m_jobs(jobs)
+    , m_clusters(clusters)
+    , m_settings(settings) {
+    connect(&m_clusters, &ClusterService::clusterRemoved, this,
+            [this](const QString &id) { m_connections.erase(id); });
+}
+
+SlurmScheduler::~SlurmScheduler() = default;
+
+QString SlurmScheduler::linuxNameFor(const QString &email) {
+    QString name = email.section(QLatin1Char('@'), 0, 0).toLower();
+    name.replace(QRegularExpression(QStringLiteral("[^a-z0-9._-]")), QStringLiteral("_"));
+    if (name.isEmpty() || !(name[0].isLetter() || name[0] == QLatin1Char('_')))
+        name.prepend(QLatin1Char('_'));
+    return name.left(32);
+}
+
+QString SlurmScheduler::userFor(const Connection &c, const QString &email) const {
+    return c.perUser ? linuxNameFor(email) : c.userName;
+}
+
+SlurmScheduler::Connection *SlurmScheduler::connection(const QString &clusterId) {
+    const auto it = m_connections.find(clusterId);
+    return it == m_connections.end() ? nullptr : it->second.get();
+}
+
+void SlurmScheduler::connectCluster(const ClusterRecord &cluster, Connected done) {
+    const nlohmann::json slurm = cluster.spec.value("slurm", nlohmann::json::object());
+    auto c = std::make_unique<Connection>();
+    c->clusterId = cluster.id;
+    c->clusterName = cluster.name;
+    c->userName = stringOr(slurm, "user_name");
+    c->perUser =
+        stringOr(slurm, "user_mapping", QStringLiteral("per_user")) != QLatin1String("shared");
+    const QString version = stringOr(slurm, "api_version", QStringLiteral("auto"));
+    c->versions =
+        version == QLatin1String("auto") ? SlurmDialect::knownVersions() : QStringList{version};
+    c->client =
+        std::make_unique<SlurmRestClient>(m_nam, QUrl(stringOr(slurm, "rest_url")), cluster.secret);
+    Connection *raw = c.get();
+    raw->timer.setInterval(m_settings.pollMs);
+    connect(&raw->timer, &QTimer::timeout, this, [this, raw] { tick(raw); });
+    m_connections[cluster.id] = std::move(c);
+    raw->busy = true;
+    probe(raw, raw->versions,
+          [this, raw, done](const QString &problem, const QList<NodeRecord> &n) {
+              raw->busy = false;
+              if (problem.isEmpty() || !done) {
+                  raw->timer.start(); // a registered cluster keeps trying until Slurm is back
+                  if (!problem.isEmpty())
+                      lost(raw, problem);
+              } else {
+                  // A registration that failed is not kept; drop it outside this reply's handler.
+                  QTimer::singleShot(0, this, [this, raw] {
+                      const auto it = m_connections.find(raw->clusterId);
+                      if (it != m_connections.end() && it->second.get() == raw)
+                          m_connections.erase(it);
+                  });
+              }
+              if (done)
+                  done(problem, n);
+          });
+}
+
+void SlurmScheduler::probe(Connection *c, QStringList versions, Connected done) {
+    if (versions.isEmpty()) {
+        done(QStringLiteral("slurmrestd at %1 speaks none of the API versions this server knows "
+                            "(%2)")
+                 .arg(c->client->base().toString(), SlurmDialect::knownVersions().join(u", ")),
+             {});
+        return;
+    }
+    const QString version = versions.takeFirst();
+    c->client->get(QStringLiteral("/slurm/%1/ping").arg(version), c->userName,
+                   [this, c, version, versions, done](const SlurmReply &reply) {
+                       if (reply.status == 404 && versions.size() > 0)
+                           return probe(c, versions, done);
+                       if (!reply.ok())
+                           return done(reply.problem(), {});
+                       c->dialect = SlurmDialect::forVersion(version);
+                       refreshInventory(c, done);
+                   });
+}
+
+void SlurmScheduler::refreshInventory(Connection *c, Connected done) {
+    c->lastInventoryMs = nowMs();
+    c->client->get(c->dialect->path(QStringLiteral("/partitions")), c->userName,
+                   [this, c, done](const SlurmReply &partitions) {
+                       if (!partitions.ok())
+                           return done(partitions.problem(), {});
+                       c->client->get(
+                           c->dialect->path(QStringLiteral("/nodes")), c->userName,
+                           [this, c, done, partitions](const SlurmReply &nodes) {
+                               if (!nodes.ok())
+                                   return done(nodes.problem(), {});
+                               QList<NodeRecord> records;
+                               for (const auto &n : SlurmDialect::nodes(nodes.body)) {
+                                   NodeRecord r{
+                                       n.name, n.cpus, n.memoryMb, n.gpus, QStringLiteral("slurm"),
+                                       n.state};
+                                   r.allocCpus = n.allocCpus;
+                                   r.allocMemoryMb = n.allocMemoryMb;
+                                   r.reason = n.reason;
+                                   records.append(r);
+                               }
+                               auto parts = nlohmann::json::array();
+                               for (const auto &p : SlurmDialect::partitions(partitions.body))
+                                   parts.push_back(partitionJson(p));
+                               m_clusters.updateInventory(c->clusterId, records, parts);
+                               m_clusters.setConnection(c->clusterId, true, QString());
+                               done(QString(), records);
+                           });
+                   });
+}
+
+void SlurmScheduler::lost(Connection *c, const QString &problem) {
+    c->dialect.reset(); // probe again: slurmrestd may come back as another version
+    m_clusters.setConnection(c->clusterId, false, problem);
+}
+
+void SlurmScheduler::tick(Connection *c) {
+    if (c->busy)
+        return;
+    const qint64 now = nowMs();
+    if (!c->dialect) {
+        c->busy = true;
+        probe(c, c->versions, [this, c](const QString &problem, const QList<NodeRecord> &) {
+            c->busy = false;
+            if (!problem.isEmpty())
+                lost(c, problem);
+        });
+        return;
+    }
+    if (now - c->lastInventoryMs >= m_settings.inventoryMs) {
+        c->busy = true;
+        refreshInventory(c, [this, c](const QString &problem, const QList<NodeRecord> &) {
+            c->busy = false;
+            if (!problem.isEmpty())
+                lost(c, problem);
+        });
+        return;
+    }
+    if (activeJobs(c->clusterId) > 0 || now - c->lastJobsPollMs >= m_settings.inventoryMs)
+        pollJobs(c);
+}
+
+void SlurmScheduler::pollJobs(Connection *c) {
+    c->busy = true;
+    const qint64 askedAt = nowMs();
+    c->lastJobsPollMs = askedAt;
+    c->client->get(c->dialect->path(QStringLiteral("/jobs")), c->userName,
+                   [this, c, askedAt](const SlurmReply &reply) {
+                       c->busy = false;
+                       if (!reply.ok())
+                           return lost(c, reply.problem());
+                       m_clusters.setConnection(c->clusterId, true, QString());
+                       applyJobs(c, reply, askedAt);
+                   });
+}
+
+void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 askedAtMs) {
+    QHash<qint64, SlurmJobInfo> bySlurmId;
+    for (const auto &info : SlurmDialect::jobs(reply.body))
+        bySlurmId.insert(info.jobId, info);
+    for (JobRecord &job : m_jobs.withStates(kActive, c->clusterId)) {
+        if (!job.schedulerJobId)
+            continue;
+        const auto it = bySlurmId.constFind(*job.schedulerJobId);
+        if (it != bySlurmId.constEnd())
+            update(job, *it);
+        else if (job.submitTime < askedAtMs)
+            confirmGone(c, job.jobId); // or it was accepted after the listing was taken
+    }
+}
+
+void SlurmScheduler::update(JobRecord &job, const SlurmJobInfo &info) {
+    const JobState from = job.state;
+    const bool started = info.state != JobState::Pending;
+    const bool finished = isFinished(info.state);
+    bool changed = assign(job.state, info.state);
+    changed |= assign(job.reason, info.reason.isEmpty() ? QStringLiteral("None") : info.reason);
+    changed |= assign(job.nodeList, info.nodes);
+    // For pending and running jobs Slurm's start and end times are forecasts: not kept.
+    changed |= assign(job.startTime, started ? msOf(info.startTime) : std::nullopt);
+    changed |= assign(job.endTime, finished ? msOf(info.endTime) : std::nullopt);
+    changed |= assign(job.exitCode, info.exitCode);
+    changed |= assign(job.exitSignal, info.exitSignal);
+    if (!changed)
+        return;
+    m_jobs.transition(job, from);
+    if (finished)
+        m_clusters.finishDeletions();
+}
+
+void SlurmScheduler::confirmGone(Connection *c, qint64 jobId) {
+    const auto job = m_jobs.get(jobId);
+    if (!job || !job->schedulerJobId)
+        return;
+    c->client->get(c->dialect->path(QStringLiteral("/job/%1").arg(*job->schedulerJobId)),
+                   c->userName, [this, jobId](const SlurmReply &reply) {
+                       if (!reply.reachable() || !SlurmDialect::isUnknownJob(reply.body))
+                           return;
+                       auto job = m_jobs.get(jobId);
+                       if (!job || isFinished(job->state))
+                           return;
+                       const JobState from = job->state;
+                       job->state = JobState::Unknown;
+                       job->reason = QStringLiteral(
+                           "Slurm forgot the job (MinJobAge) before its end was seen");
+                       job->endTime = nowMs();
+                       m_jobs.transition(*job, from);
+                       m_clusters.finishDeletions();
+                   });
+}
+
+std::optional<ApiError> SlurmScheduler::admit(const ClusterRecord &, const QList<NodeRecord> &,
+                                              const JobRequest &) {
+    return std::nullopt; // Slurm itself decides what fits, and says so when asked to submit
+}
+
+void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &request,
+                            const JobRecord &base, SubmitDone done) {
+    Connection *c = connection(cluster.id);
+    if (!c || !c->dialect)
+        return done({{},
+                     unreachable(cluster.name, cluster.stateReason,
+                                 QStringLiteral("nothing was submitted; try again."))});
+    if (!request.arrayTaskIds.isEmpty())
+        return done({{},
+                     ApiError::validation(QStringLiteral("job.array"),
+                                          QStringLiteral("Job arrays are not supported on "
+                                                         "Slurm-backed clusters yet; submit one "
+                                                         "job per task."))});
+    nlohmann::json job = request.job;
+    if (!job.contains("comment")) // who submitted it, for squeue, whatever name it runs under
+        job["comment"] = toStd(QStringLiteral("clusterra:") + base.userEmail);
+    const SlurmSubmitBody body = c->dialect->submitBody(job);
+    if (!body.errors.isEmpty())
+        return done({{}, ApiError::validation(body.errors)});
+    const QString user = userFor(*c, base.userEmail);
+    c->client->post(
+        c->dialect->path(QStringLiteral("/job/submit")), user, body.body,
+        [this, c, request, base, user, done](const SlurmReply &reply) {
+            if (!reply.reachable())
+                return done({{},
+                             unreachable(c->clusterName, reply.problem(),
+                                         QStringLiteral("nothing was submitted."))});
+            const auto slurmId = SlurmDialect::submittedJobId(reply.body);
+            if (!slurmId || reply.status != 200) {
+                const QString problem = reply.problem();
+                return done({{},
+                             ApiError::validation(
+                                 fieldOfRefusal(problem),
+                                 QStringLiteral("Slurm refused the job: %1").arg(problem))});
+            }
+            JobRecord job = base;
+            job.schedulerJobId = slurmId;
+            const QString pattern = request.standardOutput.isEmpty() ? defaultOutputPattern(false)
+                                                                     : request.standardOutput;
+            job.outputPath = QDir(request.workingDirectory)
+                                 .absoluteFilePath(expandOutputPattern(
+                                     pattern, {*slurmId, request.name, user, {}, {}, QString()}));
+            m_jobs.insert(job);
+            done({{job.jobId}, ApiError()});
+            QTimer::singleShot(0, this, [this, id = c->clusterId] {
+                if (Connection *now = connection(id); now && !now->busy && now->dialect)
+                    pollJobs(now);
+            });
+        });
+}
+
+void SlurmScheduler::cancel(const JobRecord &job, const QString &, CancelDone done) {
+    Connection *c = connection(job.clusterId);
+    if (!job.schedulerJobId) {
+        if (done)
+            done(ApiError());
+        return;
+    }
+    if (!c || !c->dialect) {
+        if (done)
+            done(unreachable(job.clusterId, QStringLiteral("not connected"),
+                             QStringLiteral("the job was not cancelled; try again.")));
+        return;
+    }
+    c->client->remove(
+        c->dialect->path(QStringLiteral("/job/%1").arg(*job.schedulerJobId)),
+        userFor(*c, job.userEmail), [this, c, done](const SlurmReply &reply) {
+            ApiError error;
+            if (!reply.reachable())
+                error = unreachable(c->clusterName, reply.problem(),
+                                    QStringLiteral("the job was not cancelled; try again."));
+            else if (!reply.ok() && !SlurmDialect::isUnknownJob(reply.body))
+                error = ApiError::make(
+                    ErrorType::Conflict,
+                    QStringLiteral("Slurm did not cancel the job: %1").arg(reply.problem()));
+            if (done)
+                done(error);
+            if (!c->busy)
+                pollJobs(c);
+        });
+}
+
+int SlurmScheduler::activeJobs(const QString &clusterId) {
+    return m_jobs.countInStates(clusterId, kActive);
+}
+
+void SlurmScheduler::resume() {
+    for (const ClusterRecord &c : m_clusters.withProvider(QStringLiteral("slurm"))) {
+        if (c.state == QLatin1String("ready") || c.state == QLatin1String("deleting"))
+            connectCluster(c, {});
+    }
+}
+
+SlurmProvider::SlurmProvider(SlurmScheduler &scheduler, QObject *parent)
+    : ClusterProvider(parent)
+    , m_scheduler(scheduler) {}
+
+void SlurmProvider::deploy(const ClusterRecord &cluster) {
+    const QString id = cluster.id;
+    m_scheduler.connectCluster(cluster,
+                               [this, id](const QString &problem, const QList<NodeRecord> &nodes) {
+                                   if (problem.isEmpty())
+                                       Q_EMIT deployed(id, nodes);
+                                   else
+                                       Q_EMIT deployFailed(id, problem);
+                               });
+}
+
+} // namespace clusterra::server

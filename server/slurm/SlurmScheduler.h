@@ -1,0 +1,80 @@
+#pragma once
+
+#include "jobs/Scheduler.h"
+#include "slurm/SlurmDialect.h"
+#include "slurm/SlurmRestClient.h"
+
+#include <QNetworkAccessManager>
+#include <QTimer>
+#include <map>
+#include <memory>
+
+namespace clusterra::server {
+
+class ClusterService;
+
+struct SlurmSettings {
+    int pollMs = 1000;       // job states, while the cluster has jobs in flight
+    int inventoryMs = 10000; // nodes and partitions; also the idle job poll
+};
+
+// Hands a cluster's jobs to an existing Slurm through slurmrestd. Slurm decides where and when
+// jobs run; this server keeps its own row of every job it submitted (Slurm forgets finished
+// jobs after MinJobAge) and moves it along as Slurm reports. Submissions and cancels answer
+// once slurmrestd has, so Slurm's own refusals reach the user.
+class SlurmScheduler : public Scheduler {
+    Q_OBJECT
+public:
+    using Connected = std::function<void(const QString &problem, const QList<NodeRecord> &nodes)>;
+
+    SlurmScheduler(JobStore &jobs, ClusterService &clusters, SlurmSettings settings,
+                   QObject *parent = nullptr);
+    ~SlurmScheduler() override;
+
+    // Finds an API version slurmrestd speaks, reads partitions and nodes, then keeps polling.
+    void connectCluster(const ClusterRecord &cluster, Connected done);
+
+    std::optional<ApiError> admit(const ClusterRecord &cluster, const QList<NodeRecord> &nodes,
+                                  const JobRequest &request) override;
+    void submit(const ClusterRecord &cluster, const JobRequest &request, const JobRecord &base,
+                SubmitDone done) override;
+    void cancel(const JobRecord &job, const QString &actor, CancelDone done) override;
+    int activeJobs(const QString &clusterId) override;
+    void resume() override;
+
+    // The Linux user a submitter's jobs run as when each user is mapped ("alice@x.org" -> alice).
+    static QString linuxNameFor(const QString &email);
+
+private:
+    struct Connection;
+
+    Connection *connection(const QString &clusterId);
+    void probe(Connection *c, QStringList versions, Connected done);
+    void refreshInventory(Connection *c, Connected done);
+    void tick(Connection *c);
+    void pollJobs(Connection *c);
+    void applyJobs(Connection *c, const SlurmReply &reply, qint64 askedAtMs);
+    void update(JobRecord &job, const SlurmJobInfo &info);
+    void confirmGone(Connection *c, qint64 jobId);
+    void lost(Connection *c, const QString &problem);
+    QString userFor(const Connection &c, const QString &email) const;
+
+    JobStore &m_jobs;
+    ClusterService &m_clusters;
+    SlurmSettings m_settings;
+    QNetworkAccessManager m_nam;
+    std::map<QString, std::unique_ptr<Connection>> m_connections;
+};
+
+// Registers an existing Slurm cluster: ready once slurmrestd answers with its inventory.
+class SlurmProvider : public ClusterProvider {
+    Q_OBJECT
+public:
+    explicit SlurmProvider(SlurmScheduler &scheduler, QObject *parent = nullptr);
+    void deploy(const ClusterRecord &cluster) override;
+
+private:
+    SlurmScheduler &m_scheduler;
+};
+
+} // namespace clusterra::server
