@@ -8,6 +8,8 @@ packages=(
     nlohmann-json3-dev libssl-dev libmicrohttpd-dev
     curl procps python3 time
     fonts-dejavu-core xvfb xauth
+    # A real single-node Slurm for the Slurm-backed cluster tests (scripts/slurm-ci.sh)
+    munge slurmctld slurmd slurm-client slurmrestd slurm-wlm-jwt-plugin
 )
 
 # Test-only tools from npm (a signature-checking S3 server) need Node; Debian's will do.

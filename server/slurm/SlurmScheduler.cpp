@@ -261,7 +261,8 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
 
 void SlurmScheduler::update(JobRecord &job, const SlurmJobInfo &info) {
     const JobState from = job.state;
-    const bool started = info.state != JobState::Pending;
+    // A job cancelled while pending gets a start time from Slurm but never had nodes.
+    const bool started = info.state != JobState::Pending && !info.nodes.isEmpty();
     const bool finished = isFinished(info.state);
     bool changed = assign(job.state, info.state);
     changed |= assign(job.reason, info.reason.isEmpty() ? QStringLiteral("None") : info.reason);

@@ -1,0 +1,230 @@
+// The same behaviour through the /v1 API whichever scheduler runs the cluster's jobs:
+// CLUSTERRA_TEST_SCHEDULER=local (the built-in executor) or slurm (a real Slurm through
+// slurmrestd, started by scripts/slurm-ci.sh as the CTest fixture "slurm").
+#include "SlurmEnv.h"
+#include "TestServer.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTest>
+
+using nlohmann::json;
+
+namespace {
+json rawJob(const std::string &script, json extra = json::object()) {
+    json job{{"name", "t"},
+             {"current_working_directory", "/tmp"},
+             {"environment", json::array({"PATH=/usr/bin:/bin"})}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        job[it.key()] = *it;
+    return {{"script", script}, {"job", job}};
+}
+
+QString logText(const QList<clusterra::SseEvent> &events) {
+    QString out;
+    for (const auto &e : events) {
+        if (e.type == QLatin1String("log"))
+            out += e.data;
+    }
+    return out;
+}
+
+bool hasEnd(const QList<clusterra::SseEvent> &events) {
+    return !events.isEmpty() && events.last().type == QLatin1String("end");
+}
+
+std::function<bool(const json &)> inState(const char *state) {
+    return [state](const json &j) {
+        return j.value("state", "") == state;
+    };
+}
+} // namespace
+
+class TestSchedulerBehaviour : public QObject {
+    Q_OBJECT
+    const bool slurm = qgetenv("CLUSTERRA_TEST_SCHEDULER") == "slurm";
+    SlurmEnv env;
+    TestServer server{{QStringLiteral("--local-cpus"), QStringLiteral("2"),
+                       QStringLiteral("--kill-grace-ms"), QStringLiteral("1000"),
+                       QStringLiteral("--slurm-poll-ms"), QStringLiteral("200")}};
+    QString cluster;
+
+    qint64 submit(const json &body) {
+        const auto r =
+            server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster), body);
+        if (r.status != 201)
+            qWarning("submit failed: %s", r.body.constData());
+        return r.json.value("job_id", qint64(0));
+    }
+
+    QByteArray output(qint64 id) {
+        return server.get(TestServer::jobPath(cluster, id) + QStringLiteral("/output")).body;
+    }
+
+    // The job's state changes, in order, from the cluster's event log.
+    QStringList transitions(qint64 id) {
+        QStringList out;
+        const auto r = server.get(QStringLiteral("/v1/clusters/%1/events?limit=1000").arg(cluster));
+        for (const auto &e : r.json["events"]) {
+            if (e["kind"] == "job.state_changed" && e["data"].value("job_id", 0) == id)
+                out << QString::fromStdString(e["data"]["to"].get<std::string>());
+        }
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(server.start());
+        if (!slurm) {
+            cluster = server.readyCluster(QStringLiteral("local"));
+            return;
+        }
+        SLURM_ENV_OR_SKIP(env);
+        cluster = env.readyCluster(server, QStringLiteral("slurm"), QStringLiteral("shared"),
+                                   env.jobToken);
+        QVERIFY(!cluster.isEmpty());
+    }
+
+    void rawSubmitMovesThroughStates() {
+        const qint64 id = submit(rawJob("#!/bin/bash\necho start\nsleep 1\necho end\n"));
+        QVERIFY(id > 0);
+        const json running = server.waitForJob(cluster, id, inState("RUNNING"));
+        QVERIFY(!running.value("nodes", "").empty());
+        QVERIFY(!running["start_time"].is_null());
+        const json done = server.waitForJob(cluster, id, inState("COMPLETED"));
+        QCOMPARE(done["exit_code"].get<int>(), 0);
+        QVERIFY(!done["end_time"].is_null());
+        QCOMPARE(output(id), QByteArray("start\nend\n"));
+        QCOMPARE(transitions(id),
+                 (QStringList{QStringLiteral("RUNNING"), QStringLiteral("COMPLETED")}));
+        QCOMPARE(server.get(TestServer::jobPath(cluster, id)).json.contains("slurm_job_id"), slurm);
+    }
+
+    void templateSubmit() {
+        const auto r = server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster),
+                                   {{"template_id", "hello-world"},
+                                    {"params", {{"greeting", "hi there"}, {"sleep_seconds", 0}}}});
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        server.waitForJob(cluster, id, inState("COMPLETED"));
+        const QByteArray out = output(id);
+        QVERIFY2(out.startsWith("hi there\njob "), out.constData());
+        QVERIFY2(out.endsWith("done\n"), out.constData());
+    }
+
+    // Lines arrive while the job runs, not all at its end.
+    void outputStreamsLive() {
+        const qint64 id = submit(
+            rawJob("#!/bin/bash\nfor i in $(seq 1 8); do echo \"line $i é\"; sleep 0.25; done\n"));
+        QVERIFY(id > 0);
+        QElapsedTimer t;
+        t.start();
+        qint64 firstLogAt = -1;
+        const auto events =
+            server.readSse(TestServer::jobPath(cluster, id) + QStringLiteral("/output/stream"), {},
+                           [&](const auto &evs) {
+                               for (const auto &e : evs) {
+                                   if (firstLogAt < 0 && e.type == QLatin1String("log"))
+                                       firstLogAt = t.elapsed();
+                               }
+                               return hasEnd(evs);
+                           });
+        QVERIFY(hasEnd(events));
+        QString expected;
+        for (int i = 1; i <= 8; ++i)
+            expected += QStringLiteral("line %1 é\n").arg(i);
+        QCOMPARE(logText(events), expected);
+        QVERIFY2(t.elapsed() - firstLogAt >= 1000, "the first line came only at the end");
+        const json end = json::parse(events.last().data.toStdString());
+        QCOMPARE(end["state"].get<std::string>(), std::string("COMPLETED"));
+    }
+
+    void cancelRunningJob() {
+        const qint64 id = submit(rawJob("#!/bin/bash\ntrap 'echo got TERM; exit 143' TERM\necho "
+                                        "started\nwhile true; do sleep 0.1; done\n"));
+        server.waitForJob(cluster, id, inState("RUNNING"));
+        QTest::qWait(500);
+        auto r = server.request("DELETE", TestServer::jobPath(cluster, id));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json["cancelled"].get<bool>(), true);
+        server.waitForJob(cluster, id, inState("CANCELLED"));
+        const QByteArray out = output(id);
+        QVERIFY2(out.contains("got TERM"), out.constData()); // SIGTERM first, not SIGKILL
+        r = server.request("DELETE", TestServer::jobPath(cluster, id));
+        QCOMPARE(r.json["cancelled"].get<bool>(), false); // finished: a clear no-op
+    }
+
+    // A job waiting for CPUs another job holds is PENDING, and cancelling it never starts it.
+    void cancelPendingJob() {
+        const json whole{{"tasks", 1}, {"cpus_per_task", 2}};
+        const qint64 blocker = submit(rawJob("#!/bin/bash\nsleep 30\n", whole));
+        server.waitForJob(cluster, blocker, inState("RUNNING"));
+        const qint64 id = submit(rawJob("#!/bin/bash\necho never\n", whole));
+        QVERIFY(id > 0);
+        const json pending = server.waitForJob(cluster, id, [](const json &j) {
+            return j.value("state", "") == "PENDING" && j.value("state_reason", "") != "None";
+        });
+        QCOMPARE(pending["state_reason"].get<std::string>(), std::string("Resources"));
+        QCOMPARE(server.request("DELETE", TestServer::jobPath(cluster, id)).status, 200);
+        const json done = server.waitForJob(cluster, id, inState("CANCELLED"));
+        QVERIFY(done["start_time"].is_null());
+        QCOMPARE(server.request("DELETE", TestServer::jobPath(cluster, blocker)).status, 200);
+        server.waitForJob(cluster, blocker, inState("CANCELLED"));
+    }
+
+    void badPartitionIsAValidationError() {
+        const auto r = server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster),
+                                   rawJob("#!/bin/sh\necho hi\n", {{"partition", "nope"}}));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.json["error"]["type"].get<std::string>(), std::string("ValidationError"));
+        QCOMPARE(r.json["error"]["field"].get<std::string>(), std::string("job.partition"));
+        QVERIFY(r.json["error"]["message"].get<std::string>().find("partition") !=
+                std::string::npos);
+    }
+
+    void nodesAndPartitions() {
+        const auto nodes = server.get(QStringLiteral("/v1/clusters/%1/nodes").arg(cluster));
+        QCOMPARE(nodes.status, 200);
+        QVERIFY(!nodes.json["nodes"].empty());
+        const QStringList known{QStringLiteral("IDLE"), QStringLiteral("ALLOCATED"),
+                                QStringLiteral("MIXED"), QStringLiteral("DOWN"),
+                                QStringLiteral("UNKNOWN")};
+        for (const auto &n : nodes.json["nodes"]) {
+            QVERIFY(known.contains(QString::fromStdString(n["state"].get<std::string>())));
+            QVERIFY(n["cpus"].get<int>() > 0);
+            QVERIFY(n["memory_mb"].get<qint64>() > 0);
+        }
+        const auto c = server.get(QStringLiteral("/v1/clusters/%1").arg(cluster));
+        QCOMPARE(c.json["state"].get<std::string>(), std::string("ready"));
+        QCOMPARE(c.json["connection_state"].get<std::string>(), std::string("connected"));
+        const auto &partitions = c.json["partitions"];
+        QVERIFY(!partitions.empty());
+        int defaults = 0;
+        for (const auto &p : partitions) {
+            defaults += p.value("is_default", false) ? 1 : 0;
+            QCOMPARE(p["state"].get<std::string>(), std::string("UP"));
+            QVERIFY(p["total_cpus"].get<int>() > 0);
+        }
+        QCOMPARE(defaults, 1);
+        if (slurm) { // read from slurm.conf: debug (default, 30 min) and long (unlimited)
+            QCOMPARE(c.json["default_partition"].get<std::string>(), std::string("debug"));
+            QCOMPARE(partitions[0]["max_time"].get<int>(), 30);
+            QVERIFY(partitions[1]["max_time"].is_null());
+        }
+    }
+
+    void jobSurvivesServerRestart() {
+        const qint64 id =
+            submit(rawJob("#!/bin/bash\nfor i in $(seq 1 10); do echo tick $i; sleep 0.3; done\n"));
+        server.waitForJob(cluster, id, inState("RUNNING"));
+        server.stop();
+        QTest::qWait(500);
+        QVERIFY(server.start());
+        server.waitForJob(cluster, id, inState("COMPLETED"));
+        const QByteArray out = output(id);
+        QVERIFY2(out.startsWith("tick 1\n") && out.endsWith("tick 10\n"), out.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSchedulerBehaviour)
+#include "tst_scheduler_behaviour.moc"
