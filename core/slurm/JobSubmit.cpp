@@ -295,7 +295,7 @@ bool parseArraySpec(const QString &spec, QList<int> &ids, int &maxConcurrent, QS
     return true;
 }
 
-JobSubmitCheck checkJobSubmit(const nlohmann::json &body) {
+JobSubmitCheck checkJobSubmit(const nlohmann::json &body, JobKeys keys) {
     JobSubmitCheck out;
     Checker c(out);
     JobRequest &req = out.request;
@@ -331,7 +331,7 @@ JobSubmitCheck checkJobSubmit(const nlohmann::json &body) {
                     hint.isEmpty()
                         ? tr("is not a field of a slurmrestd v0.0.44 job.")
                         : tr("is not a field of a slurmrestd v0.0.44 job; %1").arg(hint));
-        } else if (!isSupportedJobKey(key)) {
+        } else if (keys == JobKeys::LocalExecutor && !isSupportedJobKey(key)) {
             c.error(jobPath(key.c_str()),
                     tr("is a slurmrestd field this server does not support."));
         }

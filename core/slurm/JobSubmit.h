@@ -63,7 +63,10 @@ struct JobSubmitCheck {
 //    plain integer or {"set", "infinite", "number"}, as slurmrestd does; plain-integer fields
 //    (`tasks`, `cpus_per_task`) refuse the wrapped form, as slurmrestd does.
 //  - Unknown keys are refused with their path (slurmrestd would silently ignore them).
-JobSubmitCheck checkJobSubmit(const nlohmann::json &body);
+// Which v0.0.44 job keys a scheduler takes: the local executor's subset, or all of them for a
+// scheduler that forwards the job to slurmrestd (which translates or refuses them itself).
+enum class JobKeys { LocalExecutor, AllV0044 };
+JobSubmitCheck checkJobSubmit(const nlohmann::json &body, JobKeys keys = JobKeys::LocalExecutor);
 
 // "0-15:4%2", "1,3,5-7": the task ids and the concurrency limit, or an error message.
 bool parseArraySpec(const QString &spec, QList<int> &ids, int &maxConcurrent, QString &error);

@@ -67,7 +67,7 @@ void JobService::submitChecked(const http::Principal &who, const ClusterRecord &
         }
         body = t->render(resolved);
     }
-    const JobSubmitCheck check = checkJobSubmit(body);
+    const JobSubmitCheck check = checkJobSubmit(body, m_scheduler.jobKeys(cluster));
     if (!check.ok()) {
         *error = ApiError::validation(check.errors);
         return;

@@ -1,0 +1,226 @@
+// What only a Slurm-backed cluster does, against the real single-node Slurm of the "slurm"
+// CTest fixture: the v0.0.44 -> v0.0.38 translation, identity, history after Slurm forgets a
+// job, and slurmrestd going away and coming back.
+#include "SlurmEnv.h"
+#include "TestServer.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTest>
+
+using nlohmann::json;
+
+namespace {
+json rawJob(const std::string &script, json extra = json::object()) {
+    json job{{"name", "t"},
+             {"current_working_directory", "/tmp"},
+             {"environment", json::array({"PATH=/usr/bin:/bin"})}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        job[it.key()] = *it;
+    return {{"script", script}, {"job", job}};
+}
+
+std::function<bool(const json &)> inState(const char *state) {
+    return [state](const json &j) {
+        return j.value("state", "") == state;
+    };
+}
+
+bool runScript(const QString &arg) {
+    return QProcess::execute(QStringLiteral("bash"), {QStringLiteral(SLURM_CI_SCRIPT), arg}) == 0;
+}
+} // namespace
+
+class TestSlurmApi : public QObject {
+    Q_OBJECT
+    SlurmEnv env;
+    TestServer server{{QStringLiteral("--slurm-poll-ms"), QStringLiteral("200")}};
+    QString cluster;
+
+    TestServer::Reply submit(TestServer &s, const QString &clusterId, const json &body) {
+        return s.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(clusterId), body);
+    }
+
+    QString registerFailure(const json &slurm) {
+        const auto r = server.post(QStringLiteral("/v1/clusters"), {{"name", "broken"},
+                                                                    {"cluster_type", "slurm"},
+                                                                    {"provider", "slurm"},
+                                                                    {"slurm", slurm}});
+        if (r.status != 201)
+            return QString::fromUtf8(r.body);
+        const QString id = QString::fromStdString(r.json["id"].get<std::string>());
+        QElapsedTimer t;
+        t.start();
+        json c = json::object();
+        while (t.elapsed() < 20000) {
+            c = server.get(QStringLiteral("/v1/clusters/") + id).json;
+            if (c.value("state", "") != "preparing")
+                break;
+            QTest::qWait(50);
+        }
+        server.request("DELETE", QStringLiteral("/v1/clusters/") + id);
+        return QString::fromStdString(c.value("state", "") + ": " + c.value("state_reason", ""));
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        SLURM_ENV_OR_SKIP(env);
+        QVERIFY(server.start());
+        cluster = env.readyCluster(server, QStringLiteral("slurm"), QStringLiteral("shared"),
+                                   env.jobToken);
+        QVERIFY(!cluster.isEmpty());
+    }
+
+    void tokenIsNeverReturned() {
+        const auto c = server.get(QStringLiteral("/v1/clusters/") + cluster);
+        QVERIFY(!c.body.contains(env.jobToken.toUtf8()));
+        QVERIFY(!c.json["slurm"].contains("token"));
+        QCOMPARE(c.json["slurm"]["user_mapping"].get<std::string>(), std::string("shared"));
+    }
+
+    // Wrapped numbers, the environment array, output patterns and requeue=false reach a
+    // 22.05 slurmrestd in the shape it takes, and the job sees them.
+    void v44BodyIsTranslatedForSlurm2205() {
+        const auto r = submit(
+            server, cluster,
+            rawJob("#!/bin/bash\necho \"FOO=$FOO\"\n",
+                   {{"environment", {"PATH=/usr/bin:/bin", "FOO=a=b c"}},
+                    {"time_limit", {{"set", true}, {"number", 5}}},
+                    {"memory_per_node", {{"set", true}, {"infinite", false}, {"number", 100}}},
+                    {"standard_output", "clusterra-test-%j-%x.txt"},
+                    {"requeue", false},
+                    {"mail_type", {"END", "FAIL"}}}));
+        QVERIFY2(r.status == 201, r.body.constData());
+        const qint64 id = r.json["job_id"].get<qint64>();
+        const json done = server.waitForJob(cluster, id, inState("COMPLETED"));
+        const qint64 slurmId = done["slurm_job_id"].get<qint64>();
+        const json detail = server.get(TestServer::jobPath(cluster, id)).json;
+        QCOMPARE(QString::fromStdString(detail["standard_output"].get<std::string>()),
+                 QStringLiteral("/tmp/clusterra-test-%1-t.txt").arg(slurmId));
+        QCOMPARE(server.get(TestServer::jobPath(cluster, id) + QStringLiteral("/output")).body,
+                 QByteArray("FOO=a=b c\n"));
+        const auto raw = env.slurmJob(server, slurmId);
+        QCOMPARE(raw.status, 200);
+        const json info = json::parse(raw.body.toStdString())["jobs"][0];
+        QCOMPARE(info["time_limit"].get<int>(), 5);
+        QCOMPARE(info["memory_per_node"].get<int>(), 100);
+        QCOMPARE(info["requeue"].get<bool>(), false);
+        QCOMPARE(info["comment"].get<std::string>(), std::string("clusterra:admin@localhost"));
+    }
+
+    // Keys Slurm 22.05 cannot take are refused with their path, never silently dropped.
+    void keysSlurm2205CannotTakeAreRefused() {
+        const auto r =
+            submit(server, cluster, rawJob("#!/bin/sh\n", {{"tres_per_job", "gres/shard:2"}}));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.json["error"]["field"].get<std::string>(), std::string("job.tres_per_job"));
+        const auto arrays = submit(server, cluster, rawJob("#!/bin/sh\n", {{"array", "0-3"}}));
+        QCOMPARE(arrays.status, 400);
+        QCOMPARE(arrays.json["error"]["field"].get<std::string>(), std::string("job.array"));
+    }
+
+    // Each user's jobs run under their own Linux name when the cluster maps users (a root
+    // token may act for them); the shared cluster runs everyone's as its user_name.
+    void perUserMappingRunsAsTheSubmitter() {
+        if (env.rootToken.isEmpty())
+            QSKIP("no root token in the Slurm env");
+        TestServer other{{QStringLiteral("--local-email"), QStringLiteral("slurmci@localhost"),
+                          QStringLiteral("--slurm-poll-ms"), QStringLiteral("200")}};
+        QVERIFY(other.start());
+        const QString mapped = env.readyCluster(other, QStringLiteral("mapped"),
+                                                QStringLiteral("per_user"), env.rootToken);
+        QVERIFY(!mapped.isEmpty());
+        const auto r = submit(other, mapped, rawJob("#!/bin/bash\nid -un\n"));
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        other.waitForJob(mapped, id, inState("COMPLETED"));
+        QCOMPARE(other.get(TestServer::jobPath(mapped, id) + QStringLiteral("/output")).body,
+                 QByteArray("slurmci\n"));
+        QCOMPARE(other.get(TestServer::jobPath(mapped, id)).json["user"].get<std::string>(),
+                 std::string("slurmci@localhost"));
+    }
+
+    void registrationFailuresSayWhy() {
+        const QString down = registerFailure({{"rest_url", "http://127.0.0.1:1"},
+                                              {"user_name", "slurmci"},
+                                              {"token", "x"},
+                                              {"user_mapping", "shared"}});
+        QVERIFY2(down.startsWith(QLatin1String("failed: slurmrestd at http://127.0.0.1:1 did not "
+                                               "answer")),
+                 qPrintable(down));
+        const QString refused = registerFailure({{"rest_url", env.restUrl.toStdString()},
+                                                 {"user_name", "slurmci"},
+                                                 {"token", "not-a-token"},
+                                                 {"user_mapping", "shared"}});
+        QVERIFY2(refused.startsWith(QLatin1String("failed: ")) && refused.size() > 10,
+                 qPrintable(refused));
+        QVERIFY(!refused.contains(QLatin1String("not-a-token")));
+    }
+
+    // slurmrestd stops: the cluster shows disconnected, a submit gets a clear 503 and nothing
+    // is recorded; when it is back, the cluster reconnects and jobs run again.
+    void slurmrestdGoingAwayAndComingBack() {
+        QVERIFY(QProcess::execute(
+                    QStringLiteral("sh"),
+                    {QStringLiteral("-c"), QStringLiteral("kill $(cat /var/lib/clusterra-slurm/"
+                                                          "slurmrestd.pid)")}) == 0);
+        json c = json::object();
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 20000 && c.value("connection_state", "") != "disconnected") {
+            QTest::qWait(100);
+            c = server.get(QStringLiteral("/v1/clusters/") + cluster).json;
+        }
+        QCOMPARE(c["connection_state"].get<std::string>(), std::string("disconnected"));
+        QCOMPARE(c["state"].get<std::string>(), std::string("ready"));
+        const qint64 before = server.get(QStringLiteral("/v1/clusters/%1/jobs").arg(cluster))
+                                  .json["total"]
+                                  .get<qint64>();
+        const auto refused = submit(server, cluster, rawJob("#!/bin/sh\necho hi\n"));
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.json["error"]["type"].get<std::string>(),
+                 std::string("ServiceUnavailable"));
+        QCOMPARE(server.get(QStringLiteral("/v1/clusters/%1/jobs").arg(cluster))
+                     .json["total"]
+                     .get<qint64>(),
+                 before);
+        QVERIFY(runScript(QStringLiteral("start")));
+        t.restart();
+        while (t.elapsed() < 30000 && c.value("connection_state", "") != "connected") {
+            QTest::qWait(100);
+            c = server.get(QStringLiteral("/v1/clusters/") + cluster).json;
+        }
+        QCOMPARE(c["connection_state"].get<std::string>(), std::string("connected"));
+        const auto r = submit(server, cluster, rawJob("#!/bin/sh\necho back\n"));
+        QCOMPARE(r.status, 201);
+        server.waitForJob(cluster, r.json["job_id"].get<qint64>(), inState("COMPLETED"));
+    }
+
+    // Slurm forgets finished jobs after MinJobAge; the server keeps its own record.
+    void historyOutlivesSlurmsMemory() {
+        const auto r = submit(server, cluster, rawJob("#!/bin/sh\necho kept\nexit 3\n"));
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        const json done = server.waitForJob(cluster, id, inState("FAILED"));
+        QCOMPARE(done["exit_code"].get<int>(), 3);
+        const qint64 slurmId = done["slurm_job_id"].get<qint64>();
+        QElapsedTimer t;
+        t.start();
+        bool purged = false;
+        while (!purged && t.elapsed() < 150000) {
+            purged = env.slurmJob(server, slurmId).body.contains("Invalid job id");
+            if (!purged)
+                QTest::qWait(1000);
+        }
+        QVERIFY2(purged, "Slurm never purged the job (MinJobAge)");
+        QVERIFY(server.restartOnSamePort());
+        const json after = server.get(TestServer::jobPath(cluster, id)).json;
+        QCOMPARE(after["state"].get<std::string>(), std::string("FAILED"));
+        QCOMPARE(after["exit_code"].get<int>(), 3);
+        QCOMPARE(server.get(TestServer::jobPath(cluster, id) + QStringLiteral("/output")).body,
+                 QByteArray("kept\n"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSlurmApi)
+#include "tst_slurm_api.moc"
