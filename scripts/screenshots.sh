@@ -13,10 +13,17 @@ url=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['url'])" "$
 token=$(curl -s -X POST "$url/v1/auth/callback" -d "{\"local_token\":\"$(cat "$data/local-token")\"}" |
         python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
 api() { curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
-cid=$(api -X POST "$url/v1/clusters" -d '{"name":"genomics-prod","cluster_type":"slurm","description":"RNA-seq and variant calling",
-      "partitions":[{"name":"compute","node_type":"local","max_node_count":4,"is_default":true},{"name":"highmem","node_type":"local","max_node_count":2}]}' |
-      python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
-sleep 0.5
+cluster='{"name":"genomics-prod","cluster_type":"slurm","description":"RNA-seq and variant calling",
+      "partitions":[{"name":"compute","node_type":"local","max_node_count":4,"is_default":true},{"name":"highmem","node_type":"local","max_node_count":2}]}'
+# SLURM_ENV=/var/lib/clusterra-slurm/env: the same pictures with the cluster backed by the real
+# Slurm that scripts/slurm-ci.sh started, to compare both kinds side by side.
+if [ -n "${SLURM_ENV:-}" ]; then
+    . "$SLURM_ENV"
+    cluster='{"name":"hpc-onprem","cluster_type":"slurm","provider":"slurm","description":"Existing Slurm via slurmrestd",
+      "slurm":{"rest_url":"'"$SLURM_REST_URL"'","user_name":"'"$SLURM_REST_USER"'","user_mapping":"shared","token":"'"$SLURM_JWT"'"}}'
+fi
+cid=$(api -X POST "$url/v1/clusters" -d "$cluster" | python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
+sleep 1
 submit() { api -X POST "$url/v1/clusters/$cid/jobs/submit" -d "$1" >/dev/null; }
 env='"current_working_directory":"/tmp","environment":["PATH=/usr/bin:/bin"]'
 submit '{"script":"#!/bin/bash\nfor i in $(seq 1 400); do echo \"[$(date +%T)] step $i: aligning reads chunk $i/400\"; sleep 0.5; done\n","job":{"name":"align-reads",'"$env"',"cpus_per_task":2}}'

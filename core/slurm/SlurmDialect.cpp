@@ -260,6 +260,8 @@ QList<SlurmJobInfo> SlurmDialect::jobs(const json &reply) {
         info.state = jobStateOf(j.value("job_state", json()));
         info.reason = stringOr(j, "state_reason");
         info.comment = stringOr(j, "comment");
+        const Number limit = numberOf(j.value("time_limit", json()));
+        info.timeLimitMinutes = limit.set ? std::optional<qint64>(limit.value) : std::nullopt;
         info.startTime = timeOf(j, "start_time");
         info.endTime = timeOf(j, "end_time");
         if (isFinished(info.state))

@@ -21,7 +21,8 @@ struct SlurmJobInfo {
     JobState state = JobState::Unknown;
     QString reason;
     QString comment;
-    std::optional<qint64> startTime; // unix seconds
+    std::optional<qint64> timeLimitMinutes; // nullopt = unlimited
+    std::optional<qint64> startTime;        // unix seconds
     std::optional<qint64> endTime;
     std::optional<int> exitCode;
     std::optional<int> exitSignal;

@@ -267,6 +267,7 @@ void SlurmScheduler::update(JobRecord &job, const SlurmJobInfo &info) {
     bool changed = assign(job.state, info.state);
     changed |= assign(job.reason, info.reason.isEmpty() ? QStringLiteral("None") : info.reason);
     changed |= assign(job.nodeList, info.nodes);
+    changed |= assign(job.timeLimitMin, info.timeLimitMinutes); // the partition's default too
     // For pending and running jobs Slurm's start and end times are forecasts: not kept.
     changed |= assign(job.startTime, started ? msOf(info.startTime) : std::nullopt);
     changed |= assign(job.endTime, finished ? msOf(info.endTime) : std::nullopt);

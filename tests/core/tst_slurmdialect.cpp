@@ -89,8 +89,9 @@ private Q_SLOTS:
         const json reply = json::parse(R"({"jobs": [
             {"job_id": 7, "name": "a", "user_name": "u", "partition": "debug", "nodes": "vm",
              "job_state": "FAILED", "state_reason": "NonZeroExitCode", "start_time": 100,
-             "end_time": 160, "exit_code": 768, "comment": "clusterra:a@b"},
-            {"job_id": 8, "job_state": "CANCELLED", "exit_code": 15, "start_time": 0},
+             "end_time": 160, "exit_code": 768, "comment": "clusterra:a@b", "time_limit": null},
+            {"job_id": 8, "job_state": "CANCELLED", "exit_code": 15, "start_time": 0,
+             "time_limit": 30},
             {"job_id": 9, "job_state": "PENDING", "start_time": 200, "exit_code": 0}]})");
         const auto jobs = SlurmDialect::jobs(reply);
         QCOMPARE(jobs.size(), 3);
@@ -98,7 +99,9 @@ private Q_SLOTS:
         QCOMPARE(jobs[0].exitCode, std::optional<int>(3));
         QCOMPARE(jobs[0].startTime, std::optional<qint64>(100));
         QCOMPARE(jobs[0].comment, QStringLiteral("clusterra:a@b"));
+        QVERIFY(!jobs[0].timeLimitMinutes);
         QCOMPARE(jobs[1].exitSignal, std::optional<int>(15));
+        QCOMPARE(jobs[1].timeLimitMinutes, std::optional<qint64>(30));
         QVERIFY(!jobs[1].exitCode);
         QVERIFY(!jobs[1].startTime);
         QVERIFY(!jobs[2].exitCode); // a pending job has no exit code yet
