@@ -128,6 +128,8 @@ fi
 unset SLURM_JWT # the CLI as root must use munge
 alive "$(pidof_file "$DIR/slurmctld.pid")" || /usr/sbin/slurmctld </dev/null >>"$DIR/log/slurmctld.out" 2>&1
 wait_until 30 slurmctld sh -c 'scontrol ping | grep -q "is UP"'
+# Tests start from an empty queue: jobs left by an earlier run would hold the node.
+squeue -h -o %i | xargs -r scancel
 alive "$(pidof_file "$DIR/slurmd.pid")" || /usr/sbin/slurmd -N "$NODE" </dev/null >>"$DIR/log/slurmd.out" 2>&1
 wait_until 30 "node $NODE" sh -c "sinfo -h -n '$NODE' -o %T | grep -qE '^(idle|mixed|allocated)'"
 if ! alive "$(pidof_file "$DIR/slurmrestd.pid")"; then

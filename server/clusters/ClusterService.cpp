@@ -173,8 +173,13 @@ QList<NodeRecord> ClusterService::nodes(const QString &clusterId) {
         {clusterId});
     QList<NodeRecord> out;
     while (q.next()) {
-        NodeRecord n{q.value(0).toString(), q.value(1).toInt(),    q.value(2).toLongLong(),
-                     q.value(3).toInt(),    q.value(4).toString(), q.value(5).toString()};
+        NodeRecord n;
+        n.name = q.value(0).toString();
+        n.cpus = q.value(1).toInt();
+        n.memoryMb = q.value(2).toLongLong();
+        n.gpus = q.value(3).toInt();
+        n.nodeType = q.value(4).toString();
+        n.state = q.value(5).toString();
         if (!q.value(6).isNull())
             n.allocCpus = q.value(6).toInt();
         if (!q.value(7).isNull())

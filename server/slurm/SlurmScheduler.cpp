@@ -174,28 +174,32 @@ void SlurmScheduler::refreshInventory(Connection *c, Connected done) {
                    [this, c, done](const SlurmReply &partitions) {
                        if (!partitions.ok())
                            return done(partitions.problem(), {});
-                       c->client->get(
-                           c->dialect->path(QStringLiteral("/nodes")), c->userName,
-                           [this, c, done, partitions](const SlurmReply &nodes) {
-                               if (!nodes.ok())
-                                   return done(nodes.problem(), {});
-                               QList<NodeRecord> records;
-                               for (const auto &n : SlurmDialect::nodes(nodes.body)) {
-                                   NodeRecord r{
-                                       n.name, n.cpus, n.memoryMb, n.gpus, QStringLiteral("slurm"),
-                                       n.state};
-                                   r.allocCpus = n.allocCpus;
-                                   r.allocMemoryMb = n.allocMemoryMb;
-                                   r.reason = n.reason;
-                                   records.append(r);
-                               }
-                               auto parts = nlohmann::json::array();
-                               for (const auto &p : SlurmDialect::partitions(partitions.body))
-                                   parts.push_back(partitionJson(p));
-                               m_clusters.updateInventory(c->clusterId, records, parts);
-                               m_clusters.setConnection(c->clusterId, true, QString());
-                               done(QString(), records);
-                           });
+                       c->client->get(c->dialect->path(QStringLiteral("/nodes")), c->userName,
+                                      [this, c, done, partitions](const SlurmReply &nodes) {
+                                          if (!nodes.ok())
+                                              return done(nodes.problem(), {});
+                                          QList<NodeRecord> records;
+                                          for (const auto &n : SlurmDialect::nodes(nodes.body)) {
+                                              NodeRecord r;
+                                              r.name = n.name;
+                                              r.cpus = n.cpus;
+                                              r.memoryMb = n.memoryMb;
+                                              r.gpus = n.gpus;
+                                              r.nodeType = QStringLiteral("slurm");
+                                              r.state = n.state;
+                                              r.allocCpus = n.allocCpus;
+                                              r.allocMemoryMb = n.allocMemoryMb;
+                                              r.reason = n.reason;
+                                              records.append(r);
+                                          }
+                                          auto parts = nlohmann::json::array();
+                                          for (const auto &p :
+                                               SlurmDialect::partitions(partitions.body))
+                                              parts.push_back(partitionJson(p));
+                                          m_clusters.updateInventory(c->clusterId, records, parts);
+                                          m_clusters.setConnection(c->clusterId, true, QString());
+                                          done(QString(), records);
+                                      });
                    });
 }
 

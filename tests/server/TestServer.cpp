@@ -227,3 +227,31 @@ TestServer::Raw TestServer::raw(const QByteArray &method, const QString &url,
     reply->deleteLater();
     return r;
 }
+
+namespace testjobs {
+nlohmann::json rawJob(const std::string &script, nlohmann::json extra) {
+    nlohmann::json job{{"name", "t"},
+                       {"current_working_directory", "/tmp"},
+                       {"environment", nlohmann::json::array({"PATH=/usr/bin:/bin"})}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        job[it.key()] = *it;
+    return {{"script", script}, {"job", job}};
+}
+
+QString logText(const QList<clusterra::SseEvent> &events) {
+    QString out;
+    for (const auto &e : events) {
+        if (e.type == QLatin1String("log"))
+            out += e.data;
+    }
+    return out;
+}
+
+bool hasEnd(const QList<clusterra::SseEvent> &events) {
+    return !events.isEmpty() && events.last().type == QLatin1String("end");
+}
+
+std::function<bool(const nlohmann::json &)> inState(const char *state) {
+    return [state](const nlohmann::json &j) { return j.value("state", "") == state; };
+}
+} // namespace testjobs

@@ -92,3 +92,13 @@ private:
 
 // "s3" when CLUSTERRA_TEST_STORE asks the storage suites to run against s3rver.
 bool testAgainstS3();
+
+// Small builders and predicates the job suites share.
+namespace testjobs {
+// A raw v0.0.44 submission with the fields every job needs; `extra` adds or replaces job keys.
+nlohmann::json rawJob(const std::string &script, nlohmann::json extra = nlohmann::json::object());
+// The text of the `log` events of an output stream, in order.
+QString logText(const QList<clusterra::SseEvent> &events);
+bool hasEnd(const QList<clusterra::SseEvent> &events);
+std::function<bool(const nlohmann::json &)> inState(const char *state);
+} // namespace testjobs

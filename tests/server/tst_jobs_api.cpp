@@ -7,29 +7,8 @@
 
 using nlohmann::json;
 
-namespace {
-json rawJob(const std::string &script, json extra = json::object()) {
-    json job{{"name", "t"},
-             {"current_working_directory", "/tmp"},
-             {"environment", json::array({"PATH=/usr/bin:/bin"})}};
-    for (auto it = extra.begin(); it != extra.end(); ++it)
-        job[it.key()] = *it;
-    return {{"script", script}, {"job", job}};
-}
 
-QString joined(const QList<clusterra::SseEvent> &events) {
-    QString out;
-    for (const auto &e : events) {
-        if (e.type == QLatin1String("log"))
-            out += e.data;
-    }
-    return out;
-}
-
-bool hasEnd(const QList<clusterra::SseEvent> &events) {
-    return !events.isEmpty() && events.last().type == QLatin1String("end");
-}
-} // namespace
+using namespace testjobs;
 
 class TestJobsApi : public QObject {
     Q_OBJECT
@@ -75,7 +54,7 @@ private Q_SLOTS:
         QString expected;
         for (int i = 1; i <= 8; ++i)
             expected += QStringLiteral("line %1 é\n").arg(i);
-        QCOMPARE(joined(events), expected);
+        QCOMPARE(logText(events), expected);
         QVERIFY2(firstAt < 1500, "the first line came only at the end: not live");
         QVERIFY(events.size() >= 4); // several chunks, not one at the end
         const json end = json::parse(events.last().data.toStdString());
@@ -98,12 +77,12 @@ private Q_SLOTS:
                                              .get<std::string>()));
         QVERIFY(out.open(QIODevice::ReadOnly));
         const QByteArray file = out.readAll();
-        QCOMPARE(joined(whole).toUtf8(), file);
+        QCOMPARE(logText(whole).toUtf8(), file);
         // Resume from an offset in the middle of the file, at a line end.
         const qint64 middle = file.indexOf("row 21\n");
         QVERIFY(middle > 0);
         const auto rest = server.readSse(path, QByteArray::number(middle), hasEnd);
-        QCOMPARE(joined(rest).toUtf8(), file.mid(middle));
+        QCOMPARE(logText(rest).toUtf8(), file.mid(middle));
         QCOMPARE(rest.last().lastEventId.toLongLong(), qint64(file.size()));
         // The snapshot endpoint agrees, with the size in a header.
         const auto snap =

@@ -10,35 +10,8 @@
 
 using nlohmann::json;
 
-namespace {
-json rawJob(const std::string &script, json extra = json::object()) {
-    json job{{"name", "t"},
-             {"current_working_directory", "/tmp"},
-             {"environment", json::array({"PATH=/usr/bin:/bin"})}};
-    for (auto it = extra.begin(); it != extra.end(); ++it)
-        job[it.key()] = *it;
-    return {{"script", script}, {"job", job}};
-}
 
-QString logText(const QList<clusterra::SseEvent> &events) {
-    QString out;
-    for (const auto &e : events) {
-        if (e.type == QLatin1String("log"))
-            out += e.data;
-    }
-    return out;
-}
-
-bool hasEnd(const QList<clusterra::SseEvent> &events) {
-    return !events.isEmpty() && events.last().type == QLatin1String("end");
-}
-
-std::function<bool(const json &)> inState(const char *state) {
-    return [state](const json &j) {
-        return j.value("state", "") == state;
-    };
-}
-} // namespace
+using namespace testjobs;
 
 class TestSchedulerBehaviour : public QObject {
     Q_OBJECT

@@ -11,25 +11,12 @@
 using nlohmann::json;
 
 namespace {
-json rawJob(const std::string &script, json extra = json::object()) {
-    json job{{"name", "t"},
-             {"current_working_directory", "/tmp"},
-             {"environment", json::array({"PATH=/usr/bin:/bin"})}};
-    for (auto it = extra.begin(); it != extra.end(); ++it)
-        job[it.key()] = *it;
-    return {{"script", script}, {"job", job}};
-}
-
-std::function<bool(const json &)> inState(const char *state) {
-    return [state](const json &j) {
-        return j.value("state", "") == state;
-    };
-}
-
 bool runScript(const QString &arg) {
     return QProcess::execute(QStringLiteral("bash"), {QStringLiteral(SLURM_CI_SCRIPT), arg}) == 0;
 }
 } // namespace
+
+using namespace testjobs;
 
 class TestSlurmApi : public QObject {
     Q_OBJECT
