@@ -121,6 +121,13 @@ QString TestServer::readyCluster(const QString &name) {
     qFatal("cluster %s never became ready", qPrintable(id));
 }
 
+qint64 TestServer::submitJob(const QString &clusterId, const nlohmann::json &body) {
+    const auto r = post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(clusterId), body);
+    if (r.status != 201)
+        qWarning("submit failed: %s", r.body.constData());
+    return r.json.value("job_id", qint64(0));
+}
+
 QString TestServer::jobPath(const QString &clusterId, qint64 jobId) {
     return QStringLiteral("/v1/clusters/%1/jobs/%2").arg(clusterId).arg(jobId);
 }
@@ -252,6 +259,8 @@ bool hasEnd(const QList<clusterra::SseEvent> &events) {
 }
 
 std::function<bool(const nlohmann::json &)> inState(const char *state) {
-    return [state](const nlohmann::json &j) { return j.value("state", "") == state; };
+    return [state](const nlohmann::json &j) {
+        return j.value("state", "") == state;
+    };
 }
 } // namespace testjobs

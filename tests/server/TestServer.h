@@ -41,6 +41,8 @@ public:
         return request("POST", path, body);
     }
 
+    // Submits a job; its id, or 0 (with a warning) when the server refuses it.
+    qint64 submitJob(const QString &clusterId, const nlohmann::json &body);
     // Creates a local cluster and waits until it is ready; returns its id.
     QString readyCluster(const QString &name);
     // Polls a job until `pred` holds for its JSON, or times out.

@@ -7,7 +7,6 @@
 
 using nlohmann::json;
 
-
 using namespace testjobs;
 
 class TestJobsApi : public QObject {
@@ -16,13 +15,7 @@ class TestJobsApi : public QObject {
                        QStringLiteral("--kill-grace-ms"), QStringLiteral("1000")}};
     QString cluster;
 
-    qint64 submit(const json &body) {
-        const auto r =
-            server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster), body);
-        if (r.status != 201)
-            qWarning("submit failed: %s", r.body.constData());
-        return r.json.value("job_id", qint64(0));
-    }
+    qint64 submit(const json &body) { return server.submitJob(cluster, body); }
 
     QString state(qint64 id) {
         return QString::fromStdString(

@@ -10,7 +10,6 @@
 
 using nlohmann::json;
 
-
 using namespace testjobs;
 
 class TestSchedulerBehaviour : public QObject {
@@ -22,13 +21,7 @@ class TestSchedulerBehaviour : public QObject {
                        QStringLiteral("--slurm-poll-ms"), QStringLiteral("200")}};
     QString cluster;
 
-    qint64 submit(const json &body) {
-        const auto r =
-            server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster), body);
-        if (r.status != 201)
-            qWarning("submit failed: %s", r.body.constData());
-        return r.json.value("job_id", qint64(0));
-    }
+    qint64 submit(const json &body) { return server.submitJob(cluster, body); }
 
     QByteArray output(qint64 id) {
         return server.get(TestServer::jobPath(cluster, id) + QStringLiteral("/output")).body;
