@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-# Test-only npm tools, pinned by tests/s3/package-lock.json.
-if [ ! -d tests/s3/node_modules ] || [ tests/s3/package-lock.json -nt tests/s3/node_modules ]; then
-    npm ci --prefix tests/s3 --no-audit --no-fund --loglevel=error
-fi
+# Test-only npm tools (a signature-checking S3, a real OpenID provider), pinned by lock files.
+for tool in tests/s3 tests/oidc; do
+    if [ ! -d "$tool/node_modules" ] || [ "$tool/package-lock.json" -nt "$tool/node_modules" ]; then
+        npm ci --prefix "$tool" --no-audit --no-fund --loglevel=error
+    fi
+done
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"

@@ -28,6 +28,7 @@
 #include <QStandardPaths>
 #include <csignal>
 #include <cstring>
+#include <span>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -91,8 +92,12 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
         return false;
     d->events = std::make_unique<EventLog>(d->db);
     d->jobStore = std::make_unique<JobStore>(d->db, *d->events);
-    d->auth = std::make_unique<AuthService>(d->db,
-                                            AuthSettings{o.dataDir, o.localEmail, o.accessTtlSecs});
+    AuthSettings auth;
+    auth.dataDir = o.dataDir;
+    auth.localEmail = o.localEmail;
+    auth.accessTtlSecs = o.accessTtlSecs;
+    auth.oidc = o.oidc;
+    d->auth = std::make_unique<AuthService>(d->db, auth);
     if (!d->auth->init(error))
         return false;
     d->clusters = std::make_unique<ClusterService>(d->db, *d->events, *d->jobStore,
@@ -146,6 +151,7 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
         return d->auth->authenticate(req, access);
     });
     d->http = std::make_unique<http::HttpServer>(d->router);
+    d->http->setRequestLog(o.logRequests);
     if (!d->http->listen(o.address, o.port, error))
         return false;
     d->schedulers->resume();
@@ -190,6 +196,39 @@ void quitOnSignals() {
     sigaction(SIGINT, &sa, nullptr);
 }
 
+struct Option {
+    const char *name;
+    const char *valueName;
+    const char *fallback;
+    const char *help;
+};
+
+// The config file: a JSON object whose keys are option names. Unknown keys are errors, so a
+// typo in "oidc-isuer" does not silently start the server in local mode.
+nlohmann::json readConfigFile(const QString &path, std::span<const Option> options, QString *why) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *why = QStringLiteral("cannot read the config file %1").arg(path);
+        return {};
+    }
+    nlohmann::json config = parseJson(f.readAll());
+    if (!config.is_object()) {
+        *why = QStringLiteral("the config file %1 is not a JSON object").arg(path);
+        return {};
+    }
+    for (auto it = config.begin(); it != config.end(); ++it) {
+        const bool known = std::any_of(options.begin(), options.end(), [&](const Option &o) {
+            return it.key() == o.name && it.key() != "config";
+        });
+        if (!known) {
+            *why = QStringLiteral("the config file %1 has an unknown key \"%2\"")
+                       .arg(path, toQ(it.key()));
+            return {};
+        }
+    }
+    return config;
+}
+
 bool parseListen(const QString &text, ServerOptions &o) {
     const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
     bool ok = false;
@@ -216,12 +255,6 @@ int serverMain(int argc, char **argv) {
         "Clusterra API server: the /v1 API on this machine, with a local job executor."));
     p.addHelpOption();
     p.addVersionOption();
-    struct Option {
-        const char *name;
-        const char *valueName;
-        const char *fallback;
-        const char *help;
-    };
     // One row per option: the parser and --help are built from this table.
     static const Option kOptions[] = {
         {"data", "DIR", "", "Data directory (default: the user's app-data folder)."},
@@ -247,14 +280,45 @@ int serverMain(int argc, char **argv) {
         {"s3-access-key", "KEY", "", "Access key id for the S3 service."},
         {"s3-secret-file", "PATH", "",
          "File holding the S3 secret key (or set CLUSTERRA_S3_SECRET_KEY); never logged."},
+        {"oidc-issuer", "URL", "",
+         "Sign people in through this OpenID provider (OIDC mode) instead of the local token."},
+        {"oidc-client-id", "ID", "", "The console's public client id at that provider."},
+        {"admin", "EMAIL", "", "Make this e-mail an administrator when it signs in (repeatable)."},
+        {"allow-domain", "DOMAIN", "",
+         "Let e-mails of this domain sign in (repeatable; default: any verified e-mail)."},
+        {"allow-email", "EMAIL", "", "Let this e-mail sign in (repeatable)."},
+        {"log-requests", "yes|no", "no",
+         "Print one line per request (method, path, status, user; never queries or tokens)."},
+        {"config", "FILE", "",
+         "JSON file with any of these options as keys (lists for the repeatable ones); the "
+         "command line wins."},
     };
     for (const Option &o : kOptions)
         p.addOption(QCommandLineOption(QString::fromLatin1(o.name), QString::fromLatin1(o.help),
                                        QString::fromLatin1(o.valueName),
                                        QString::fromLatin1(o.fallback)));
     p.process(app);
-    auto value = [&p](const char *name) {
-        return p.value(QString::fromLatin1(name));
+    nlohmann::json config = nlohmann::json::object();
+    if (p.isSet(QStringLiteral("config"))) {
+        QString why;
+        config = readConfigFile(p.value(QStringLiteral("config")), kOptions, &why);
+        if (!why.isEmpty()) {
+            std::fprintf(stderr, "clusterra-server: %s\n", qPrintable(why));
+            return 2;
+        }
+    }
+    auto values = [&p, &config](const char *name) {
+        const QString key = QString::fromLatin1(name);
+        if (p.isSet(key) || !config.contains(name))
+            return p.values(key);
+        const nlohmann::json &v = config[name];
+        return v.is_array()
+                   ? stringList(v)
+                   : QStringList{v.is_string() ? toQ(v.get<std::string>()) : toQ(v.dump())};
+    };
+    auto value = [&values, &p](const char *name) {
+        const QStringList all = values(name);
+        return all.isEmpty() ? p.value(QString::fromLatin1(name)) : all.last();
     };
 
     ServerOptions o;
@@ -291,6 +355,23 @@ int serverMain(int argc, char **argv) {
             return 2;
         }
     }
+
+    o.logRequests = value("log-requests") == QLatin1String("yes");
+    o.oidc.issuer = value("oidc-issuer");
+    o.oidc.clientId = value("oidc-client-id");
+    o.oidc.admins = values("admin");
+    o.oidc.allowedDomains = values("allow-domain");
+    o.oidc.allowedEmails = values("allow-email");
+    if (o.oidc.enabled() && (o.oidc.clientId.isEmpty() || !QUrl(o.oidc.issuer).isValid())) {
+        std::fprintf(stderr, "clusterra-server: --oidc-issuer needs a valid URL and "
+                             "--oidc-client-id\n");
+        return 2;
+    }
+    if (o.oidc.enabled() && o.oidc.allowedDomains.isEmpty() && o.oidc.allowedEmails.isEmpty())
+        std::fprintf(stderr,
+                     "clusterra-server: warning: any verified e-mail at %s may sign in; "
+                     "limit it with --allow-domain or --allow-email\n",
+                     qPrintable(o.oidc.issuer));
 
     quitOnSignals();
     ServerApp server;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/AuthService.h"
 #include "http/Router.h"
 #include "objects/ObjectStore.h"
 #include "objects/S3Backend.h"
@@ -22,9 +23,11 @@ struct ServerOptions {
     int accessTtlSecs = 900;
     int keepAliveMs = 15000;
     int slurmPollMs = 1000;
+    bool logRequests = false;
     QString runnerProgram; // defaults to this executable
     ObjectLimits objectLimits;
-    S3Settings s3; // set: cluster buckets live in this S3 service instead of the built-in store
+    S3Settings s3;     // set: cluster buckets live in this S3 service instead of the built-in store
+    OidcSettings oidc; // set: people sign in through this OpenID provider
 };
 
 // Wires store, auth, providers, scheduler, services and routes; listens; writes

@@ -331,6 +331,10 @@ JobSubmitCheck checkJobSubmit(const nlohmann::json &body, JobKeys keys) {
                     hint.isEmpty()
                         ? tr("is not a field of a slurmrestd v0.0.44 job.")
                         : tr("is not a field of a slurmrestd v0.0.44 job; %1").arg(hint));
+        } else if (key == "user_id" || key == "group_id") {
+            // Jobs run as the signed-in user; nobody submits as someone else.
+            c.error(jobPath(key.c_str()),
+                    tr("cannot be set: the server runs the job as the signed-in user."));
         } else if (keys == JobKeys::LocalExecutor && !isSupportedJobKey(key)) {
             c.error(jobPath(key.c_str()),
                     tr("is a slurmrestd field this server does not support."));

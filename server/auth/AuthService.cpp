@@ -1,5 +1,6 @@
 #include "auth/AuthService.h"
 
+#include "auth/OidcIssuer.h"
 #include "crypto/Crypto.h"
 #include "crypto/Jwt.h"
 #include "util/Json.h"
@@ -9,7 +10,6 @@
 #include <QFile>
 #include <QSaveFile>
 #include <QUuid>
-#include <unistd.h>
 
 namespace clusterra::server {
 
@@ -49,21 +49,44 @@ ApiError unauthorized(const QString &why) {
 } // namespace
 
 nlohmann::json TokenGrant::toJson() const {
-    return {{"access_token", accessToken.toStdString()},
-            {"token_type", "Bearer"},
-            {"expires_in", expiresIn},
-            {"refresh_token", refreshToken.toStdString()},
-            {"user",
-             {{"id", user.userId},
-              {"email", toStd(user.email)},
-              {"role", toStd(user.role)},
-              {"org", toStd(user.org)},
-              {"uid", user.uid}}}};
+    nlohmann::json j{{"access_token", accessToken.toStdString()},
+                     {"token_type", "Bearer"},
+                     {"expires_in", expiresIn},
+                     {"refresh_token", refreshToken.toStdString()},
+                     {"user",
+                      {{"id", user.userId},
+                       {"email", toStd(user.email)},
+                       {"role", toStd(user.role)},
+                       {"org", toStd(user.org)},
+                       {"uid", user.uid}}}};
+    if (!nonce.isEmpty())
+        j["nonce"] = toStd(nonce);
+    return j;
 }
 
 AuthService::AuthService(Database &db, AuthSettings settings)
     : m_db(db)
-    , m_settings(std::move(settings)) {}
+    , m_users(db)
+    , m_settings(std::move(settings)) {
+    if (isOidc()) {
+        m_issuer = std::make_unique<OidcIssuer>(m_settings.oidc.issuer, m_settings.oidc.clientId);
+        m_issuer->prefetch();
+    }
+}
+
+AuthService::~AuthService() = default;
+
+nlohmann::json AuthService::configJson() const {
+    if (!isOidc())
+        return {{"mode", "local"},
+                {"issuer", nullptr},
+                {"client_id", nullptr},
+                {"scopes", nlohmann::json::array()}};
+    return {{"mode", "oidc"},
+            {"issuer", toStd(m_settings.oidc.issuer)},
+            {"client_id", toStd(m_settings.oidc.clientId)},
+            {"scopes", toJsonArray(m_settings.oidc.scopes)}};
+}
 
 bool AuthService::init(QString *error) {
     const QDir dir(m_settings.dataDir);
@@ -75,36 +98,9 @@ bool AuthService::init(QString *error) {
                                       crypto::randomToken(32), error);
     if (m_localToken.isEmpty())
         return false;
-    ensureUser(m_settings.localEmail, QStringLiteral("admin"), QStringLiteral("local"));
+    if (!isOidc())
+        m_users.ensureLocal(m_settings.localEmail, QStringLiteral("local"));
     return true;
-}
-
-http::Principal AuthService::ensureUser(const QString &email, const QString &role,
-                                        const QString &org) {
-    QSqlQuery q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {email});
-    if (!q.next()) {
-        m_db.exec(
-            QStringLiteral(
-                "INSERT INTO users (email, uid, role, org, created_at) VALUES (?, ?, ?, ?, ?)"),
-            {email, qint64(getuid()), role, org, nowMs()});
-        q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {email});
-        q.next();
-    }
-    return *userById(q.value(0).toLongLong());
-}
-
-std::optional<http::Principal> AuthService::userById(qint64 id) const {
-    QSqlQuery q = const_cast<Database &>(m_db).exec(
-        QStringLiteral("SELECT id, email, role, org, uid FROM users WHERE id = ?"), {id});
-    if (!q.next())
-        return std::nullopt;
-    http::Principal p;
-    p.userId = q.value(0).toLongLong();
-    p.email = q.value(1).toString();
-    p.role = q.value(2).toString();
-    p.org = q.value(3).toString();
-    p.uid = q.value(4).toLongLong();
-    return p;
 }
 
 TokenGrant AuthService::issue(const http::Principal &user, const QString &family) {
@@ -132,18 +128,93 @@ TokenGrant AuthService::issue(const http::Principal &user, const QString &family
 
 std::optional<TokenGrant> AuthService::exchangeLocalToken(const QByteArray &token,
                                                           ApiError *error) {
+    if (isOidc()) {
+        *error = ApiError::validation(
+            QStringLiteral("id_token"),
+            QStringLiteral("This server signs people in through %1; send the ID token.")
+                .arg(m_settings.oidc.issuer));
+        return std::nullopt;
+    }
     if (token.isEmpty() || !crypto::constantTimeEquals(token, m_localToken)) {
         *error = unauthorized(QStringLiteral("The local token is not valid for this server."));
         return std::nullopt;
     }
-    QSqlQuery q =
-        m_db.exec(QStringLiteral("SELECT id FROM users WHERE email = ?"), {m_settings.localEmail});
-    if (!q.next()) {
+    const auto user = m_users.byEmail(m_settings.localEmail);
+    if (!user) {
         *error = unauthorized(QStringLiteral("The local user is missing."));
         return std::nullopt;
     }
-    return issue(*userById(q.value(0).toLongLong()),
-                 QUuid::createUuid().toString(QUuid::WithoutBraces));
+    return issue(*user, QUuid::createUuid().toString(QUuid::WithoutBraces));
+}
+
+void AuthService::exchangeIdToken(const QByteArray &idToken, const QString &nonce, Granted done) {
+    if (!isOidc()) {
+        done(std::nullopt,
+             ApiError::validation(QStringLiteral("local_token"),
+                                  QStringLiteral("This server signs in with the local token "
+                                                 "(mode \"local\").")));
+        return;
+    }
+    if (idToken.isEmpty() || nonce.isEmpty()) {
+        done(std::nullopt, ApiError::validation(idToken.isEmpty() ? QStringLiteral("id_token")
+                                                                  : QStringLiteral("nonce"),
+                                                QStringLiteral("is required in OIDC mode.")));
+        return;
+    }
+    m_issuer->verify(idToken, nonce,
+                     [this, done, nonce](const oidc::IdTokenResult &r, const ApiError &e) {
+                         if (e.isError())
+                             return done(std::nullopt, e);
+                         if (!r.ok())
+                             return done(std::nullopt, unauthorized(oidc::describe(r.failure)));
+                         ApiError refused;
+                         auto grant = grantFor(r.claims, &refused);
+                         if (grant)
+                             grant->nonce = nonce;
+                         done(grant, refused);
+                     });
+}
+
+bool AuthService::mayEnter(const QString &email) const {
+    const OidcSettings &o = m_settings.oidc;
+    if (o.allowedDomains.isEmpty() && o.allowedEmails.isEmpty())
+        return true;
+    const QString domain = email.section(QLatin1Char('@'), -1);
+    return o.allowedEmails.contains(email, Qt::CaseInsensitive) ||
+           o.admins.contains(email, Qt::CaseInsensitive) ||
+           o.allowedDomains.contains(domain, Qt::CaseInsensitive);
+}
+
+std::optional<TokenGrant> AuthService::grantFor(const nlohmann::json &claims, ApiError *error) {
+    const QString email = stringOr(claims, "email").trimmed().toLower();
+    if (email.count(QLatin1Char('@')) != 1 || email.startsWith(QLatin1Char('@')) ||
+        email.endsWith(QLatin1Char('@'))) {
+        *error = ApiError::make(ErrorType::Forbidden,
+                                QStringLiteral("The identity provider did not share an e-mail "
+                                               "address; allow the \"email\" scope."));
+        return std::nullopt;
+    }
+    if (!boolOr(claims, "email_verified", true)) {
+        *error = ApiError::make(
+            ErrorType::Forbidden,
+            QStringLiteral("%1 is not verified at the identity provider.").arg(email));
+        return std::nullopt;
+    }
+    if (!mayEnter(email)) {
+        *error = ApiError::make(ErrorType::Forbidden,
+                                QStringLiteral("%1 may not sign in to this server; ask an "
+                                               "administrator to allow your e-mail or domain.")
+                                    .arg(email));
+        return std::nullopt;
+    }
+    // Google Workspace names the organisation in "hd"; otherwise the e-mail domain is it.
+    QString org = stringOr(claims, "hd").toLower();
+    if (org.isEmpty())
+        org = email.section(QLatin1Char('@'), -1);
+    const QString subject = m_settings.oidc.issuer + QLatin1Char('#') + stringOr(claims, "sub");
+    const bool listedAdmin = m_settings.oidc.admins.contains(email, Qt::CaseInsensitive);
+    const http::Principal user = m_users.signedIn(subject, email, org, listedAdmin);
+    return issue(user, QUuid::createUuid().toString(QUuid::WithoutBraces));
 }
 
 std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, ApiError *error) {
@@ -171,7 +242,7 @@ std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, A
         *error = unauthorized(QStringLiteral("The session has expired. Sign in again."));
         return std::nullopt;
     }
-    const auto user = userById(userId);
+    const auto user = m_users.byId(userId);
     if (!user) {
         *error = unauthorized(QStringLiteral("The user no longer exists."));
         return std::nullopt;
@@ -212,7 +283,7 @@ std::optional<ApiError> AuthService::authenticate(http::Request &request,
         return unauthorized(QStringLiteral("The access token was not issued by this server."));
     bool ok = false;
     const qint64 userId = toQ(decoded.claims.value("sub", std::string())).toLongLong(&ok);
-    const auto user = ok ? userById(userId) : std::nullopt;
+    const auto user = ok ? m_users.byId(userId) : std::nullopt;
     if (!user)
         return unauthorized(QStringLiteral("The access token names an unknown user."));
     request.principal = *user;

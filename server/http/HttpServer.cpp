@@ -1,5 +1,7 @@
 #include "http/HttpServer.h"
 
+#include <cstdio>
+
 #include <QSocketNotifier>
 #include <QUrl>
 #include <arpa/inet.h>
@@ -271,6 +273,13 @@ int HttpServer::queue(ConnectionContext *ctx, Response response) {
     }
     for (const auto &[name, value] : std::as_const(response.headers))
         MHD_add_response_header(mhd, name.constData(), value.constData());
+    if (m_logRequests) {
+        // The path only: queries may carry presigned signatures, and headers carry tokens.
+        const Request &r = ctx->request;
+        std::fprintf(stderr, "clusterra-server: %s %s %d %s\n", qPrintable(methodName(r.method)),
+                     qPrintable(r.path), response.status,
+                     r.principal.isValid() ? qPrintable(r.principal.email) : "-");
+    }
     const MHD_Result result = MHD_queue_response(ctx->connection, unsigned(response.status), mhd);
     MHD_destroy_response(mhd);
     return result;

@@ -36,6 +36,8 @@ public:
     void close();
 
     int openStreams() const { return int(m_streaming.size()); }
+    // One stderr line per answered request (method, path, status, who); off by default.
+    void setRequestLog(bool on) { m_logRequests = on; }
 
 private:
     friend struct MhdGlue; // the C callbacks, with MHD's exact signatures
@@ -50,6 +52,7 @@ private:
 
     const Router &m_router;
     MHD_Daemon *m_daemon = nullptr;
+    bool m_logRequests = false;
     QSocketNotifier *m_notifier = nullptr;
     QTimer m_timer;
     QTimer m_resumeTimer;

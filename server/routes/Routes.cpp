@@ -26,6 +26,13 @@ Response jsonOr(const nlohmann::json &value, const ApiError &error, int status =
     return error.isError() ? Response::error(error) : Response::json(value, status);
 }
 
+Response sessionResponse(const TokenGrant &grant) {
+    return Response::json(grant.toJson())
+        .withHeader("Set-Cookie", "clusterra_session=" + grant.accessToken +
+                                      "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
+                                      QByteArray::number(grant.expiresIn));
+}
+
 // Runs `fn` with the caller's cluster, or answers its error.
 template <typename Fn> Response withCluster(RouteContext &ctx, Request &req, Fn fn) {
     ApiError error;
@@ -91,29 +98,30 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
     });
 
     // Auth
-    r.add(Method::Get, QStringLiteral("/v1/auth/config"), Access::Public, [&ctx](Request &) {
-        return Response::json({{"mode", toStd(ctx.auth.mode())},
-                               {"issuer", nullptr},
-                               {"client_id", nullptr},
-                               {"scopes", nlohmann::json::array()}});
-    });
+    r.add(Method::Get, QStringLiteral("/v1/auth/config"), Access::Public,
+          [&ctx](Request &) { return Response::json(ctx.auth.configJson()); });
     r.add(Method::Post, QStringLiteral("/v1/auth/callback"), Access::Public, [&ctx](Request &req) {
         ApiError error;
         const auto body = req.jsonBody(&error);
         if (error.isError())
             return Response::error(error);
-        if (!body.is_object() || !body.contains("local_token"))
+        if (!body.is_object() || (!body.contains("local_token") && !body.contains("id_token")))
             return Response::error(ApiError::validation(
-                QStringLiteral("local_token"),
-                QStringLiteral("This server signs in with the local token (mode \"local\").")));
-        const auto grant = ctx.auth.exchangeLocalToken(
-            QByteArray::fromStdString(body.value("local_token", "")), &error);
-        if (!grant)
-            return Response::error(error);
-        return Response::json(grant->toJson())
-            .withHeader("Set-Cookie", "clusterra_session=" + grant->accessToken +
-                                          "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
-                                          QByteArray::number(grant->expiresIn));
+                ctx.auth.isOidc() ? QStringLiteral("id_token") : QStringLiteral("local_token"),
+                QStringLiteral("is required: it is how this server (mode \"%1\") signs you in.")
+                    .arg(ctx.auth.mode())));
+        if (body.contains("local_token")) {
+            const auto grant = ctx.auth.exchangeLocalToken(
+                QByteArray::fromStdString(stringOr(body, "local_token").toStdString()), &error);
+            return grant ? sessionResponse(*grant) : Response::error(error);
+        }
+        auto pending = std::make_shared<http::PendingResponse>();
+        ctx.auth.exchangeIdToken(
+            stringOr(body, "id_token").toUtf8(), stringOr(body, "nonce"),
+            [pending](const std::optional<TokenGrant> &grant, const ApiError &e) {
+                pending->resolve(grant ? sessionResponse(*grant) : Response::error(e));
+            });
+        return pending->isResolved() ? pending->take() : Response::later(pending);
     });
     r.add(Method::Post, QStringLiteral("/v1/auth/refresh"), Access::Public, [&ctx](Request &req) {
         ApiError error;
@@ -134,19 +142,26 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
             .withHeader("Set-Cookie",
                         "clusterra_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     });
-    r.add(Method::Get, QStringLiteral("/v1/users/me"), Access::User, [](Request &req) {
-        const auto &p = req.principal;
-        return Response::json({{"id", p.userId},
-                               {"email", toStd(p.email)},
-                               {"uid", p.uid},
-                               {"role", toStd(p.role)},
-                               {"org", toStd(p.org)}});
+    r.add(Method::Get, QStringLiteral("/v1/users/me"), Access::User,
+          [&ctx](Request &req) { return Response::json(ctx.auth.users().toJson(req.principal)); });
+    r.add(Method::Get, QStringLiteral("/v1/users"), Access::Admin,
+          [&ctx](Request &req) { return Response::json(ctx.auth.users().list(req.principal)); });
+    r.add(Method::Put, QStringLiteral("/v1/users/{id}/role"), Access::Admin, [&ctx](Request &req) {
+        ApiError error;
+        const auto body = req.jsonBody(&error);
+        if (error.isError())
+            return Response::error(error);
+        bool ok = false;
+        const qint64 id = req.param(QStringLiteral("id")).toLongLong(&ok);
+        const auto user =
+            ctx.auth.users().setRole(req.principal, ok ? id : -1, stringOr(body, "role"), &error);
+        return user ? Response::json(ctx.auth.users().toJson(*user)) : Response::error(error);
     });
 
-    // Clusters
+    // Clusters: everyone in the organisation sees them; administrators create and change them.
     r.add(Method::Get, QStringLiteral("/v1/clusters"), Access::User,
           [&ctx](Request &req) { return Response::json(ctx.clusters.list(req.principal)); });
-    r.add(Method::Post, QStringLiteral("/v1/clusters"), Access::User, [&ctx](Request &req) {
+    r.add(Method::Post, QStringLiteral("/v1/clusters"), Access::Admin, [&ctx](Request &req) {
         ApiError error;
         const auto body = req.jsonBody(&error);
         if (error.isError())
@@ -159,7 +174,7 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
             return Response::json(ctx.clusters.describe(c));
         });
     });
-    r.add(Method::Patch, QStringLiteral("/v1/clusters/{id}"), Access::User, [&ctx](Request &req) {
+    r.add(Method::Patch, QStringLiteral("/v1/clusters/{id}"), Access::Admin, [&ctx](Request &req) {
         ApiError error;
         const auto body = req.jsonBody(&error);
         if (error.isError())
@@ -168,7 +183,7 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
             ctx.clusters.update(req.principal, req.param(QStringLiteral("id")), body, &error);
         return jsonOr(out, error);
     });
-    r.add(Method::Delete, QStringLiteral("/v1/clusters/{id}"), Access::User, [&ctx](Request &req) {
+    r.add(Method::Delete, QStringLiteral("/v1/clusters/{id}"), Access::Admin, [&ctx](Request &req) {
         ApiError error;
         const auto out =
             ctx.clusters.remove(req.principal, req.param(QStringLiteral("id")), &error);

@@ -145,6 +145,12 @@ ALTER TABLE nodes ADD COLUMN alloc_cpus INTEGER;
 ALTER TABLE nodes ADD COLUMN alloc_memory_mb INTEGER;
 ALTER TABLE nodes ADD COLUMN reason TEXT NOT NULL DEFAULT ''
 )SQL",
+    // OIDC sign-in: the identity provider's stable subject, and the last sign-in time.
+    R"SQL(
+ALTER TABLE users ADD COLUMN subject TEXT;
+CREATE UNIQUE INDEX users_subject ON users(subject);
+ALTER TABLE users ADD COLUMN last_sign_in INTEGER NOT NULL DEFAULT 0
+)SQL",
 };
 } // namespace
 

@@ -127,6 +127,18 @@ private Q_SLOTS:
                                             check.errors.first().message)));
     }
 
+    // Nobody submits as someone else, even where every v0.0.44 key is otherwise accepted.
+    void refusesIdentityKeys() {
+        for (const char *key : {"user_id", "group_id"}) {
+            for (const JobKeys keys : {JobKeys::LocalExecutor, JobKeys::AllV0044}) {
+                const auto check = checkJobSubmit(withJob({{key, "0"}}), keys);
+                QVERIFY(!check.ok());
+                QCOMPARE(check.errors.first().field, QStringLiteral("job.") + QLatin1String(key));
+                QVERIFY(check.errors.first().message.contains(QLatin1String("signed-in user")));
+            }
+        }
+    }
+
     void acceptsHostedDocsExample() {
         const auto check = checkJobSubmit(goodBody());
         QVERIFY(check.ok());

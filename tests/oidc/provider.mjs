@@ -58,6 +58,8 @@ const provider = new Provider(issuer, {
   jwks: { keys: current.map((k) => k.jwk) },
   pkce: { required: () => true },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  // As Google does: the scopes' claims (e-mail) go into the ID token itself.
+  conformIdTokenClaims: false,
   features: { devInteractions: { enabled: true } },
   async findAccount(ctx, sub) {
     const email = sub.includes('@') ? sub : `${sub}@example.org`;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "NodeTool.h"
 #include "sse/SseParser.h"
 
 #include <QNetworkAccessManager>
@@ -31,6 +32,8 @@ public:
     QString url() const { return m_url; }
     QByteArray token() const { return m_token; }
     bool signIn();
+    // Sends the server's stderr (with --log-requests yes: a line per request) to this file.
+    void setLogFile(const QString &path) { m_logFile = path; }
 
     Reply request(const QByteArray &method, const QString &path,
                   const nlohmann::json &body = nullptr,
@@ -72,6 +75,7 @@ private:
     QProcess m_process;
     QString m_url;
     QByteArray m_token;
+    QString m_logFile;
     QNetworkAccessManager m_nam;
 };
 
@@ -79,7 +83,6 @@ private:
 // tests/s3 (npm ci --prefix tests/s3 installs it). Credentials are s3rver's: S3RVER / S3RVER.
 class S3rver {
 public:
-    ~S3rver();
     bool start(QString *why);
     QString endpoint() const { return m_endpoint; }
     QString dataDir() const { return m_dir.path(); }
@@ -88,7 +91,7 @@ public:
 
 private:
     QTemporaryDir m_dir;
-    QProcess m_process;
+    NodeTool m_tool;
     QString m_endpoint;
 };
 

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "api/ApiError.h"
+#include "http/HttpTypes.h"
+#include "store/Database.h"
+
+#include <optional>
+
+namespace clusterra::server {
+
+// The users table: who exists, in which organisation, with which role and Linux-style uid.
+// Identity-provider users get uids from 20000 up, in sign-up order, never reused.
+class UserDirectory {
+public:
+    explicit UserDirectory(Database &db)
+        : m_db(db) {}
+
+    static constexpr qint64 kFirstUid = 20000;
+
+    std::optional<http::Principal> byId(qint64 id) const;
+    std::optional<http::Principal> byEmail(const QString &email) const;
+    // The local-mode admin (this machine's uid).
+    http::Principal ensureLocal(const QString &email, const QString &org);
+    // Finds the user by the provider's subject (then by e-mail, linking it), or creates one.
+    // Listed admins are promoted on every sign-in; nobody is demoted here.
+    http::Principal signedIn(const QString &subject, const QString &email, const QString &org,
+                             bool listedAdmin);
+
+    nlohmann::json toJson(const http::Principal &user) const;
+    // Everyone in the caller's organisation.
+    nlohmann::json list(const http::Principal &admin) const;
+    // Role change by an admin of the same organisation; the last admin cannot step down.
+    std::optional<http::Principal> setRole(const http::Principal &admin, qint64 userId,
+                                           const QString &role, ApiError *error);
+
+private:
+    Database &m_db;
+};
+
+} // namespace clusterra::server
