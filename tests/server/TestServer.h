@@ -31,6 +31,8 @@ public:
     QString dataDir() const { return m_dir.path(); }
     QString url() const { return m_url; }
     QByteArray token() const { return m_token; }
+    // Who the helpers (get, post, readyCluster, submitJob...) act as from now on.
+    void setToken(const QByteArray &token) { m_token = token; }
     bool signIn();
     // Sends the server's stderr (with --log-requests yes: a line per request) to this file.
     void setLogFile(const QString &path) { m_logFile = path; }
