@@ -7,6 +7,8 @@ packages=(
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
     nlohmann-json3-dev libssl-dev libmicrohttpd-dev
     curl procps python3 time
+    # Browser sign-in (OIDC with PKCE), the OS keychain, and a keyring for the headless tests
+    qt6-networkauth-dev qtkeychain-qt6-dev gnome-keyring dbus-daemon
     fonts-dejavu-core xvfb xauth
     # A real single-node Slurm for the Slurm-backed cluster tests (scripts/slurm-ci.sh)
     munge slurmctld slurmd slurm-client slurmrestd slurm-wlm-jwt-plugin
