@@ -152,7 +152,7 @@ void ApiClient::finish(std::shared_ptr<Call> call, QNetworkReply *reply) {
         return;
     }
     if (error.type == ErrorType::Unauthorized && m_reauth && !call->reauthed &&
-        call->path != QLatin1String("/v1/auth/callback")) {
+        !call->path.startsWith(QLatin1String("/v1/auth/"))) {
         call->reauthed = true;
         m_waitingForAuth.append(call);
         if (m_reauthRunning)
