@@ -4,13 +4,21 @@
 #include "MainWindow.h"
 #include "Profiles.h"
 #include "Screenshotter.h"
+#include "SessionBanner.h"
+#include "SignInDialog.h"
+#include "auth/BrowserSignIn.h"
+#include "auth/Session.h"
+#include "auth/TokenStore.h"
 #include "client/ApiClient.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDesktopServices>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QMessageBox>
+#include <QPointer>
+#include <QProcess>
 #include <QTimer>
 #include <cstdio>
 #include <cstring>
@@ -26,7 +34,8 @@ const char kUsage[] =
     "  -v, --version          Show the version.\n"
     "  --profile NAME         Connection profile (default: the last used, or Local).\n"
     "  --server URL           Connect to this server instead of a profile's.\n"
-    "  --token-file PATH      Local token of that server (remote OIDC sign-in comes later).\n"
+    "  --token-file PATH      Local token of that server (OIDC servers sign in through the\n"
+    "                         browser instead; the session is kept in the OS keychain).\n"
     "  --data DIR             Data directory of the embedded local server.\n"
     "  --screenshot DIR       Render the main pages, wizard and dialogs to PNG files, then exit.\n";
 
@@ -43,6 +52,78 @@ int earlyAnswer(int argc, char **argv) {
         }
     }
     return -1;
+}
+// An OIDC server: the keychain's session, else the browser; banners for expiry and for a
+// missing keychain; the account menu's sign-out.
+void startOidcSession(MainWindow *window, ApiClient *api, const QString &profileName,
+                      const QString &serverName) {
+    auto *store = new TokenStore(QStringLiteral("Clusterra Console"), window);
+    auto *session = new Session(api, store, profileName, window);
+    auto dialog = std::make_shared<QPointer<SignInDialog>>();
+    auto started = std::make_shared<bool>(false);
+    auto openDialog = [=] {
+        if (!*dialog) {
+            *dialog = new SignInDialog(serverName, window);
+            QObject::connect(*dialog, &SignInDialog::cancelRequested, session, [=] {
+                session->cancelSignIn();
+                if (!*started)
+                    window->sessionBanner()->showMessage(
+                        QObject::tr("You are not signed in to %1.").arg(serverName),
+                        QObject::tr("Sign in…"));
+            });
+            QObject::connect(*dialog, &SignInDialog::retryRequested, session,
+                             [session] { session->signInWithBrowser(); });
+        }
+        (*dialog)->setWaiting();
+        (*dialog)->show();
+        (*dialog)->raise();
+    };
+    QObject::connect(session, &Session::signInRequired, window, [=](const QString &reason) {
+        if (!reason.isEmpty())
+            window->sessionBanner()->showMessage(reason);
+        session->signInWithBrowser();
+    });
+    QObject::connect(session, &Session::browserSignInStarted, window, [=] {
+        openDialog();
+        QObject::connect(session->browserSignIn(), &BrowserSignIn::openBrowser, window,
+                         [dialog](const QUrl &url) {
+                             const bool opened = QDesktopServices::openUrl(url);
+                             if (*dialog)
+                                 (*dialog)->setAuthorizationUrl(url, opened);
+                         });
+    });
+    QObject::connect(session, &Session::failed, window, [=](const QString &message) {
+        if (*dialog && (*dialog)->isVisible())
+            (*dialog)->setError(message);
+        else
+            window->sessionBanner()->showMessage(message, QObject::tr("Sign in…"));
+    });
+    QObject::connect(session, &Session::signedIn, window, [=](const UserInfo &user) {
+        if (*dialog)
+            (*dialog)->hide(); // not reject(): that would cancel
+        window->sessionBanner()->showMessage(
+            store->isPersistent()
+                ? QString()
+                : QObject::tr("No keychain is available (%1). This session is kept in memory "
+                              "only: you will sign in again next time.")
+                      .arg(store->unavailableReason()));
+        window->setAccount(user, true, Profile::names(), profileName);
+        if (!*started) {
+            *started = true;
+            window->start(profileName, user);
+        }
+    });
+    QObject::connect(session, &Session::expired, window, [=](const QString &message) {
+        window->sessionBanner()->showMessage(message, QObject::tr("Sign in again…"));
+    });
+    QObject::connect(session, &Session::signedOut, window, [=] {
+        window->sessionBanner()->showMessage(QObject::tr("You signed out of %1.").arg(serverName),
+                                             QObject::tr("Sign in…"));
+    });
+    QObject::connect(window->sessionBanner(), &SessionBanner::actionClicked, session,
+                     [session] { session->signInWithBrowser(); });
+    QObject::connect(window, &MainWindow::signOutRequested, session, &Session::signOut);
+    session->begin();
 }
 } // namespace
 
@@ -99,9 +180,16 @@ int consoleMain(int argc, char **argv) {
                     QObject::tr("%1 refused the sign-in: %2").arg(url.toString(), e.message));
                 return;
             }
+            window.setAccount(user, false, Profile::names(), profile.name);
             window.start(profile.name, user);
         });
     };
+    // Another profile is another server and another person: a fresh console process.
+    QObject::connect(&window, &MainWindow::switchProfileRequested, &app, [](const QString &name) {
+        QProcess::startDetached(QApplication::applicationFilePath(),
+                                {QStringLiteral("--profile"), name});
+        QApplication::quit();
+    });
     QObject::connect(&window, &MainWindow::firstDataShown, &window, [&] {
         std::fprintf(stderr, "clusterra-console: first data shown %lld ms after launch\n",
                      launch.elapsed());
@@ -130,15 +218,18 @@ int consoleMain(int argc, char **argv) {
         });
         server.start();
     } else {
-        QFile tokenFile(p.value(tokenOpt));
-        if (!p.isSet(tokenOpt) || !tokenFile.open(QIODevice::ReadOnly)) {
-            std::fprintf(stderr,
-                         "clusterra-console: %s needs --token-file (browser sign-in arrives with "
-                         "OIDC support)\n",
-                         qPrintable(profile.url.toString()));
-            return 2;
+        api->setBaseUrl(profile.url);
+        if (p.isSet(tokenOpt)) {
+            QFile tokenFile(p.value(tokenOpt));
+            if (!tokenFile.open(QIODevice::ReadOnly)) {
+                std::fprintf(stderr, "clusterra-console: cannot read %s\n",
+                             qPrintable(p.value(tokenOpt)));
+                return 2;
+            }
+            signIn(profile.url, tokenFile.readAll().trimmed());
+        } else {
+            startOidcSession(&window, api, profile.name, profile.url.host());
         }
-        signIn(profile.url, tokenFile.readAll().trimmed());
     }
     window.show();
     const int rc = QApplication::exec();

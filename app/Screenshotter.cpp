@@ -10,6 +10,8 @@
 #include "JobsPage.h"
 #include "LogPanel.h"
 #include "MainWindow.h"
+#include "SessionBanner.h"
+#include "SignInDialog.h"
 #include "SubmitDialog.h"
 
 #include <QApplication>
@@ -50,6 +52,7 @@ void Screenshotter::run() {
         shootWizard();
         shootSubmit();
         shootJobDialogs();
+        shootSignIn();
         Q_EMIT done(m_written);
     });
 }
@@ -150,6 +153,27 @@ void Screenshotter::shootSubmit() {
                                       "\"environment\": {\"PATH\": \"/bin\"}}}"));
     shoot(dialog, QStringLiteral("submit-raw-errors"));
     dialog->reject();
+}
+
+// The sign-in dialog (waiting, with the link to copy; then a failure) and the expired-session
+// banner, as an OIDC server shows them.
+void Screenshotter::shootSignIn() {
+    SignInDialog dialog(QStringLiteral("hpc.example.org"), m_window);
+    dialog.setAuthorizationUrl(
+        QUrl(QStringLiteral("https://accounts.example.org/auth?client_id=clusterra-console&"
+                            "response_type=code&code_challenge_method=S256")),
+        false);
+    dialog.show();
+    shoot(&dialog, QStringLiteral("dialog-sign-in"));
+    dialog.setError(tr("The sign-in was refused at the identity provider."));
+    shoot(&dialog, QStringLiteral("dialog-sign-in-error"));
+    dialog.close();
+    m_window->sessionBanner()->showMessage(
+        tr("Your session has ended: The refresh token was already used; the session is "
+           "revoked. Sign in again. The window stays as it is while you sign in again."),
+        tr("Sign in again…"));
+    shoot(m_window, QStringLiteral("main-session-expired"));
+    m_window->sessionBanner()->showMessage({});
 }
 
 } // namespace clusterra

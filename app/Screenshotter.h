@@ -27,6 +27,7 @@ private:
     void shootSubmit();
     void shootJobDialogs();
     void shootFiles();
+    void shootSignIn();
     void waitFor(const std::function<bool()> &ready, int ms);
 
     MainWindow *m_window;

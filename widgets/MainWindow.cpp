@@ -14,6 +14,7 @@
 #include "JobsPage.h"
 #include "LogPanel.h"
 #include "OverviewPage.h"
+#include "SessionBanner.h"
 #include "StateColors.h"
 #include "SubmitDialog.h"
 #include "TransferQueue.h"
@@ -139,7 +140,14 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     m_splitter->addWidget(m_tabs);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({260, 1020});
-    setCentralWidget(m_splitter);
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    m_banner = new SessionBanner(central);
+    centralLayout->addWidget(m_banner);
+    centralLayout->addWidget(m_splitter, 1);
+    setCentralWidget(central);
 
     m_connection = new QLabel(this);
     m_connection->setObjectName(QStringLiteral("connectionIndicator"));
@@ -241,6 +249,8 @@ void MainWindow::buildActions() {
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_account = new QMenu(tr("&Account"), this);
+    m_account->setObjectName(QStringLiteral("accountMenu"));
     QAction *refresh = view->addAction(tr("&Refresh"), this, [this] {
         m_clusterSync->refreshNow();
         m_jobSync->refreshNow();
@@ -260,6 +270,7 @@ void MainWindow::buildActions() {
     for (int i = 0; i < m_tabs->count(); ++i)
         view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    menuBar()->addMenu(m_account);
     auto *tools = addToolBar(tr("Main"));
     tools->setObjectName(QStringLiteral("mainToolBar"));
     tools->setMovable(false);
@@ -269,6 +280,31 @@ void MainWindow::buildActions() {
     tools->addAction(refresh);
     newJob->setToolTip(tr("Submit a job to the selected cluster (Ctrl+N)"));
     refresh->setToolTip(tr("Refresh clusters and jobs now (F5)"));
+}
+
+void MainWindow::setAccount(const UserInfo &user, bool canSignOut, const QStringList &profiles,
+                            const QString &currentProfile) {
+    m_account->clear();
+    m_account->setTitle(user.email.isEmpty() ? tr("&Account") : user.email);
+    m_account->addAction(tr("Signed in as %1").arg(user.email))->setEnabled(false);
+    m_account->addAction(tr("Role: %1 · organisation %2").arg(user.role, user.org))
+        ->setEnabled(false);
+    m_account->addSeparator();
+    QMenu *switchTo = m_account->addMenu(tr("S&witch profile"));
+    for (const QString &name : profiles) {
+        QAction *a =
+            switchTo->addAction(name, this, [this, name] { Q_EMIT switchProfileRequested(name); });
+        a->setCheckable(true);
+        a->setChecked(name == currentProfile);
+        a->setEnabled(name != currentProfile);
+    }
+    switchTo->setEnabled(profiles.size() > 1);
+    QAction *signOut = m_account->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
+    signOut->setObjectName(QStringLiteral("actionSignOut"));
+    signOut->setEnabled(canSignOut);
+    if (!canSignOut)
+        signOut->setToolTip(tr("The local server signs you in with its own token."));
+    m_filesPage->setUser(user.email, user.role == QLatin1String("admin"));
 }
 
 void MainWindow::start(const QString &profileName, const UserInfo &user) {

@@ -6,6 +6,7 @@
 #include <QMainWindow>
 
 class QLabel;
+class QMenu;
 class QListView;
 class QSplitter;
 class QTabWidget;
@@ -26,6 +27,7 @@ class JobTableModel;
 class JobsPage;
 class LogPanel;
 class OverviewPage;
+class SessionBanner;
 class SubmitDialog;
 
 // The console: clusters in a sidebar; the selected cluster's Overview, Jobs, Logs, Events and Files
@@ -40,6 +42,12 @@ public:
     ~MainWindow() override;
 
     void start(const QString &profileName, const UserInfo &user);
+    // The account menu: who is signed in, the role, sign out (when the server has sessions)
+    // and the other connection profiles.
+    void setAccount(const UserInfo &user, bool canSignOut, const QStringList &profiles,
+                    const QString &currentProfile);
+    SessionBanner *sessionBanner() const { return m_banner; }
+    QMenu *accountMenu() const { return m_account; }
     QString currentClusterId() const { return m_clusterId; }
     void selectCluster(const QString &id);
 
@@ -64,6 +72,8 @@ public:
 
 Q_SIGNALS:
     void firstDataShown();
+    void signOutRequested();
+    void switchProfileRequested(const QString &name);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -77,6 +87,8 @@ private:
     void saveLayout();
 
     ApiClient *m_api;
+    SessionBanner *m_banner = nullptr;
+    QMenu *m_account = nullptr;
     ClusterListModel *m_clusters;
     JobTableModel *m_jobs;
     EventListModel *m_events;

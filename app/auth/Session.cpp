@@ -116,8 +116,8 @@ void Session::refresh(std::function<void(bool)> done) {
                     m_refreshToken.clear();
                     m_store->remove(m_profile);
                     if (wasSignedIn)
-                        Q_EMIT expired(tr("Your session has ended (%1). Sign in again; the "
-                                          "window stays as it is.")
+                        Q_EMIT expired(tr("Your session has ended: %1 The window stays as it "
+                                          "is while you sign in again.")
                                            .arg(why));
                     done(false);
                 });
