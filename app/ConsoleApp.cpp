@@ -120,8 +120,13 @@ void startOidcSession(MainWindow *window, ApiClient *api, const QString &profile
         window->sessionBanner()->showMessage(QObject::tr("You signed out of %1.").arg(serverName),
                                              QObject::tr("Sign in…"));
     });
-    QObject::connect(window->sessionBanner(), &SessionBanner::actionClicked, session,
-                     [session] { session->signInWithBrowser(); });
+    // Before the server's sign-in settings are known (it was unreachable), ask it again.
+    QObject::connect(window->sessionBanner(), &SessionBanner::actionClicked, session, [session] {
+        if (session->issuer().isEmpty())
+            session->begin();
+        else
+            session->signInWithBrowser();
+    });
     QObject::connect(window, &MainWindow::signOutRequested, session, &Session::signOut);
     session->begin();
 }
