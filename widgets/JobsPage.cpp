@@ -164,9 +164,11 @@ void JobsPage::updateEmptyState() {
     const bool empty = m_proxy->rowCount() == 0;
     if (empty) {
         if (!m_haveCluster)
-            m_emptyLabel->setText(tr("<p style='font-size:large'>No cluster selected</p><p>Create "
-                                     "a cluster first (File › New "
-                                     "cluster), then submit jobs to it.</p>"));
+            // Neutral on purpose: only administrators may create clusters, and the list on
+            // the left already says who can.
+            m_emptyLabel->setText(tr("<p style='font-size:large'>No cluster selected</p><p>Pick "
+                                     "a cluster in the list on the left to see and submit "
+                                     "its jobs.</p>"));
         else
             m_emptyLabel->setText(
                 m_model->rowCount() == 0

@@ -239,9 +239,8 @@ MainWindow::~MainWindow() {
 
 void MainWindow::buildActions() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *newCluster =
-        file->addAction(tr("New &cluster…"), this, [this] { openClusterWizard(); });
-    newCluster->setObjectName(QStringLiteral("actionNewCluster"));
+    m_newCluster = file->addAction(tr("New &cluster…"), this, [this] { openClusterWizard(); });
+    m_newCluster->setObjectName(QStringLiteral("actionNewCluster"));
     QAction *newJob = file->addAction(tr("New &job…"), this, [this] { openSubmitDialog(); });
     newJob->setObjectName(QStringLiteral("actionNewJob"));
     newJob->setShortcut(QKeySequence::New);
@@ -275,7 +274,7 @@ void MainWindow::buildActions() {
     tools->setObjectName(QStringLiteral("mainToolBar"));
     tools->setMovable(false);
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    tools->addAction(newCluster);
+    tools->addAction(m_newCluster);
     tools->addAction(newJob);
     tools->addAction(refresh);
     newJob->setToolTip(tr("Submit a job to the selected cluster (Ctrl+N)"));
@@ -304,7 +303,16 @@ void MainWindow::setAccount(const UserInfo &user, bool canSignOut, const QString
     signOut->setEnabled(canSignOut);
     if (!canSignOut)
         signOut->setToolTip(tr("The local server signs you in with its own token."));
-    m_filesPage->setUser(user.email, user.role == QLatin1String("admin"));
+    const bool admin = user.role == QLatin1String("admin");
+    m_filesPage->setUser(user.email, admin);
+    // The server refuses cluster changes to everyone else; better not to offer them at all.
+    m_newCluster->setEnabled(admin);
+    m_newCluster->setToolTip(
+        admin ? tr("Create a cluster in your organisation")
+              : tr("Only an administrator of %1 can create clusters.").arg(user.org));
+    m_emptyClusters->setText(admin ? tr("No clusters yet.<br/><a href='#new'>Create one</a>")
+                                   : tr("No clusters yet.<br/>An administrator of your "
+                                        "organisation can create one."));
 }
 
 void MainWindow::start(const QString &profileName, const UserInfo &user) {

@@ -5,6 +5,7 @@
 
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QMenu;
 class QListView;
@@ -89,6 +90,7 @@ private:
     ApiClient *m_api;
     SessionBanner *m_banner = nullptr;
     QMenu *m_account = nullptr;
+    QAction *m_newCluster = nullptr;
     ClusterListModel *m_clusters;
     JobTableModel *m_jobs;
     EventListModel *m_events;
