@@ -4,20 +4,15 @@
 #include "MainWindow.h"
 #include "Profiles.h"
 #include "Screenshotter.h"
-#include "SessionBanner.h"
-#include "SignInDialog.h"
-#include "auth/BrowserSignIn.h"
-#include "auth/Session.h"
+#include "SessionController.h"
 #include "auth/TokenStore.h"
 #include "client/ApiClient.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDesktopServices>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QMessageBox>
-#include <QPointer>
 #include <QProcess>
 #include <QTimer>
 #include <cstdio>
@@ -52,83 +47,6 @@ int earlyAnswer(int argc, char **argv) {
         }
     }
     return -1;
-}
-// An OIDC server: the keychain's session, else the browser; banners for expiry and for a
-// missing keychain; the account menu's sign-out.
-void startOidcSession(MainWindow *window, ApiClient *api, const QString &profileName,
-                      const QString &serverName) {
-    auto *store = new TokenStore(QStringLiteral("Clusterra Console"), window);
-    auto *session = new Session(api, store, profileName, window);
-    auto dialog = std::make_shared<QPointer<SignInDialog>>();
-    auto started = std::make_shared<bool>(false);
-    auto openDialog = [=] {
-        if (!*dialog) {
-            *dialog = new SignInDialog(serverName, window);
-            QObject::connect(*dialog, &SignInDialog::cancelRequested, session, [=] {
-                session->cancelSignIn();
-                if (!*started)
-                    window->sessionBanner()->showMessage(
-                        QObject::tr("You are not signed in to %1.").arg(serverName),
-                        QObject::tr("Sign in…"));
-            });
-            QObject::connect(*dialog, &SignInDialog::retryRequested, session,
-                             [session] { session->signInWithBrowser(); });
-        }
-        (*dialog)->setWaiting();
-        (*dialog)->show();
-        (*dialog)->raise();
-    };
-    QObject::connect(session, &Session::signInRequired, window, [=](const QString &reason) {
-        if (!reason.isEmpty())
-            window->sessionBanner()->showMessage(reason);
-        session->signInWithBrowser();
-    });
-    QObject::connect(session, &Session::browserSignInStarted, window, [=] {
-        openDialog();
-        QObject::connect(session->browserSignIn(), &BrowserSignIn::openBrowser, window,
-                         [dialog](const QUrl &url) {
-                             const bool opened = QDesktopServices::openUrl(url);
-                             if (*dialog)
-                                 (*dialog)->setAuthorizationUrl(url, opened);
-                         });
-    });
-    QObject::connect(session, &Session::failed, window, [=](const QString &message) {
-        if (*dialog && (*dialog)->isVisible())
-            (*dialog)->setError(message);
-        else
-            window->sessionBanner()->showMessage(message, QObject::tr("Sign in…"));
-    });
-    QObject::connect(session, &Session::signedIn, window, [=](const UserInfo &user) {
-        if (*dialog)
-            (*dialog)->hide(); // not reject(): that would cancel
-        window->sessionBanner()->showMessage(
-            store->isPersistent()
-                ? QString()
-                : QObject::tr("No keychain is available (%1). This session is kept in memory "
-                              "only: you will sign in again next time.")
-                      .arg(store->unavailableReason()));
-        window->setAccount(user, true, Profile::names(), profileName);
-        if (!*started) {
-            *started = true;
-            window->start(profileName, user);
-        }
-    });
-    QObject::connect(session, &Session::expired, window, [=](const QString &message) {
-        window->sessionBanner()->showMessage(message, QObject::tr("Sign in again…"));
-    });
-    QObject::connect(session, &Session::signedOut, window, [=] {
-        window->sessionBanner()->showMessage(QObject::tr("You signed out of %1.").arg(serverName),
-                                             QObject::tr("Sign in…"));
-    });
-    // Before the server's sign-in settings are known (it was unreachable), ask it again.
-    QObject::connect(window->sessionBanner(), &SessionBanner::actionClicked, session, [session] {
-        if (session->issuer().isEmpty())
-            session->begin();
-        else
-            session->signInWithBrowser();
-    });
-    QObject::connect(window, &MainWindow::signOutRequested, session, &Session::signOut);
-    session->begin();
 }
 } // namespace
 
@@ -233,7 +151,19 @@ int consoleMain(int argc, char **argv) {
             }
             signIn(profile.url, tokenFile.readAll().trimmed());
         } else {
-            startOidcSession(&window, api, profile.name, profile.url.host());
+            auto *store = new TokenStore(QStringLiteral("Clusterra Console"), &window);
+            auto *controller =
+                new SessionController(&window, api, store, profile.name, profile.url.host());
+            // The link is no secret (its PKCE verifier never leaves this process), and a
+            // terminal is where someone on a machine without a browser will look.
+            QObject::connect(controller, &SessionController::browserUnavailable, &window,
+                             [](const QUrl &url) {
+                                 std::fprintf(stderr,
+                                              "clusterra-console: no browser could be opened; "
+                                              "sign in at %s\n",
+                                              url.toEncoded().constData());
+                             });
+            controller->begin();
         }
     }
     window.show();

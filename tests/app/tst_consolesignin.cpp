@@ -1,0 +1,200 @@
+// The console in front of an OIDC-mode server, end to end with the real provider and server:
+// first in-process, driving the sign-in dialog, banner and account menu as a person would;
+// then the clusterra-console binary itself, whose sign-in link the test opens as the browser.
+#include "MainWindow.h"
+#include "OidcProvider.h"
+#include "SessionBanner.h"
+#include "SessionController.h"
+#include "SignInDialog.h"
+#include "TestServer.h"
+#include "auth/BrowserSignIn.h"
+#include "auth/Session.h"
+#include "auth/TokenStore.h"
+#include "client/ApiClient.h"
+
+#include <QAction>
+#include <QDir>
+#include <QLineEdit>
+#include <QMenu>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+using namespace clusterra;
+
+class TstConsoleSignIn : public QObject {
+    Q_OBJECT
+    OidcProvider idp;
+    TestServer server;
+    QNetworkAccessManager browser;
+    const QString service = QStringLiteral("Clusterra Console test ") +
+                            QUuid::createUuid().toString(QUuid::WithoutBraces);
+
+    // What a person does with the link in the dialog: opens it, signs in at the provider, and
+    // the provider sends the browser back to the console's loopback listener.
+    bool completeInBrowser(const QUrl &link, const QString &email) {
+        QString why;
+        const QUrl back = idp.browse(link, email, &why);
+        if (!back.isValid()) {
+            qWarning("%s", qPrintable(why));
+            return false;
+        }
+        QNetworkReply *r = browser.get(QNetworkRequest(back));
+        QSignalSpy done(r, &QNetworkReply::finished);
+        const bool ok = done.wait(10000) &&
+                        r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+        r->deleteLater();
+        return ok;
+    }
+
+    static QString linkShownIn(SignInDialog *dialog) {
+        auto *link = dialog->findChild<QLineEdit *>(QStringLiteral("signInLink"));
+        return link && link->isVisible() ? link->text() : QString();
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QString why;
+        QVERIFY2(idp.start(&why), qPrintable(why));
+        server.addArgs(idp.serverArgs());
+        server.addArgs({QStringLiteral("--admin"), QStringLiteral("grace@example.org")});
+        QVERIFY(server.start());
+    }
+
+    void signsInThroughTheDialog() {
+        ApiClient api;
+        api.setBaseUrl(QUrl(server.url()));
+        MainWindow window(&api);
+        TokenStore store(service);
+        SessionController controller(&window, &api, &store, QStringLiteral("team"),
+                                     QStringLiteral("hpc.example.org"));
+        window.show();
+        QSignalSpy unavailable(&controller, &SessionController::browserUnavailable);
+        controller.begin();
+
+        // No browser under the offscreen platform: the dialog offers the link instead.
+        QTRY_VERIFY_WITH_TIMEOUT(controller.dialog() && controller.dialog()->isVisible(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!linkShownIn(controller.dialog()).isEmpty(), 10000);
+        const QUrl link(linkShownIn(controller.dialog()));
+        QCOMPARE(unavailable.size(), 1);
+        QCOMPARE(unavailable.first().first().toUrl(), link);
+        QVERIFY(link.toString().startsWith(idp.issuer()));
+        QVERIFY(!controller.windowStarted());
+
+        QVERIFY(completeInBrowser(link, QStringLiteral("ada@example.org")));
+        QTRY_VERIFY_WITH_TIMEOUT(controller.windowStarted(), 10000);
+        QVERIFY(!controller.dialog()->isVisible());
+        QCOMPARE(window.accountMenu()->title(), QStringLiteral("ada@example.org"));
+        QVERIFY(window.windowTitle().contains(QLatin1String("ada@example.org")));
+        // CTest runs this without a keychain: the banner says the session is memory-only.
+        QVERIFY(window.sessionBanner()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(window.dataLoaded(), 10000);
+        // ada is no administrator: creating clusters is not offered.
+        auto *newCluster = window.findChild<QAction *>(QStringLiteral("actionNewCluster"));
+        QVERIFY(newCluster && !newCluster->isEnabled());
+
+        // Sign out from the account menu, then back in from the banner; the window stays.
+        window.tabs()->setCurrentIndex(MainWindow::EventsTab);
+        auto *signOut = window.findChild<QAction *>(QStringLiteral("actionSignOut"));
+        QVERIFY(signOut && signOut->isEnabled());
+        QSignalSpy out(controller.session(), &Session::signedOut);
+        signOut->trigger();
+        QVERIFY(out.wait(10000));
+        QVERIFY(window.sessionBanner()->isVisible());
+        auto *again =
+            window.sessionBanner()->findChild<QPushButton *>(QStringLiteral("sessionBannerAction"));
+        QVERIFY(again && again->isVisible());
+        QTest::mouseClick(again, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.dialog()->isVisible(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(QUrl(linkShownIn(controller.dialog())) != link, 10000);
+        QSignalSpy signedIn(controller.session(), &Session::signedIn);
+        QVERIFY(completeInBrowser(QUrl(linkShownIn(controller.dialog())),
+                                  QStringLiteral("grace@example.org")));
+        QTRY_COMPARE_WITH_TIMEOUT(signedIn.size(), 1, 10000);
+        QCOMPARE(window.accountMenu()->title(), QStringLiteral("grace@example.org"));
+        QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::EventsTab));
+        QVERIFY(newCluster->isEnabled()); // grace is listed as an administrator
+    }
+
+    void cancelLeavesABannerToSignInLater() {
+        ApiClient api;
+        api.setBaseUrl(QUrl(server.url()));
+        MainWindow window(&api);
+        TokenStore store(service);
+        SessionController controller(&window, &api, &store, QStringLiteral("team"),
+                                     QStringLiteral("hpc.example.org"));
+        window.show();
+        controller.begin();
+        QTRY_VERIFY_WITH_TIMEOUT(controller.dialog() && controller.dialog()->isVisible(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!linkShownIn(controller.dialog()).isEmpty(), 10000);
+        const QUrl link(linkShownIn(controller.dialog()));
+        QTest::keyClick(controller.dialog(), Qt::Key_Escape);
+        QVERIFY(!controller.dialog()->isVisible());
+        QVERIFY(window.sessionBanner()->isVisible());
+        QVERIFY(!controller.windowStarted());
+        // The cancelled attempt's listener is gone: the provider's redirect reaches nobody.
+        QString why;
+        const QUrl back = idp.browse(link, QStringLiteral("ada@example.org"), &why);
+        QVERIFY2(back.isValid(), qPrintable(why));
+        QNetworkReply *r = browser.get(QNetworkRequest(back));
+        QSignalSpy done(r, &QNetworkReply::finished);
+        QVERIFY(done.wait(10000));
+        QCOMPARE(r->error(), QNetworkReply::ConnectionRefusedError);
+        r->deleteLater();
+        QVERIFY(!controller.windowStarted());
+    }
+
+    // The binary, as someone would run it on a machine without a browser: it prints the link,
+    // the person signs in, and the console comes up (here it renders its pages and exits).
+    // Nothing it prints may carry a token.
+    void consoleBinarySignsIn() {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=/nonexistent"));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.remove(QStringLiteral("BROWSER"));
+        QProcess console;
+        console.setProcessEnvironment(env);
+        const QString shots = home.filePath(QStringLiteral("shots"));
+        console.start(
+            QStringLiteral(CLUSTERRA_CONSOLE_PATH),
+            {QStringLiteral("--server"), server.url(), QStringLiteral("--screenshot"), shots});
+        QVERIFY(console.waitForStarted());
+        QByteArray printed;
+        static const QRegularExpression signInAt(QStringLiteral("sign in at (\\S+)"));
+        QRegularExpressionMatch m;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                printed += console.readAllStandardError();
+                m = signInAt.match(QString::fromUtf8(printed));
+                return m.hasMatch() || console.state() == QProcess::NotRunning;
+            },
+            20000));
+        QVERIFY2(m.hasMatch(), printed.constData());
+        QVERIFY(completeInBrowser(QUrl(m.captured(1)), QStringLiteral("ada@example.org")));
+        QVERIFY(console.waitForFinished(60000));
+        printed += console.readAllStandardError() + console.readAllStandardOutput();
+        QVERIFY2(console.exitStatus() == QProcess::NormalExit && console.exitCode() == 0,
+                 printed.constData());
+        QVERIFY2(printed.contains("first data shown"), printed.constData());
+        QVERIFY(QFile::exists(QDir(shots).filePath(QStringLiteral("main-jobs.png"))));
+        // JWTs start with "eyJ"; refresh tokens and codes are only ever sent, never printed.
+        QVERIFY2(!printed.contains("eyJ"), printed.constData());
+        QVERIFY(!printed.contains("refresh_token"));
+        QVERIFY(!printed.contains("code="));
+        QVERIFY(!printed.contains("code_verifier"));
+    }
+};
+
+QTEST_MAIN(TstConsoleSignIn)
+#include "tst_consolesignin.moc"
