@@ -149,6 +149,30 @@ private Q_SLOTS:
         QVERIFY(!controller.windowStarted());
     }
 
+    // The server was down when the console started: the banner says so, and its action asks
+    // the server again (there is no issuer to open a browser on yet).
+    void unreachableServerIsAskedAgainFromTheBanner() {
+        ApiClient api;
+        api.setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:1")));
+        MainWindow window(&api);
+        TokenStore store(service);
+        SessionController controller(&window, &api, &store, QStringLiteral("team"),
+                                     QStringLiteral("hpc.example.org"));
+        window.show();
+        controller.begin();
+        QTRY_VERIFY_WITH_TIMEOUT(window.sessionBanner()->isVisible(), 10000);
+        QVERIFY(!controller.dialog());
+        auto *action =
+            window.sessionBanner()->findChild<QPushButton *>(QStringLiteral("sessionBannerAction"));
+        QVERIFY(action && action->isVisible());
+
+        api.setBaseUrl(QUrl(server.url())); // the server is back
+        QTest::mouseClick(action, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.dialog() && controller.dialog()->isVisible(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!linkShownIn(controller.dialog()).isEmpty(), 10000);
+        QVERIFY(QUrl(linkShownIn(controller.dialog())).toString().startsWith(idp.issuer()));
+    }
+
     // The binary, as someone would run it on a machine without a browser: it prints the link,
     // the person signs in, and the console comes up (here it renders its pages and exits).
     // Nothing it prints may carry a token.
