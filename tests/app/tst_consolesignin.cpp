@@ -57,6 +57,24 @@ class TstConsoleSignIn : public QObject {
         return link && link->isVisible() ? link->text() : QString();
     }
 
+    // What the console builds for an OIDC server: the window and its session controller.
+    struct Console {
+        ApiClient api;
+        TokenStore store;
+        std::unique_ptr<MainWindow> window;
+        SessionController *controller;
+        Console(const QString &url, const QString &service)
+            : store(service)
+            , window([this, &url] {
+                api.setBaseUrl(QUrl(url));
+                return std::make_unique<MainWindow>(&api);
+            }())
+            , controller(new SessionController(window.get(), &api, &store, QStringLiteral("team"),
+                                               QStringLiteral("hpc.example.org"))) {
+            window->show();
+        }
+    };
+
 private Q_SLOTS:
     void initTestCase() {
         QString why;
@@ -67,13 +85,9 @@ private Q_SLOTS:
     }
 
     void signsInThroughTheDialog() {
-        ApiClient api;
-        api.setBaseUrl(QUrl(server.url()));
-        MainWindow window(&api);
-        TokenStore store(service);
-        SessionController controller(&window, &api, &store, QStringLiteral("team"),
-                                     QStringLiteral("hpc.example.org"));
-        window.show();
+        Console c(server.url(), service);
+        MainWindow &window = *c.window;
+        SessionController &controller = *c.controller;
         QSignalSpy unavailable(&controller, &SessionController::browserUnavailable);
         controller.begin();
 
@@ -122,13 +136,9 @@ private Q_SLOTS:
     }
 
     void cancelLeavesABannerToSignInLater() {
-        ApiClient api;
-        api.setBaseUrl(QUrl(server.url()));
-        MainWindow window(&api);
-        TokenStore store(service);
-        SessionController controller(&window, &api, &store, QStringLiteral("team"),
-                                     QStringLiteral("hpc.example.org"));
-        window.show();
+        Console c(server.url(), service);
+        MainWindow &window = *c.window;
+        SessionController &controller = *c.controller;
         controller.begin();
         QTRY_VERIFY_WITH_TIMEOUT(controller.dialog() && controller.dialog()->isVisible(), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!linkShownIn(controller.dialog()).isEmpty(), 10000);
@@ -152,13 +162,10 @@ private Q_SLOTS:
     // The server was down when the console started: the banner says so, and its action asks
     // the server again (there is no issuer to open a browser on yet).
     void unreachableServerIsAskedAgainFromTheBanner() {
-        ApiClient api;
-        api.setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:1")));
-        MainWindow window(&api);
-        TokenStore store(service);
-        SessionController controller(&window, &api, &store, QStringLiteral("team"),
-                                     QStringLiteral("hpc.example.org"));
-        window.show();
+        Console c(QStringLiteral("http://127.0.0.1:1"), service);
+        MainWindow &window = *c.window;
+        ApiClient &api = c.api;
+        SessionController &controller = *c.controller;
         controller.begin();
         QTRY_VERIFY_WITH_TIMEOUT(window.sessionBanner()->isVisible(), 10000);
         QVERIFY(!controller.dialog());
