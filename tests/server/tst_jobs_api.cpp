@@ -28,33 +28,6 @@ private Q_SLOTS:
         cluster = server.readyCluster(QStringLiteral("jobs"));
     }
 
-    // A job printing lines over two seconds, read live: lines arrive while it runs.
-    void liveOutputOverSse() {
-        const qint64 id = submit(
-            rawJob("#!/bin/bash\nfor i in $(seq 1 8); do echo \"line $i é\"; sleep 0.25; done\n"));
-        QVERIFY(id > 0);
-        QElapsedTimer t;
-        t.start();
-        qint64 firstAt = -1;
-        const auto events =
-            server.readSse(TestServer::jobPath(cluster, id) + QStringLiteral("/output/stream"), {},
-                           [&](const auto &evs) {
-                               if (firstAt < 0 && !evs.isEmpty())
-                                   firstAt = t.elapsed();
-                               return hasEnd(evs);
-                           });
-        QVERIFY(hasEnd(events));
-        QString expected;
-        for (int i = 1; i <= 8; ++i)
-            expected += QStringLiteral("line %1 é\n").arg(i);
-        QCOMPARE(logText(events), expected);
-        QVERIFY2(firstAt < 1500, "the first line came only at the end: not live");
-        QVERIFY(events.size() >= 4); // several chunks, not one at the end
-        const json end = json::parse(events.last().data.toStdString());
-        QCOMPARE(end["exit_code"].get<int>(), 0);
-        QCOMPARE(end["state"].get<std::string>(), std::string("COMPLETED"));
-    }
-
     // Reconnecting with a Last-Event-ID from the middle yields exactly the rest: no byte lost or
     // repeated.
     void resumeFromLastEventId() {

@@ -101,8 +101,10 @@ private Q_SLOTS:
             expected += QStringLiteral("line %1 é\n").arg(i);
         QCOMPARE(logText(events), expected);
         QVERIFY2(t.elapsed() - firstLogAt >= 1000, "the first line came only at the end");
+        QVERIFY(events.size() >= 4); // several chunks, not one at the end
         const json end = json::parse(events.last().data.toStdString());
         QCOMPARE(end["state"].get<std::string>(), std::string("COMPLETED"));
+        QCOMPARE(end.value("exit_code", -1), 0);
     }
 
     void cancelRunningJob() {
