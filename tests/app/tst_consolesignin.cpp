@@ -78,10 +78,10 @@ class TstConsoleSignIn : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QString why;
-        QVERIFY2(idp.start(&why), qPrintable(why));
-        server.addArgs(idp.serverArgs());
-        server.addArgs({QStringLiteral("--admin"), QStringLiteral("grace@example.org")});
-        QVERIFY(server.start());
+        QVERIFY2(
+            idp.startWithServer(
+                server, {QStringLiteral("--admin"), QStringLiteral("grace@example.org")}, &why),
+            qPrintable(why));
     }
 
     void signsInThroughTheDialog() {

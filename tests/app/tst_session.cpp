@@ -68,10 +68,9 @@ class TstSession : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QString why;
-        QVERIFY2(idp.start(&why), qPrintable(why));
-        server.addArgs(idp.serverArgs());
-        server.addArgs({QStringLiteral("--access-ttl"), QStringLiteral("3")});
-        QVERIFY(server.start());
+        QVERIFY2(idp.startWithServer(server, {QStringLiteral("--access-ttl"), QStringLiteral("3")},
+                                     &why),
+                 qPrintable(why));
     }
 
     void firstStartAsksForSignIn() {

@@ -1,5 +1,7 @@
 #include "OidcProvider.h"
 
+#include "TestServer.h"
+
 #include "crypto/Crypto.h"
 #include "util/Json.h"
 
@@ -26,6 +28,17 @@ bool OidcProvider::start(QString *why) {
 QStringList OidcProvider::serverArgs() const {
     return {QStringLiteral("--oidc-issuer"), m_issuer, QStringLiteral("--oidc-client-id"),
             clientId()};
+}
+
+bool OidcProvider::startWithServer(TestServer &server, const QStringList &extraArgs, QString *why) {
+    if (!start(why))
+        return false;
+    server.addArgs(serverArgs() + extraArgs);
+    if (!server.start()) {
+        *why = QStringLiteral("clusterra-server did not start in OIDC mode");
+        return false;
+    }
+    return true;
 }
 
 OidcProvider::Hop OidcProvider::send(const QUrl &url, const QByteArray &form) {

@@ -6,6 +6,8 @@
 #include <QUrl>
 #include <nlohmann/json.hpp>
 
+class TestServer;
+
 // panva's oidc-provider (OpenID Certified) on 127.0.0.1, from tests/oidc. Its public native
 // client "clusterra-console" signs ID tokens with RS256, "clusterra-console-es" with ES256;
 // both need PKCE and take any loopback redirect http://127.0.0.1:<port>/.
@@ -17,6 +19,8 @@ public:
     static QString clientId() { return QStringLiteral("clusterra-console"); }
     // clusterra-server arguments for OIDC mode against this provider.
     QStringList serverArgs() const;
+    // Starts the provider, then `server` in OIDC mode against it with `extraArgs` too.
+    bool startWithServer(TestServer &server, const QStringList &extraArgs, QString *why);
 
     // Test-only routes of tests/oidc/provider.mjs: a token with any claims, signed by the
     // provider's "current" key, its "next" (rotated-in) key, or a "stranger" with a known kid.

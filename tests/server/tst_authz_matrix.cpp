@@ -114,11 +114,11 @@ class TestAuthzMatrix : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QString why;
-        QVERIFY2(idp.start(&why), qPrintable(why));
-        server.addArgs(idp.serverArgs());
-        server.addArgs({QStringLiteral("--admin"), QStringLiteral("boss@example.org"),
-                        QStringLiteral("--admin"), QStringLiteral("olga@other.org")});
-        QVERIFY(server.start());
+        QVERIFY2(idp.startWithServer(server,
+                                     {QStringLiteral("--admin"), QStringLiteral("boss@example.org"),
+                                      QStringLiteral("--admin"), QStringLiteral("olga@other.org")},
+                                     &why),
+                 qPrintable(why));
         const json adaGrant = signIn(QStringLiteral("ada@example.org"));
         ada = access(adaGrant);
         adaRefresh = QByteArray::fromStdString(adaGrant.value("refresh_token", ""));
@@ -310,6 +310,14 @@ private Q_SLOTS:
                      .status,
                  200);
         QCOMPARE(refresh(r2).status, 401);
+    }
+
+    // The job outlives the server by design (jobs survive restarts); it must not outlive the
+    // test, or CTest waits for it.
+    void cleanupTestCase() {
+        const auto r = server.request("DELETE", TestServer::jobPath(cluster, job), nullptr, boss);
+        QVERIFY2(r.status == 200 || r.status == 202, r.body.constData());
+        server.waitForJob(cluster, job, testjobs::inState("CANCELLED"));
     }
 };
 

@@ -33,16 +33,17 @@ class TestOidcApi : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        QString why;
-        QVERIFY2(idp.start(&why), qPrintable(why));
-        server.addArgs(idp.serverArgs());
-        server.addArgs({QStringLiteral("--admin"), QStringLiteral("boss@example.org"),
-                        QStringLiteral("--allow-domain"), QStringLiteral("example.org"),
-                        QStringLiteral("--allow-domain"), QStringLiteral("other.org"),
-                        QStringLiteral("--allow-email"), QStringLiteral("guest@gmail.com"),
-                        QStringLiteral("--log-requests"), QStringLiteral("yes")});
         server.setLogFile(server.dataDir() + QStringLiteral("/server.log"));
-        QVERIFY(server.start());
+        QString why;
+        QVERIFY2(
+            idp.startWithServer(server,
+                                {QStringLiteral("--admin"), QStringLiteral("boss@example.org"),
+                                 QStringLiteral("--allow-domain"), QStringLiteral("example.org"),
+                                 QStringLiteral("--allow-domain"), QStringLiteral("other.org"),
+                                 QStringLiteral("--allow-email"), QStringLiteral("guest@gmail.com"),
+                                 QStringLiteral("--log-requests"), QStringLiteral("yes")},
+                                &why),
+            qPrintable(why));
     }
 
     void configTellsClientsHowToSignIn() {
