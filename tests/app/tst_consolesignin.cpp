@@ -14,6 +14,7 @@
 
 #include <QAction>
 #include <QDir>
+#include <QDirIterator>
 #include <QLineEdit>
 #include <QMenu>
 #include <QNetworkReply>
@@ -224,6 +225,20 @@ private Q_SLOTS:
         QVERIFY(!printed.contains("refresh_token"));
         QVERIFY(!printed.contains("code="));
         QVERIFY(!printed.contains("code_verifier"));
+        // Nor anything it wrote to disk: settings, transfer journals (no keychain here, so the
+        // refresh token lived in memory only).
+        QDirIterator files(home.path(), QDir::Files, QDirIterator::Subdirectories);
+        int checked = 0;
+        while (files.hasNext()) {
+            QFile f(files.next());
+            if (f.fileName().endsWith(QLatin1String(".png")) || !f.open(QIODevice::ReadOnly))
+                continue;
+            ++checked;
+            const QByteArray content = f.readAll();
+            QVERIFY2(!content.contains("eyJ") && !content.contains("refresh"),
+                     qPrintable(f.fileName()));
+        }
+        QVERIFY(checked > 0); // at least the settings file
     }
 };
 
