@@ -6,6 +6,7 @@
 #include "client/ApiClient.h"
 #include "transfer/FileDownload.h"
 #include "transfer/FileUpload.h"
+#include "util/Memory.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -20,15 +21,6 @@
 using namespace clusterra;
 
 namespace {
-qint64 peakRssKb() {
-    QFile f(QStringLiteral("/proc/self/status"));
-    f.open(QIODevice::ReadOnly);
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return 0;
-}
-
 qint64 g_curlPeakKb = 0;
 
 void writeFile(const QString &path, qint64 size) {

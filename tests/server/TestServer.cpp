@@ -134,6 +134,14 @@ qint64 TestServer::submitJob(const QString &clusterId, const nlohmann::json &bod
     return r.json.value("job_id", qint64(0));
 }
 
+TestServer::Reply TestServer::presign(const QString &clusterId, const QString &key,
+                                      const char *method, const nlohmann::json &extra) {
+    nlohmann::json body{{"key", key.toStdString()}, {"method", method}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        body[it.key()] = *it;
+    return post(QStringLiteral("/v1/clusters/%1/storage/presigned-url").arg(clusterId), body);
+}
+
 QString TestServer::jobPath(const QString &clusterId, qint64 jobId) {
     return QStringLiteral("/v1/clusters/%1/jobs/%2").arg(clusterId).arg(jobId);
 }

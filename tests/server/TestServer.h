@@ -46,6 +46,13 @@ public:
         return request("POST", path, body);
     }
 
+    // POST .../storage/presigned-url for `key`; `extra` adds body fields (expires_in...).
+    Reply presign(const QString &clusterId, const QString &key, const char *method,
+                  const nlohmann::json &extra = nlohmann::json::object());
+    static QString presignedUrl(const Reply &r) {
+        return QString::fromStdString(r.json.value("url", ""));
+    }
+
     // Submits a job; its id, or 0 (with a warning) when the server refuses it.
     qint64 submitJob(const QString &clusterId, const nlohmann::json &body);
     // Creates a local cluster and waits until it is ready; returns its id.

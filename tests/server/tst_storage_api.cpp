@@ -20,23 +20,10 @@ class TestStorageApi : public QObject {
     QString cluster;
     const QString me = QStringLiteral("data/admin@localhost/");
 
-    using Raw = TestServer::Raw;
-    Raw send(const QByteArray &method, const QString &url, const QByteArray &body = {},
-             const QList<QPair<QByteArray, QByteArray>> &headers = {}) {
-        return server.raw(method, url, body, headers);
-    }
-
     TestServer::Reply presign(const QString &key, const char *method, json extra = json::object()) {
-        json body{{"key", key.toStdString()}, {"method", method}};
-        for (auto it = extra.begin(); it != extra.end(); ++it)
-            body[it.key()] = *it;
-        return server.post(QStringLiteral("/v1/clusters/%1/storage/presigned-url").arg(cluster),
-                           body);
+        return server.presign(cluster, key, method, extra);
     }
-
-    QString url(const TestServer::Reply &r) {
-        return QString::fromStdString(r.json.value("url", ""));
-    }
+    static QString url(const TestServer::Reply &r) { return TestServer::presignedUrl(r); }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -50,24 +37,24 @@ private Q_SLOTS:
         QCOMPARE(put.status, 200);
         QCOMPARE(put.json["headers"]["content-type"].get<std::string>(), std::string("text/plain"));
         const QByteArray content = "hello, object store\n";
-        Raw r = send("PUT", url(put), content, {{"Content-Type", "text/plain"}});
+        TestServer::Raw r = server.raw("PUT", url(put), content, {{"Content-Type", "text/plain"}});
         QCOMPARE(r.status, 200);
         QCOMPARE(r.headers.value("etag"),
                  '"' + QCryptographicHash::hash(content, QCryptographicHash::Md5).toHex() + '"');
         const auto get = presign(key, "GET");
-        r = send("GET", url(get));
+        r = server.raw("GET", url(get));
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body, content);
         QCOMPARE(r.headers.value("content-type"), QByteArray("text/plain"));
-        r = send("GET", url(get), {}, {{"Range", "bytes=7-11"}});
+        r = server.raw("GET", url(get), {}, {{"Range", "bytes=7-11"}});
         QCOMPARE(r.status, 206);
         QCOMPARE(r.body, QByteArray("objec"));
         QCOMPARE(r.headers.value("content-range"), QByteArray("bytes 7-11/20"));
-        r = send("GET", url(get), {}, {{"Range", "bytes=-6"}});
+        r = server.raw("GET", url(get), {}, {{"Range", "bytes=-6"}});
         QCOMPARE(r.body, QByteArray("store\n"));
-        r = send("GET", url(get), {}, {{"Range", "bytes=50-"}});
+        r = server.raw("GET", url(get), {}, {{"Range", "bytes=50-"}});
         QCOMPARE(r.status, 416);
-        r = send("HEAD", url(get));
+        r = server.raw("HEAD", url(get));
         QCOMPARE(r.status, 200);
         QCOMPARE(r.headers.value("content-length"), QByteArray("20"));
         QVERIFY(r.body.isEmpty());
@@ -115,7 +102,7 @@ private Q_SLOTS:
             u = u.left(u.indexOf(QLatin1Char('?')));
         else if (tamper == QLatin1String("expired"))
             QTest::qWait(2100);
-        const Raw r = send(method, u, "payload", {{"Content-Type", ctype}});
+        const TestServer::Raw r = server.raw(method, u, "payload", {{"Content-Type", ctype}});
         QCOMPARE(r.status, 403);
         QVERIFY2(r.body.contains(QByteArray("<Code>" + code + "</Code>")), r.body.constData());
         const auto list =
@@ -162,9 +149,9 @@ private Q_SLOTS:
         json done = json::array();
         // Upload out of order, as parallel parts finish.
         for (int i : {2, 0, 1}) {
-            const Raw put =
-                send("PUT", QString::fromStdString(r.json["parts"][i]["url"].get<std::string>()),
-                     parts[i]);
+            const TestServer::Raw put = server.raw(
+                "PUT", QString::fromStdString(r.json["parts"][i]["url"].get<std::string>()),
+                parts[i]);
             QCOMPARE(put.status, 200);
             done.push_back(
                 {{"part_number", i + 1}, {"etag", put.headers.value("etag").toStdString()}});
@@ -183,7 +170,7 @@ private Q_SLOTS:
                         {{"parts", done}});
         QCOMPARE(r.status, 200);
         QVERIFY(QByteArray::fromStdString(r.json["etag"].get<std::string>()).endsWith("-3\""));
-        const Raw get = send("GET", url(presign(key, "GET")));
+        const TestServer::Raw get = server.raw("GET", url(presign(key, "GET")));
         QCOMPARE(clusterra::crypto::sha256(get.body),
                  clusterra::crypto::sha256(QByteArray(parts[0] + parts[1] + parts[2])));
         QCOMPARE(server.get(base + QLatin1Char('/') + upload).status,
@@ -201,7 +188,7 @@ private Q_SLOTS:
                               .json;
         json done = json::array();
         for (int i = 0; i < 2; ++i) {
-            const Raw put = send(
+            const TestServer::Raw put = server.raw(
                 "PUT", QString::fromStdString(urls["parts"][i]["url"].get<std::string>()), "tiny");
             done.push_back(
                 {{"part_number", i + 1}, {"etag", put.headers.value("etag").toStdString()}});
@@ -297,7 +284,7 @@ private Q_SLOTS:
         QCOMPARE(listing["files"].size(), size_t(1));
         const QString key = QString::fromStdString(listing["files"][0]["key"]);
         QCOMPARE(key, folder + QStringLiteral("job_%1.out").arg(id));
-        const Raw got = send("GET", url(presign(key, "GET")));
+        const TestServer::Raw got = server.raw("GET", url(presign(key, "GET")));
         QCOMPARE(got.status, 200);
         QCOMPARE(got.body, QByteArray("published output\n"));
     }
@@ -308,7 +295,7 @@ private Q_SLOTS:
         const auto put =
             server.post(QStringLiteral("/v1/clusters/%1/storage/presigned-url").arg(other),
                         {{"key", key.toStdString()}, {"method", "PUT"}});
-        QCOMPARE(send("PUT", url(put), "bye").status, 200);
+        QCOMPARE(server.raw("PUT", url(put), "bye").status, 200);
         const QString bucketDir = server.dataDir() + QStringLiteral("/objects/clusterra-") + other;
         QVERIFY(QFileInfo::exists(bucketDir));
         QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/%1").arg(other)).status,

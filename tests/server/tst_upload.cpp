@@ -2,6 +2,7 @@
 
 #include "client/ApiClient.h"
 #include "transfer/FileUpload.h"
+#include "util/Memory.h"
 
 #include <QEventLoop>
 #include <QFile>
@@ -15,15 +16,6 @@
 using namespace clusterra;
 
 namespace {
-qint64 peakRssKb() {
-    QFile f(QStringLiteral("/proc/self/status"));
-    f.open(QIODevice::ReadOnly);
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return 0;
-}
-
 // Hashes a stream as it arrives, never holding it whole.
 struct Sha256 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
