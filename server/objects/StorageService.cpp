@@ -238,75 +238,73 @@ void StorageService::createUpload(const http::Principal &who, const ClusterRecor
     });
 }
 
-std::optional<UploadInfo> StorageService::ownUpload(const http::Principal &who,
-                                                    const QString &bucket, const QString &uploadId,
-                                                    ApiError *error) {
-    const auto u = m_uploads.upload(uploadId);
-    if (!u || u->bucket != bucket || (u->ownerId != who.userId && !who.isAdmin())) {
-        *error = ApiError::make(ErrorType::NotFound, QStringLiteral("No upload %1.").arg(uploadId));
-        return std::nullopt;
-    }
-    return u;
+void StorageService::withOwnUpload(const http::Principal &who, const ClusterRecord &cluster,
+                                   const QString &uploadId, const Reply &done,
+                                   std::function<void(const QString &, const UploadInfo &)> then) {
+    withBucket(cluster, done, [=, this](const QString &bucket) {
+        const auto u = m_uploads.upload(uploadId);
+        // Someone else's upload is as unknown as a missing one: 404, not 403.
+        if (!u || u->bucket != bucket || (u->ownerId != who.userId && !who.isAdmin()))
+            return done({}, ApiError::make(ErrorType::NotFound,
+                                           QStringLiteral("No upload %1.").arg(uploadId)));
+        then(bucket, *u);
+    });
 }
 
 void StorageService::listParts(const http::Principal &who, const ClusterRecord &cluster,
                                const QString &uploadId, Reply done) {
-    withBucket(cluster, done, [=, this](const QString &bucket) {
-        ApiError error;
-        const auto u = ownUpload(who, bucket, uploadId, &error);
-        if (!u)
-            return done({}, error);
-        m_backend.listParts(bucket, u->key, uploadId,
-                            [=](const QList<PartInfo> &list, const QString &listError) {
-                                if (!listError.isEmpty())
-                                    return done({}, storeError(listError));
-                                auto parts = nlohmann::json::array();
-                                for (const PartInfo &p : list)
-                                    parts.push_back({{"part_number", p.number},
-                                                     {"size", p.size},
-                                                     {"etag", p.etag.toStdString()}});
-                                done({{"upload_id", toStd(u->id)},
-                                      {"key", toStd(u->key)},
-                                      {"parts", std::move(parts)}},
-                                     {});
-                            });
-    });
+    withOwnUpload(
+        who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
+            m_backend.listParts(bucket, u.key, uploadId,
+                                [=](const QList<PartInfo> &list, const QString &listError) {
+                                    if (!listError.isEmpty())
+                                        return done({}, storeError(listError));
+                                    auto parts = nlohmann::json::array();
+                                    for (const PartInfo &p : list)
+                                        parts.push_back({{"part_number", p.number},
+                                                         {"size", p.size},
+                                                         {"etag", p.etag.toStdString()}});
+                                    done({{"upload_id", toStd(u.id)},
+                                          {"key", toStd(u.key)},
+                                          {"parts", std::move(parts)}},
+                                         {});
+                                });
+        });
 }
 
 void StorageService::presignParts(const http::Principal &who, const ClusterRecord &cluster,
                                   const QString &uploadId, const nlohmann::json &body, Reply done) {
-    withBucket(cluster, done, [=, this](const QString &bucket) {
-        ApiError error;
-        const auto u = ownUpload(who, bucket, uploadId, &error);
-        if (!u)
-            return done({}, error);
-        const int expires = expiresIn(body, &error);
-        if (error.isError())
-            return done({}, error);
-        const auto numbers = body.value("part_numbers", nlohmann::json::array());
-        if (!numbers.is_array() || numbers.empty() || numbers.size() > 1000)
-            return done({}, ApiError::validation(QStringLiteral("part_numbers"),
-                                                 QStringLiteral("must list 1 to 1000 part "
-                                                                "numbers.")));
-        const int maxParts = m_backend.limits().maxParts;
-        auto parts = nlohmann::json::array();
-        qint64 expiresAt = 0;
-        for (size_t i = 0; i < numbers.size(); ++i) {
-            const auto &n = numbers[i];
-            if (!n.is_number_integer() || n.get<int>() < 1 || n.get<int>() > maxParts)
-                return done({},
-                            ApiError::validation(QStringLiteral("part_numbers[%1]").arg(i),
+    withOwnUpload(
+        who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
+            ApiError error;
+            const int expires = expiresIn(body, &error);
+            if (error.isError())
+                return done({}, error);
+            const auto numbers = body.value("part_numbers", nlohmann::json::array());
+            if (!numbers.is_array() || numbers.empty() || numbers.size() > 1000)
+                return done({}, ApiError::validation(QStringLiteral("part_numbers"),
+                                                     QStringLiteral("must list 1 to 1000 part "
+                                                                    "numbers.")));
+            const int maxParts = m_backend.limits().maxParts;
+            auto parts = nlohmann::json::array();
+            qint64 expiresAt = 0;
+            for (size_t i = 0; i < numbers.size(); ++i) {
+                const auto &n = numbers[i];
+                if (!n.is_number_integer() || n.get<int>() < 1 || n.get<int>() > maxParts)
+                    return done(
+                        {}, ApiError::validation(QStringLiteral("part_numbers[%1]").arg(i),
                                                  QStringLiteral("must be 1 to %1.").arg(maxParts)));
-            const auto p = m_backend.presign(
-                "PUT", bucket, u->key,
-                {{"partNumber", QByteArray::number(n.get<int>())}, {"uploadId", u->id.toUtf8()}},
-                {}, expires);
-            expiresAt = p.expiresAtSecs;
-            parts.push_back({{"part_number", n.get<int>()},
-                             {"url", p.url.toString(QUrl::FullyEncoded).toStdString()}});
-        }
-        done({{"parts", std::move(parts)}, {"expires_at", toStd(toRfc3339(expiresAt * 1000))}}, {});
-    });
+                const auto p = m_backend.presign(
+                    "PUT", bucket, u.key,
+                    {{"partNumber", QByteArray::number(n.get<int>())}, {"uploadId", u.id.toUtf8()}},
+                    {}, expires);
+                expiresAt = p.expiresAtSecs;
+                parts.push_back({{"part_number", n.get<int>()},
+                                 {"url", p.url.toString(QUrl::FullyEncoded).toStdString()}});
+            }
+            done({{"parts", std::move(parts)}, {"expires_at", toStd(toRfc3339(expiresAt * 1000))}},
+                 {});
+        });
 }
 
 void StorageService::complete(const http::Principal &who, const ClusterRecord &cluster,
@@ -321,41 +319,36 @@ void StorageService::complete(const http::Principal &who, const ClusterRecord &c
                                                  QStringLiteral("needs part_number and etag.")));
         wanted.append({int(*number), 0, etag.toUtf8()});
     }
-    withBucket(cluster, done, [=, this](const QString &bucket) {
-        ApiError error;
-        const auto u = ownUpload(who, bucket, uploadId, &error);
-        if (!u)
-            return done({}, error);
-        m_backend.complete(
-            bucket, u->key, uploadId, wanted,
-            [=, this](const std::optional<ObjectInfo> &object, const QString &code,
-                      const QString &text) {
-                if (!object)
-                    return done({}, ApiError::validation(QStringLiteral("parts"),
+    withOwnUpload(
+        who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
+            m_backend.complete(
+                bucket, u.key, uploadId, wanted,
+                [=, this](const std::optional<ObjectInfo> &object, const QString &code,
+                          const QString &text) {
+                    if (!object)
+                        return done({},
+                                    ApiError::validation(QStringLiteral("parts"),
                                                          QStringLiteral("%1: %2").arg(code, text)));
-                m_uploads.abort(uploadId); // done: forget who owned it
-                done({{"key", toStd(object->key)},
-                      {"size", object->size},
-                      {"etag", object->etag.toStdString()}},
-                     {});
-            });
-    });
+                    m_uploads.abort(uploadId); // done: forget who owned it
+                    done({{"key", toStd(object->key)},
+                          {"size", object->size},
+                          {"etag", object->etag.toStdString()}},
+                         {});
+                });
+        });
 }
 
 void StorageService::abort(const http::Principal &who, const ClusterRecord &cluster,
                            const QString &uploadId, Reply done) {
-    withBucket(cluster, done, [=, this](const QString &bucket) {
-        ApiError error;
-        const auto u = ownUpload(who, bucket, uploadId, &error);
-        if (!u)
-            return done({}, error);
-        m_backend.abort(bucket, u->key, uploadId, [=, this](const QString &abortError) {
-            if (!abortError.isEmpty())
-                return done({}, storeError(abortError));
-            m_uploads.abort(uploadId);
-            done({{"aborted", true}, {"upload_id", toStd(uploadId)}}, {});
+    withOwnUpload(
+        who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
+            m_backend.abort(bucket, u.key, uploadId, [=, this](const QString &abortError) {
+                if (!abortError.isEmpty())
+                    return done({}, storeError(abortError));
+                m_uploads.abort(uploadId);
+                done({{"aborted", true}, {"upload_id", toStd(uploadId)}}, {});
+            });
         });
-    });
 }
 
 void StorageService::importFile(const ClusterRecord &cluster, const QString &key,

@@ -48,8 +48,10 @@ private:
     // Runs `then(bucket)` once the cluster's bucket exists.
     void withBucket(const ClusterRecord &cluster, const Reply &done,
                     std::function<void(const QString &bucket)> then);
-    std::optional<UploadInfo> ownUpload(const http::Principal &who, const QString &bucket,
-                                        const QString &uploadId, ApiError *error);
+    // Runs `then` with the bucket and the upload when `who` started it (or is an admin).
+    void withOwnUpload(const http::Principal &who, const ClusterRecord &cluster,
+                       const QString &uploadId, const Reply &done,
+                       std::function<void(const QString &bucket, const UploadInfo &upload)> then);
     void collect(const http::Principal &who, const QString &bucket, const QString &prefix,
                  bool folders, QString after, int limit, std::shared_ptr<nlohmann::json> files,
                  std::shared_ptr<QStringList> folderList, Reply done);
