@@ -29,7 +29,7 @@ void Session::begin() {
                                                  .arg(m_api->baseUrl().toString()));
                     m_issuer = stringOr(config, "issuer");
                     m_clientId = stringOr(config, "client_id");
-                    m_scopes = stringList(config.value("scopes", nlohmann::json::array()));
+                    m_scopes = stringList(arrayMember(config, "scopes"));
                     m_store->load(m_profile, [this](const QByteArray &stored) {
                         if (stored.isEmpty())
                             return Q_EMIT signInRequired(QString());
@@ -85,7 +85,7 @@ bool Session::applyGrant(const nlohmann::json &grant, QString *why) {
     m_api->setAccessToken(access);
     m_refreshToken = refresh;
     m_store->save(m_profile, refresh);
-    m_user = UserInfo::fromJson(grant.value("user", nlohmann::json::object()));
+    m_user = UserInfo::fromJson(objectMember(grant, "user"));
     const qint64 ttlMs = qMax<qint64>(intMember(grant, "expires_in").value_or(900), 10) * 1000;
     m_refreshTimer.start(int(ttlMs * 8 / 10));
     return true;

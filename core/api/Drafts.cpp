@@ -107,7 +107,7 @@ TextCheck checkSubmitText(const QString &text) {
 
 QString submitTextFor(const nlohmann::json &storedRequest) {
     nlohmann::json job = storedRequest.is_object() ? storedRequest : nlohmann::json::object();
-    const std::string script = job.value("script", std::string("#!/bin/bash\n"));
+    const std::string script = toStd(stringOr(job, "script", QStringLiteral("#!/bin/bash\n")));
     job.erase("script");
     return toQ(nlohmann::json{{"script", script}, {"job", job}}.dump(2));
 }

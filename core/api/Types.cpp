@@ -45,10 +45,10 @@ ClusterInfo ClusterInfo::fromJson(const nlohmann::json &j) {
     c.connectionState = stringOr(j, "connection_state");
     c.description = stringOr(j, "description");
     c.defaultPartition = stringOr(j, "default_partition");
-    for (const auto &p : j.value("partitions", nlohmann::json::array()))
+    for (const auto &p : arrayMember(j, "partitions"))
         c.partitions.append(PartitionInfo::fromJson(p));
     c.deletionProtection = boolOr(j, "deletion_protection", false);
-    const auto counts = j.value("counts", nlohmann::json::object());
+    const auto counts = objectMember(j, "counts");
     c.nodes = int(intMember(counts, "nodes").value_or(0));
     c.cpus = int(intMember(counts, "cpus").value_or(0));
     c.gpus = int(intMember(counts, "gpus").value_or(0));
@@ -106,10 +106,10 @@ JobInfo JobInfo::fromJson(const nlohmann::json &j) {
     job.arrayJobId = optInt<qint64>(j, "array_job_id");
     job.arrayTaskId = optInt<int>(j, "array_task_id");
     job.script = stringOr(j, "script");
-    job.environment = stringList(j.value("environment", nlohmann::json::array()));
+    job.environment = stringList(arrayMember(j, "environment"));
     job.workingDirectory = stringOr(j, "current_working_directory");
     job.standardOutput = stringOr(j, "standard_output");
-    job.request = j.value("request", nlohmann::json::object());
+    job.request = objectMember(j, "request");
     return job;
 }
 
@@ -129,7 +129,7 @@ EventInfo EventInfo::fromJson(const nlohmann::json &j) {
     e.severity = stringOr(j, "severity");
     e.message = stringOr(j, "message");
     e.actor = stringOr(j, "actor");
-    e.data = j.value("data", nlohmann::json::object());
+    e.data = objectMember(j, "data");
     return e;
 }
 
@@ -164,9 +164,9 @@ FileEntry FileEntry::fromJson(const nlohmann::json &j) {
 FileListing FileListing::fromJson(const nlohmann::json &j) {
     FileListing l;
     l.prefix = stringOr(j, "prefix");
-    for (const auto &f : j.value("files", nlohmann::json::array()))
+    for (const auto &f : arrayMember(j, "files"))
         l.files.append(FileEntry::fromJson(f));
-    for (const auto &f : j.value("folders", nlohmann::json::array()))
+    for (const auto &f : arrayMember(j, "folders"))
         if (f.is_string())
             l.folders.append(toQ(f.get<std::string>()));
     l.nextStartAfter = stringOr(j, "next_start_after");
@@ -176,7 +176,7 @@ FileListing FileListing::fromJson(const nlohmann::json &j) {
 PresignedUrl PresignedUrl::fromJson(const nlohmann::json &j) {
     PresignedUrl p;
     p.url = QUrl(stringOr(j, "url"), QUrl::StrictMode);
-    const auto headers = j.value("headers", nlohmann::json::object());
+    const auto headers = objectMember(j, "headers");
     for (auto it = headers.begin(); it != headers.end(); ++it)
         if (it->is_string())
             p.headers.append({QByteArray::fromStdString(it.key()),

@@ -93,7 +93,15 @@ void ApiClient::send(const QByteArray &method, const QString &path, const nlohma
                                         "ApiClient", "The server sent a reply that is not JSON.")));
             return;
         }
-        done(json.is_discarded() ? nlohmann::json() : json, error);
+        // Decoders see an object even for an error or an empty reply, and nothing they or the
+        // caller throw may cross the event loop: Qt would abort the console.
+        if (!json.is_object() && !json.is_array())
+            json = nlohmann::json::object();
+        try {
+            done(json, error);
+        } catch (const std::exception &ex) {
+            qWarning("clusterra: a reply handler failed: %s", ex.what());
+        }
     };
     start(call);
 }
@@ -194,10 +202,8 @@ void ApiClient::signInLocal(const QByteArray &localToken, QObject *ctx,
     send("POST", QStringLiteral("/v1/auth/callback"), {{"local_token", localToken.toStdString()}},
          ctx, [this, done](const nlohmann::json &j, const ApiError &e) {
              if (!e.isError())
-                 m_token = QByteArray::fromStdString(j.value("access_token", ""));
-             done(e.isError() ? UserInfo{}
-                              : UserInfo::fromJson(j.value("user", nlohmann::json::object())),
-                  e);
+                 m_token = stringOr(j, "access_token").toUtf8();
+             done(e.isError() ? UserInfo{} : UserInfo::fromJson(objectMember(j, "user")), e);
          });
 }
 
@@ -206,7 +212,7 @@ void ApiClient::clusters(QObject *ctx,
     send("GET", QStringLiteral("/v1/clusters"), nullptr, ctx,
          [done](const nlohmann::json &j, const ApiError &e) {
              QList<ClusterInfo> out;
-             for (const auto &c : j.value("clusters", nlohmann::json::array()))
+             for (const auto &c : arrayMember(j, "clusters"))
                  out.append(ClusterInfo::fromJson(c));
              done(out, e);
          });
@@ -229,7 +235,7 @@ void ApiClient::nodes(const QString &clusterId, QObject *ctx,
     send("GET", clusterPath(clusterId) + QStringLiteral("/nodes"), nullptr, ctx,
          [done](const nlohmann::json &j, const ApiError &e) {
              QList<NodeInfo> out;
-             for (const auto &n : j.value("nodes", nlohmann::json::array()))
+             for (const auto &n : arrayMember(j, "nodes"))
                  out.append(NodeInfo::fromJson(n));
              done(out, e);
          });
@@ -242,7 +248,7 @@ void ApiClient::jobs(const QString &clusterId, const QString &updatedSince, QObj
         path += QStringLiteral("&updated_since=") + updatedSince;
     send("GET", path, nullptr, ctx, [done](const nlohmann::json &j, const ApiError &e) {
         JobPage page;
-        const auto &items = j.value("jobs", nlohmann::json::array());
+        const auto &items = arrayMember(j, "jobs");
         page.jobs.reserve(qsizetype(items.size()));
         for (const auto &item : items)
             page.jobs.append(JobInfo::fromJson(item));
@@ -263,8 +269,7 @@ void ApiClient::submitJob(const QString &clusterId, const nlohmann::json &body, 
                           std::function<void(qint64, const QStringList &, const ApiError &)> done) {
     send("POST", clusterPath(clusterId) + QStringLiteral("/jobs/submit"), body, ctx,
          [done](const nlohmann::json &j, const ApiError &e) {
-             done(intMember(j, "job_id").value_or(0),
-                  stringList(j.value("warnings", nlohmann::json::array())), e);
+             done(intMember(j, "job_id").value_or(0), stringList(arrayMember(j, "warnings")), e);
          });
 }
 
@@ -279,7 +284,7 @@ void ApiClient::templates(
     send("GET", QStringLiteral("/v1/templates"), nullptr, ctx,
          [done](const nlohmann::json &j, const ApiError &e) {
              QList<TemplateSummary> out;
-             for (const auto &t : j.value("templates", nlohmann::json::array()))
+             for (const auto &t : arrayMember(j, "templates"))
                  out.append(TemplateSummary::fromJson(t));
              done(out, e);
          });
@@ -295,7 +300,7 @@ void ApiClient::events(const QString &clusterId, qint64 after, QObject *ctx,
     send("GET", clusterPath(clusterId) + QStringLiteral("/events?limit=1000&after=%1").arg(after),
          nullptr, ctx, [done](const nlohmann::json &j, const ApiError &e) {
              QList<EventInfo> out;
-             for (const auto &ev : j.value("events", nlohmann::json::array()))
+             for (const auto &ev : arrayMember(j, "events"))
                  out.append(EventInfo::fromJson(ev));
              done(out, e);
          });

@@ -140,13 +140,13 @@ std::optional<JobTemplate> JobTemplate::fromJson(const nlohmann::json &def, QStr
     t.description = stringOr(def, "description");
     t.category = stringOr(def, "category");
     t.script = stringOr(def, "script");
-    t.job = def.value("job", nlohmann::json::object());
+    t.job = objectMember(def, "job");
     static const QRegularExpression idRe(QStringLiteral("\\A[a-z0-9][a-z0-9-]*\\z"));
     if (!idRe.match(t.id).hasMatch())
         return fail(QStringLiteral("template id \"%1\" is invalid").arg(t.id));
     if (!t.script.startsWith(QLatin1String("#!")))
         return fail(QStringLiteral("template %1 has no #! script").arg(t.id));
-    for (const auto &p : def.value("parameters", nlohmann::json::array())) {
+    for (const auto &p : arrayMember(def, "parameters")) {
         TemplateParam param;
         param.name = stringOr(p, "name");
         const auto type = typeFromName(stringOr(p, "type"));
@@ -162,7 +162,7 @@ std::optional<JobTemplate> JobTemplate::fromJson(const nlohmann::json &def, QStr
             param.minimum = p["minimum"].get<double>();
         if (p.contains("maximum"))
             param.maximum = p["maximum"].get<double>();
-        param.choices = stringList(p.value("enum", nlohmann::json::array()));
+        param.choices = stringList(arrayMember(p, "enum"));
         param.pattern = stringOr(p, "pattern");
         param.maxLength = int(intMember(p, "max_length").value_or(1024));
         t.params.append(param);

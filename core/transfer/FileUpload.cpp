@@ -351,7 +351,7 @@ void FileUpload::beginMultipart() {
             // remembers storing (a store that cannot list them checks them on complete).
             QHash<int, QPair<qint64, QByteArray>> stored;
             if (!e.isError()) {
-                for (const auto &p : j.value("parts", nlohmann::json::array()))
+                for (const auto &p : arrayMember(j, "parts"))
                     stored.insert(
                         int(intMember(p, "part_number").value_or(0)),
                         {intMember(p, "size").value_or(-1), stringOr(p, "etag").toUtf8()});
@@ -417,7 +417,7 @@ void FileUpload::fetchUrls() {
                     m_fetchingUrls = false;
                     if (e.isError())
                         return fail(e);
-                    for (const auto &p : j.value("parts", nlohmann::json::array()))
+                    for (const auto &p : arrayMember(j, "parts"))
                         m_urls.insert(int(intMember(p, "part_number").value_or(0)),
                                       QUrl(stringOr(p, "url"), QUrl::StrictMode));
                     pump();
@@ -492,32 +492,32 @@ void FileUpload::complete() {
     EVP_Digest(md5s.constData(), size_t(md5s.size()),
                reinterpret_cast<unsigned char *>(digest.data()), &len, EVP_md5(), nullptr);
     const QByteArray expected = digest.toHex() + '-' + QByteArray::number(m_plan.partCount);
-    m_api->send(
-        "POST",
-        ApiClient::clusterPath(m_clusterId) +
-            QStringLiteral("/storage/multipart/%1/complete").arg(m_uploadId),
-        {{"parts", parts}}, this, [this, expected](const nlohmann::json &j, const ApiError &e) {
-            if (e.isError())
-                return fail(e);
-            if (m_resume)
-                m_resume->forget(fingerprint());
-            const qint64 size = intMember(j, "size").value_or(-1);
-            const QByteArray etag = unquoted(QByteArray::fromStdString(j.value("etag", "")));
-            // Some stores (s3rver) give a joined object the MD5 of its bytes rather than S3's
-            // MD5-of-parts form: that one is checked against the whole file instead.
-            const bool whole = !etag.contains('-') && etag.size() == 32;
-            if (size != m_size ||
-                (whole ? etag != md5Of(m_path, 0, m_size).toHex() : etag != expected))
-                return fail(
-                    transferError(tr("The stored file does not match the local one: %1 bytes and "
-                                     "checksum %2 stored, %3 bytes and %4 here.")
-                                      .arg(size)
-                                      .arg(QString::fromLatin1(etag))
-                                      .arg(m_size)
-                                      .arg(QString::fromLatin1(expected))));
-            m_finished = true;
-            Q_EMIT finished({});
-        });
+    m_api->send("POST",
+                ApiClient::clusterPath(m_clusterId) +
+                    QStringLiteral("/storage/multipart/%1/complete").arg(m_uploadId),
+                {{"parts", parts}}, this,
+                [this, expected](const nlohmann::json &j, const ApiError &e) {
+                    if (e.isError())
+                        return fail(e);
+                    if (m_resume)
+                        m_resume->forget(fingerprint());
+                    const qint64 size = intMember(j, "size").value_or(-1);
+                    const QByteArray etag = unquoted(stringOr(j, "etag").toUtf8());
+                    // Some stores (s3rver) give a joined object the MD5 of its bytes rather than
+                    // S3's MD5-of-parts form: that one is checked against the whole file instead.
+                    const bool whole = !etag.contains('-') && etag.size() == 32;
+                    if (size != m_size ||
+                        (whole ? etag != md5Of(m_path, 0, m_size).toHex() : etag != expected))
+                        return fail(transferError(
+                            tr("The stored file does not match the local one: %1 bytes and "
+                               "checksum %2 stored, %3 bytes and %4 here.")
+                                .arg(size)
+                                .arg(QString::fromLatin1(etag))
+                                .arg(m_size)
+                                .arg(QString::fromLatin1(expected))));
+                    m_finished = true;
+                    Q_EMIT finished({});
+                });
 }
 
 } // namespace clusterra

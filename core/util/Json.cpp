@@ -45,8 +45,48 @@ nlohmann::json toJsonArray(const QStringList &list) {
     return out;
 }
 
+bool jsonDepthWithin(const char *text, size_t size, int maxDepth) {
+    int depth = 0;
+    bool inString = false;
+    for (size_t i = 0; i < size; ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i; // the escaped character cannot end the string
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > maxDepth)
+                return false;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return true;
+}
+
 nlohmann::json parseJson(const QByteArray &text) {
+    if (!jsonDepthWithin(text.constData(), size_t(text.size())))
+        return nlohmann::json(nlohmann::json::value_t::discarded);
     return nlohmann::json::parse(text.constBegin(), text.constEnd(), nullptr, false);
+}
+
+const nlohmann::json &arrayMember(const nlohmann::json &obj, const char *key) {
+    static const nlohmann::json empty = nlohmann::json::array();
+    if (!obj.is_object())
+        return empty;
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_array() ? *it : empty;
+}
+
+const nlohmann::json &objectMember(const nlohmann::json &obj, const char *key) {
+    static const nlohmann::json empty = nlohmann::json::object();
+    if (!obj.is_object())
+        return empty;
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_object() ? *it : empty;
 }
 
 QByteArray dumpJson(const nlohmann::json &value) {

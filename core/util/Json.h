@@ -21,8 +21,21 @@ bool boolOr(const nlohmann::json &obj, const char *key, bool fallback);
 QStringList stringList(const nlohmann::json &array);
 nlohmann::json toJsonArray(const QStringList &list);
 
-// Parses without throwing; a discarded value means the text was not JSON.
+// The deepest nesting any document this project reads may have. Deeper text is refused before
+// parsing, because copying or destroying a value recurses once per level.
+inline constexpr int kMaxJsonDepth = 64;
+
+// True when no array or object in `text` nests deeper than `maxDepth` (strings are skipped, so
+// brackets inside them do not count). Linear and allocation-free; it does not validate JSON.
+bool jsonDepthWithin(const char *text, size_t size, int maxDepth = kMaxJsonDepth);
+
+// Parses without throwing; a discarded value means the text was not JSON or nested deeper than
+// kMaxJsonDepth.
 nlohmann::json parseJson(const QByteArray &text);
+
+// Member accessors that never throw: the member when it has that type, else an empty value.
+const nlohmann::json &arrayMember(const nlohmann::json &obj, const char *key);
+const nlohmann::json &objectMember(const nlohmann::json &obj, const char *key);
 QByteArray dumpJson(const nlohmann::json &value);
 
 // A short English name of the JSON type, for error messages ("a string", "an object").

@@ -231,6 +231,43 @@ private Q_SLOTS:
         QCOMPARE(window->logPanel()->text(), expected);
     }
 
+    // The server goes away for longer than any retry while a log streams: the window stays,
+    // says it is offline, and picks everything up again by itself when the server is back.
+    void serverGoneAndBack() {
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+            {{"script", "#!/bin/bash\nfor i in $(seq 1 40); do echo gone $i; sleep 0.25; done\n"},
+             {"job",
+              {{"name", "outlives-the-server"},
+               {"current_working_directory", "/tmp"},
+               {"environment", {"PATH=/usr/bin:/bin"}}}}});
+        const qint64 id = r.json["job_id"].get<qint64>();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("RUNNING"), 10000);
+        window->viewLog(*jobById(id));
+        QTRY_VERIFY_WITH_TIMEOUT(window->logPanel()->text().contains(QStringLiteral("gone 2\n")),
+                                 10000);
+        QCOMPARE(server.stop(), 0);
+        // Every sync (clusters, jobs, events, nodes) fails against a closed port for a while.
+        QTRY_VERIFY_WITH_TIMEOUT(window->connectionText().contains(QStringLiteral("Offline")),
+                                 15000);
+        QTest::qWait(6000);
+        QVERIFY(window->isVisible());
+        QVERIFY(window->connectionText().contains(QStringLiteral("retrying")));
+        QVERIFY(server.startOnSamePort());
+        QTRY_VERIFY_WITH_TIMEOUT(window->connectionText().contains(QStringLiteral("Connected")),
+                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(window->logPanel()
+                                     ->findChild<QLabel *>(QStringLiteral("logStatus"))
+                                     ->text()
+                                     .contains(QStringLiteral("exit code 0")),
+                                 30000);
+        QString expected;
+        for (int i = 1; i <= 40; ++i)
+            expected += QStringLiteral("gone %1\n").arg(i);
+        QCOMPARE(window->logPanel()->text(), expected);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("COMPLETED"), 20000);
+    }
+
     void cancelThroughConfirmation() {
         const auto r = server.post(
             QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
