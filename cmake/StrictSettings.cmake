@@ -14,6 +14,13 @@ target_compile_options(clusterra_strict INTERFACE
     -Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Woverloaded-virtual -Wimplicit-fallthrough
     $<$<BOOL:${CLUSTERRA_WERROR}>:-Werror>)
 
+if(CLUSTERRA_SANITIZE)
+    # Every target, libraries included: a bug found only in a test binary's own code is rare.
+    add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                        -fno-sanitize-recover=undefined)
+    add_link_options(-fsanitize=address,undefined)
+endif()
+
 # Adds a Qt Test suite: one executable per source, run headless by CTest.
 function(clusterra_add_test name)
     cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})

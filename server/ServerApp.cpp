@@ -109,8 +109,16 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->awsProvider = std::make_unique<AwsProvider>();
     d->clusters->addProvider(QStringLiteral("local"), d->localProvider.get());
     d->clusters->addProvider(QStringLiteral("aws"), d->awsProvider.get());
-    d->executor = std::make_unique<LocalExecutor>(
-        *d->jobStore, *d->clusters, ExecutorSettings{o.dataDir, runner, 200, o.killGraceMs});
+    ExecutorSettings exec;
+    exec.dataDir = o.dataDir;
+    exec.runnerProgram = runner;
+    exec.killGraceMs = o.killGraceMs;
+    // With people signing in, each job runs as its owner's own account.
+    exec.perUserAccounts = o.oidc.enabled();
+    exec.homesDir =
+        o.homesDir.isEmpty() ? QDir::cleanPath(o.dataDir) + QStringLiteral("-homes") : o.homesDir;
+    exec.scratchDirs = o.scratchDirs;
+    d->executor = std::make_unique<LocalExecutor>(*d->jobStore, *d->clusters, exec);
     d->slurm = std::make_unique<SlurmScheduler>(*d->jobStore, *d->clusters,
                                                 SlurmSettings{o.slurmPollMs, 10000});
     d->slurmProvider = std::make_unique<SlurmProvider>(*d->slurm);
@@ -138,7 +146,8 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
         d->backend =
             std::make_unique<BuiltInBackend>(*d->objects, *d->s3, [this] { return QUrl(url()); });
     d->storage = std::make_unique<StorageService>(*d->backend, *d->objects);
-    d->publisher = std::make_unique<OutputPublisher>(*d->jobStore, *d->clusters, *d->storage);
+    d->publisher =
+        std::make_unique<OutputPublisher>(*d->jobStore, *d->jobs, *d->clusters, *d->storage);
     QObject::connect(d->clusters.get(), &ClusterService::clusterRemoved, d->clusters.get(),
                      [this](const QString &id) { d->storage->dropBucket(id); });
     d->routeContext.reset(new RouteContext{*d->auth, *d->clusters, *d->jobs, *d->jobStore,
@@ -172,6 +181,8 @@ void ServerApp::stop() {
         d->http->close();
         QFile::remove(QDir(m_dataDir).filePath(QStringLiteral("server.json")));
         d->http.reset();
+        // The closed streams asked to be deleted; do it while what they point at still exists.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     }
 }
 
@@ -267,6 +278,10 @@ int serverMain(int argc, char **argv) {
          "Memory the local node offers in MB (default: this machine's)."},
         {"kill-grace-ms", "MS", "5000",
          "Time between SIGTERM and SIGKILL on cancel or time limit (default 5000)."},
+        {"homes", "DIR", "",
+         "Where jobs of signed-in users get their homes, one per uid (default: DATA-homes)."},
+        {"scratch", "DIR", "/tmp",
+         "A shared folder every job may write output to (repeatable; default /tmp)."},
         {"access-ttl", "SECONDS", "900", "Access token lifetime in seconds (default 900)."},
         {"sse-keepalive-ms", "MS", "15000",
          "Idle time before an SSE keep-alive comment (default 15000)."},
@@ -334,6 +349,10 @@ int serverMain(int argc, char **argv) {
     o.localCpus = value("local-cpus").toInt();
     o.localMemoryMb = value("local-memory-mb").toLongLong();
     o.killGraceMs = value("kill-grace-ms").toInt();
+    o.homesDir = value("homes");
+    o.scratchDirs = values("scratch");
+    if (o.scratchDirs.isEmpty())
+        o.scratchDirs << QStringLiteral("/tmp");
     o.accessTtlSecs = value("access-ttl").toInt();
     o.keepAliveMs = qMax(100, value("sse-keepalive-ms").toInt());
     o.slurmPollMs = qMax(100, value("slurm-poll-ms").toInt());

@@ -20,6 +20,8 @@ struct ServerOptions {
     int localCpus = 0;        // 0: this machine's
     qint64 localMemoryMb = 0; // 0: this machine's
     int killGraceMs = 5000;
+    QString homesDir;                                // jobs' homes in OIDC mode
+    QStringList scratchDirs{QStringLiteral("/tmp")}; // shared output areas
     int accessTtlSecs = 900;
     int keepAliveMs = 15000;
     int slurmPollMs = 1000;

@@ -1,4 +1,5 @@
 #include "jobs/JobService.h"
+#include "jobs/JobAreas.h"
 
 #include "slurm/OutputPattern.h"
 #include "util/Json.h"
@@ -6,6 +7,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <unistd.h>
 
 namespace clusterra::server {
 
@@ -16,6 +18,20 @@ JobService::JobService(JobStore &jobs, ClusterService &clusters, Scheduler &sche
     , m_scheduler(scheduler)
     , m_templates(templates)
     , m_events(events) {}
+
+bool JobService::openOutput(const JobRecord &job, QFile *file) const {
+    if (job.outputPath.isEmpty())
+        return false;
+    QString why;
+    const int fd = openJobOutput(job.outputPath, m_scheduler.outputOwner(job), &why);
+    if (fd < 0)
+        return false;
+    if (!file->open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
+        return false;
+    }
+    return true;
+}
 
 bool JobService::mayInspect(const http::Principal &who, const JobRecord &job) {
     return who.isAdmin() || job.userId == who.userId;

@@ -5,6 +5,8 @@
 #include "jobs/Scheduler.h"
 #include "jobs/TemplateCatalog.h"
 
+#include <QFile>
+
 namespace clusterra::server {
 
 // The job routes' logic: submit (raw v0.0.44 or template), list, get, cancel, read output.
@@ -22,6 +24,9 @@ public:
                                   ApiError *error);
     void cancel(const http::Principal &who, const ClusterRecord &cluster, const QString &jobId,
                 http::Reply done);
+    // Opens the job's output file for reading (see openJobOutput); false when there is none
+    // yet or it is not the job's to show.
+    bool openOutput(const JobRecord &job, QFile *file) const;
     // The owner, or an admin, may read a job's output and environment.
     static bool mayInspect(const http::Principal &who, const JobRecord &job);
 

@@ -12,7 +12,9 @@
 #include <QSaveFile>
 #include <cerrno>
 #include <csignal>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace clusterra::server {
 
@@ -89,17 +91,78 @@ std::optional<ApiError> LocalExecutor::admit(const ClusterRecord &cluster,
             .arg(biggest.memoryMb));
 }
 
+JobAreas LocalExecutor::areasFor(qint64 uid) const {
+    const QString home = m_settings.perUserAccounts
+                             ? QDir(m_settings.homesDir).filePath(QString::number(uid))
+                             : QDir(m_settings.dataDir).filePath(QStringLiteral("efs"));
+    return JobAreas(home, m_settings.scratchDirs, m_settings.dataDir);
+}
+
+std::optional<qint64> LocalExecutor::outputOwner(const JobRecord &job) const {
+    return m_settings.perUserAccounts ? job.uid : qint64(::geteuid());
+}
+
+namespace {
+// Relative paths live in the job's working directory, as in Slurm; when that directory does
+// not exist here the job runs in its home instead (see JobRunner).
+QString baseFor(const JobRecord &job, const JobAreas &areas) {
+    return QFileInfo(job.workDir).isDir() ? job.workDir : areas.home();
+}
+
+QString expanded(const QString &pattern, const JobRecord &job) {
+    return expandOutputPattern(
+        pattern, {job.jobId, job.name, job.userEmail, job.arrayJobId, job.arrayTaskId, QString()});
+}
+} // namespace
+
 QString LocalExecutor::outputPathFor(const JobRecord &job, const JobRequest &request) const {
-    const QString efs = QDir(m_settings.dataDir).filePath(QStringLiteral("efs"));
+    const JobAreas areas = areasFor(job.uid);
     if (request.standardOutput.isEmpty())
-        return QDir(efs).filePath(QStringLiteral("job_%1.out").arg(job.jobId));
-    const QString path =
-        expandOutputPattern(request.standardOutput, {job.jobId, job.name, job.userEmail,
-                                                     job.arrayJobId, job.arrayTaskId, QString()});
-    // Relative paths live in the job's working area, as in Slurm; when that directory does
-    // not exist here the job runs in the shared efs folder instead (see JobRunner).
-    const QString base = QFileInfo(job.workDir).isDir() ? job.workDir : efs;
-    return QDir(base).absoluteFilePath(path);
+        return QDir(areas.home()).filePath(QStringLiteral("job_%1.out").arg(job.jobId));
+    QString why;
+    return areas.resolve(expanded(request.standardOutput, job), baseFor(job, areas), &why)
+        .value_or(QString());
+}
+
+std::optional<ApiError> LocalExecutor::checkPaths(const JobRequest &request,
+                                                  const JobRecord &base) const {
+    if (m_settings.perUserAccounts && ::geteuid() != 0)
+        return ApiError::make(
+            ErrorType::ServiceUnavailable,
+            QStringLiteral("This server signs people in through OpenID and runs each job as its "
+                           "owner's own account, which needs root; it runs as uid %1, so it "
+                           "cannot run jobs on this machine. Start it as root, or register a "
+                           "Slurm cluster.")
+                .arg(::geteuid()));
+    const JobAreas areas = areasFor(base.uid);
+    // Pattern values cannot add folders (see expandOutputPattern), so one check of the pattern
+    // with this job's values holds for every array task.
+    JobRecord sample = base;
+    sample.jobId = 1;
+    for (const auto &[field, pattern] : {std::pair{"job.standard_output", request.standardOutput},
+                                         std::pair{"job.standard_error", request.standardError}}) {
+        QString why;
+        if (!pattern.isEmpty() &&
+            !areas.resolve(expanded(pattern, sample), baseFor(base, areas), &why))
+            return ApiError::validation(QString::fromLatin1(field), why);
+    }
+    return std::nullopt;
+}
+
+bool LocalExecutor::prepareHome(const JobRecord &job) const {
+    const QString home = areasFor(job.uid).home();
+    if (!m_settings.perUserAccounts)
+        return QDir().mkpath(home);
+    QDir().mkpath(m_settings.homesDir);
+    // Others may pass through the homes folder but not list it.
+    ::chmod(QFile::encodeName(m_settings.homesDir).constData(), 0711);
+    const QByteArray path = QFile::encodeName(home);
+    if (::mkdir(path.constData(), 0700) != 0 && errno != EEXIST)
+        return false;
+    struct stat st {};
+    if (::lstat(path.constData(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return false;
+    return ::chown(path.constData(), uid_t(job.uid), gid_t(job.uid)) == 0;
 }
 
 void LocalExecutor::submit(const ClusterRecord &, const JobRequest &request, const JobRecord &base,
@@ -107,6 +170,11 @@ void LocalExecutor::submit(const ClusterRecord &, const JobRequest &request, con
     // An array becomes one row per task; the first task's id is the array's id (as in Slurm).
     const QList<int> tasks = request.arrayTaskIds.isEmpty() ? QList<int>{-1} : request.arrayTaskIds;
     SubmitOutcome outcome;
+    if (const auto refused = checkPaths(request, base)) {
+        outcome.error = *refused;
+        done(outcome);
+        return;
+    }
     std::optional<qint64> arrayId;
     auto tx = m_jobs.transaction();
     for (int task : tasks) {
@@ -338,8 +406,9 @@ QStringList LocalExecutor::environmentFor(const JobRecord &job, const ClusterRec
         slurm << QStringLiteral("SLURM_ARRAY_JOB_ID=%1").arg(*job.arrayJobId)
               << QStringLiteral("SLURM_ARRAY_TASK_ID=%1").arg(job.arrayTaskId.value_or(0));
     }
+    slurm << QStringLiteral("HOME=") + areasFor(job.uid).home();
     QStringList env;
-    for (const auto &e : stringList(job.request.value("environment", nlohmann::json::array()))) {
+    for (const auto &e : stringList(arrayMember(job.request, "environment"))) {
         const QString key = e.section(QLatin1Char('='), 0, 0) + QLatin1Char('=');
         const bool overridden = std::any_of(slurm.begin(), slurm.end(),
                                             [&](const QString &s) { return s.startsWith(key); });
@@ -352,36 +421,45 @@ QStringList LocalExecutor::environmentFor(const JobRecord &job, const ClusterRec
 bool LocalExecutor::launch(JobRecord &job, const ClusterRecord &cluster, const NodeRecord &node) {
     const QString dir = jobDir(job.jobId);
     QDir().mkpath(dir);
-    QDir().mkpath(QFileInfo(job.outputPath).absolutePath());
-    const QString scriptPath = dir + QStringLiteral("/script");
-    QSaveFile script(scriptPath);
-    script.open(QIODevice::WriteOnly);
-    script.write(job.request.value("script", std::string()).c_str());
-    script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    const bool scriptOk = script.commit();
-
-    const QString errorPath = stringOr(job.request, "standard_error");
-    const nlohmann::json spec{
-        {"script", toStd(scriptPath)},
-        {"output", toStd(job.outputPath)},
-        {"error",
-         toStd(errorPath.isEmpty() ? QString() : QDir(job.workDir).absoluteFilePath(errorPath))},
-        {"input", toStd(stringOr(job.request, "standard_input"))},
-        {"work_dir", toStd(job.workDir)},
-        {"fallback_dir", toStd(QDir(m_settings.dataDir).filePath(QStringLiteral("efs")))},
-        {"environment", toJsonArray(environmentFor(job, cluster, node))},
-        {"status_path", toStd(dir + QStringLiteral("/status.json"))},
-        {"pid_path", toStd(dir + QStringLiteral("/pid"))}};
+    const JobAreas areas = areasFor(job.uid);
+    const QString errorPattern = stringOr(job.request, "standard_error");
+    QString why;
+    const QString errorPath =
+        errorPattern.isEmpty()
+            ? QString()
+            : areas.resolve(expanded(errorPattern, job), baseFor(job, areas), &why)
+                  .value_or(QString());
+    nlohmann::json spec{{"job_id", job.jobId},
+                        {"script_text", job.request.value("script", std::string())},
+                        {"output", toStd(job.outputPath)},
+                        {"error", toStd(errorPath)},
+                        {"input", toStd(stringOr(job.request, "standard_input"))},
+                        {"work_dir", toStd(job.workDir)},
+                        {"home", toStd(areas.home())},
+                        {"environment", toJsonArray(environmentFor(job, cluster, node))},
+                        {"status_path", toStd(dir + QStringLiteral("/status.json"))},
+                        {"pid_path", toStd(dir + QStringLiteral("/pid"))}};
+    if (m_settings.perUserAccounts) {
+        spec["uid"] = job.uid;
+        spec["gid"] = job.uid;
+    }
     QSaveFile specFile(dir + QStringLiteral("/spec.json"));
     specFile.open(QIODevice::WriteOnly);
     specFile.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
     specFile.write(dumpJson(spec));
+    // The runner starts with an empty environment: the server's (S3 keys, tokens) stays here.
+    QProcess runner;
+    runner.setProgram(m_settings.runnerProgram);
+    runner.setArguments({QStringLiteral("--run-job"), dir + QStringLiteral("/spec.json")});
+    runner.setWorkingDirectory(dir);
+    runner.setProcessEnvironment(QProcessEnvironment());
+    runner.setStandardInputFile(QProcess::nullDevice());
+    runner.setStandardOutputFile(QProcess::nullDevice());
+    runner.setStandardErrorFile(QProcess::nullDevice());
     qint64 pid = 0;
     const JobState from = job.state;
-    if (!scriptOk || !specFile.commit() ||
-        !QProcess::startDetached(m_settings.runnerProgram,
-                                 {QStringLiteral("--run-job"), dir + QStringLiteral("/spec.json")},
-                                 dir, &pid)) {
+    if (job.outputPath.isEmpty() || (!errorPattern.isEmpty() && errorPath.isEmpty()) ||
+        !prepareHome(job) || !specFile.commit() || !runner.startDetached(&pid)) {
         job.state = JobState::Failed;
         job.reason = QStringLiteral("LaunchFailed");
         job.endTime = nowMs();

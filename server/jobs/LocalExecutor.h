@@ -1,5 +1,6 @@
 #pragma once
 
+#include "jobs/JobAreas.h"
 #include "jobs/JobStore.h"
 #include "jobs/Scheduler.h"
 
@@ -14,9 +15,16 @@ struct ExecutorSettings {
     QString runnerProgram; // this server's binary, run as `--run-job SPEC`
     int pollMs = 200;
     int killGraceMs = 5000; // SIGTERM, then SIGKILL after this long (Slurm's KillWait)
+    // Each job runs as its owner's uid (gid = uid) with a home under homesDir; needs root.
+    bool perUserAccounts = false;
+    QString homesDir;
+    QStringList scratchDirs{QStringLiteral("/tmp")}; // shared areas any job may write to
 };
 
-// Runs jobs as real processes of the server's user on this machine. Strict priority order
+// Runs jobs as real processes on this machine: as each owner's own account when
+// perUserAccounts is set, else as the server's user (local single-user mode). Either way a job
+// starts with only its own environment, none of the server's descriptors, and output paths
+// inside its owner's areas (JobAreas). Strict priority order
 // per cluster (no backfill): the first job that does not fit waits with reason Resources,
 // the ones behind it with Priority. Jobs run under a detached runner, so a server restart
 // leaves them running; the next server picks them up from their pid and status files.
@@ -35,9 +43,14 @@ public:
     void resume() override;
 
     QString jobDir(qint64 jobId) const;
+    JobAreas areasFor(qint64 uid) const;
+    // The uid whose files a job's output must be.
+    std::optional<qint64> outputOwner(const JobRecord &job) const override;
 
 private:
     QString outputPathFor(const JobRecord &job, const JobRequest &request) const;
+    std::optional<ApiError> checkPaths(const JobRequest &request, const JobRecord &base) const;
+    bool prepareHome(const JobRecord &job) const;
     void cancelNow(qint64 jobId, const QString &actor);
     void tick();
     void schedule();

@@ -1,5 +1,7 @@
 #include "jobs/OutputStream.h"
 
+#include "jobs/JobService.h"
+
 #include "sse/SseParser.h"
 #include "util/Json.h"
 
@@ -19,9 +21,8 @@ qsizetype utf8Boundary(const QByteArray &buf, qsizetype n) {
 }
 } // namespace
 
-qint64 offsetOfLastLines(const QString &path, int lines) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly) || lines <= 0)
+qint64 offsetOfLastLines(QFile &f, int lines) {
+    if (!f.isOpen() || lines <= 0)
         return f.size();
     qint64 pos = f.size();
     // A final line end does not start another line.
@@ -48,24 +49,30 @@ qint64 offsetOfLastLines(const QString &path, int lines) {
 }
 
 OutputStream::OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &jobs,
-                           FileChangeHub &files, const JobRecord &job, qint64 startOffset,
-                           int pollMs, int keepAliveMs, QObject *parent)
+                           const JobService &service, FileChangeHub &files, const JobRecord &job,
+                           qint64 startOffset, int pollMs, int keepAliveMs, QObject *parent)
     : QObject(parent)
     , m_body(std::move(body))
     , m_jobs(jobs)
+    , m_service(service)
     , m_files(files)
     , m_jobId(job.jobId)
-    , m_file(job.outputPath)
+    , m_path(job.outputPath)
     , m_offset(startOffset)
     , m_finished(isFinished(job.state)) {
-    connect(m_body.get(), &http::StreamBody::closed, this, &QObject::deleteLater);
+    // Let go of the file watch as soon as the peer is gone: at shutdown the streams are
+    // closed while FileChangeHub still exists, and deleted (later) after it is gone.
+    connect(m_body.get(), &http::StreamBody::closed, this, [this] {
+        stopWatching();
+        deleteLater();
+    });
     connect(m_body.get(), &http::StreamBody::drained, this, &OutputStream::pump);
     connect(&m_jobs, &JobStore::jobChanged, this, &OutputStream::onJobChanged);
     connect(&m_poll, &QTimer::timeout, this, &OutputStream::pump);
     // inotify wakes us as soon as the job writes; the poll covers what it misses (a file
     // created after we started, filesystems without inotify).
     connect(&m_files, &FileChangeHub::changed, this, [this](const QString &path) {
-        if (path == m_file.fileName())
+        if (path == m_path)
             pump();
     });
     connect(&m_keepAlive, &QTimer::timeout, this,
@@ -77,8 +84,13 @@ OutputStream::OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &job
 }
 
 OutputStream::~OutputStream() {
+    stopWatching();
+}
+
+void OutputStream::stopWatching() {
     if (m_watching)
-        m_files.unwatch(m_file.fileName());
+        m_files.unwatch(m_path);
+    m_watching = false;
 }
 
 void OutputStream::onJobChanged(qint64 jobId, JobState state) {
@@ -88,15 +100,21 @@ void OutputStream::onJobChanged(qint64 jobId, JobState state) {
     pump();
 }
 
+bool OutputStream::openFile() {
+    if (const auto job = m_jobs.get(m_jobId))
+        return m_service.openOutput(*job, &m_file);
+    return false;
+}
+
 void OutputStream::pump() {
     if (m_body->isClosed() || m_body->isFinished())
         return;
-    if (!m_file.isOpen() && !m_file.open(QIODevice::ReadOnly)) {
+    if (!m_file.isOpen() && !openFile()) {
         if (!m_finished)
             return; // not created yet: the job has not started writing
     }
     if (!m_watching && m_file.isOpen())
-        m_watching = m_files.watch(m_file.fileName());
+        m_watching = m_files.watch(m_path);
     const qint64 size = m_file.isOpen() ? m_file.size() : 0;
     bool sent = false;
     while (m_body->pending() < kHighWater && m_offset < size) {

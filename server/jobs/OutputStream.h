@@ -9,8 +9,10 @@
 
 namespace clusterra::server {
 
-// Byte offset where the last `lines` lines of a file start.
-qint64 offsetOfLastLines(const QString &path, int lines);
+class JobService;
+
+// Byte offset where the last `lines` lines of an open file start.
+qint64 offsetOfLastLines(QFile &f, int lines);
 
 // Feeds one job's output file to an SSE stream as it grows: `event: log` chunks whose `id` is
 // the byte offset after the chunk, so Last-Event-ID resumes exactly. Chunks end at a line end
@@ -19,9 +21,9 @@ qint64 offsetOfLastLines(const QString &path, int lines);
 class OutputStream : public QObject {
     Q_OBJECT
 public:
-    OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &jobs, FileChangeHub &files,
-                 const JobRecord &job, qint64 startOffset, int pollMs, int keepAliveMs,
-                 QObject *parent = nullptr);
+    OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &jobs, const JobService &service,
+                 FileChangeHub &files, const JobRecord &job, qint64 startOffset, int pollMs,
+                 int keepAliveMs, QObject *parent = nullptr);
     ~OutputStream() override;
 
     static constexpr qint64 kChunk = 64 * 1024;
@@ -29,14 +31,18 @@ public:
     static constexpr qint64 kHighWater = 256 * 1024;
 
 private:
+    bool openFile();
+    void stopWatching();
     void pump();
     void onJobChanged(qint64 jobId, clusterra::JobState state);
 
     std::shared_ptr<http::StreamBody> m_body;
     JobStore &m_jobs;
+    const JobService &m_service;
     FileChangeHub &m_files;
     bool m_watching = false;
     qint64 m_jobId;
+    QString m_path;
     QFile m_file;
     qint64 m_offset;
     bool m_finished = false;

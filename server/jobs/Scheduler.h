@@ -43,6 +43,9 @@ public:
     virtual int activeJobs(const QString &clusterId) = 0;
     // Picks up the jobs a previous server process left running.
     virtual void resume() = 0;
+    // The uid a job's output file must belong to; nullopt when this scheduler cannot tell
+    // (then only the file type is checked).
+    virtual std::optional<qint64> outputOwner(const JobRecord &) const { return std::nullopt; }
 };
 
 // Sends each cluster's calls to the scheduler of its provider ("local", "slurm").
@@ -58,6 +61,7 @@ public:
     void submit(const ClusterRecord &cluster, const JobRequest &request, const JobRecord &base,
                 SubmitDone done) override;
     void cancel(const JobRecord &job, const QString &actor, CancelDone done) override;
+    std::optional<qint64> outputOwner(const JobRecord &job) const override;
     int activeJobs(const QString &clusterId) override;
     void resume() override;
 

@@ -34,6 +34,12 @@ std::optional<ApiError> SchedulerRouter::admit(const ClusterRecord &cluster,
     return s->admit(cluster, nodes, request);
 }
 
+std::optional<qint64> SchedulerRouter::outputOwner(const JobRecord &job) const {
+    const auto cluster = m_clusters.byId(job.clusterId);
+    const Scheduler *s = cluster ? m_byProvider.value(cluster->provider) : nullptr;
+    return s ? s->outputOwner(job) : std::nullopt;
+}
+
 void SchedulerRouter::submit(const ClusterRecord &cluster, const JobRequest &request,
                              const JobRecord &base, SubmitDone done) {
     m_byProvider.value(cluster.provider)->submit(cluster, request, base, std::move(done));

@@ -1,6 +1,7 @@
 #include "objects/OutputPublisher.h"
 
 #include "clusters/ClusterService.h"
+#include "jobs/JobService.h"
 #include "jobs/JobStore.h"
 #include "objects/StorageService.h"
 #include "rules/StorageRules.h"
@@ -9,10 +10,11 @@
 
 namespace clusterra::server {
 
-OutputPublisher::OutputPublisher(JobStore &jobs, ClusterService &clusters, StorageService &storage,
-                                 QObject *parent)
+OutputPublisher::OutputPublisher(JobStore &jobs, const JobService &service,
+                                 ClusterService &clusters, StorageService &storage, QObject *parent)
     : QObject(parent)
     , m_jobs(jobs)
+    , m_service(service)
     , m_clusters(clusters)
     , m_storage(storage) {
     connect(&jobs, &JobStore::jobChanged, this, [this](qint64 jobId, JobState state) {
@@ -28,15 +30,16 @@ QString OutputPublisher::keyFor(const QString &email, qint64 jobId, const QStrin
 
 void OutputPublisher::publish(qint64 jobId) {
     const auto job = m_jobs.get(jobId);
-    if (!job || job->outputPath.isEmpty() || !QFileInfo(job->outputPath).isFile())
-        return; // cancelled before it ran: no output to publish
+    auto output = std::make_shared<QFile>();
+    if (!job || !m_service.openOutput(*job, output.get()))
+        return; // cancelled before it ran, or nothing the job's user owns: nothing to publish
     const auto cluster = m_clusters.byId(job->clusterId);
     if (!cluster)
         return;
     const QString key = keyFor(job->userEmail, jobId, QFileInfo(job->outputPath).fileName());
     if (!rules::storageRefusal(key, rules::StorageAccess::Write, job->userEmail, false).isEmpty())
         return; // an email that cannot be a key segment: the log stays readable via the API
-    m_storage.importFile(*cluster, key, job->outputPath, QStringLiteral("text/plain"));
+    m_storage.importFile(*cluster, key, std::move(output), QStringLiteral("text/plain"));
 }
 
 } // namespace clusterra::server

@@ -5,6 +5,7 @@
 namespace clusterra::server {
 
 class ClusterService;
+class JobService;
 class JobStore;
 class StorageService;
 
@@ -14,8 +15,8 @@ class StorageService;
 class OutputPublisher : public QObject {
     Q_OBJECT
 public:
-    OutputPublisher(JobStore &jobs, ClusterService &clusters, StorageService &storage,
-                    QObject *parent = nullptr);
+    OutputPublisher(JobStore &jobs, const JobService &service, ClusterService &clusters,
+                    StorageService &storage, QObject *parent = nullptr);
 
     // The key a job's output file is published under.
     static QString keyFor(const QString &email, qint64 jobId, const QString &fileName);
@@ -24,6 +25,7 @@ private:
     void publish(qint64 jobId);
 
     JobStore &m_jobs;
+    const JobService &m_service;
     ClusterService &m_clusters;
     StorageService &m_storage;
 };

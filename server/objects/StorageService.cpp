@@ -352,11 +352,14 @@ void StorageService::abort(const http::Principal &who, const ClusterRecord &clus
 }
 
 void StorageService::importFile(const ClusterRecord &cluster, const QString &key,
-                                const QString &path, const QString &contentType) {
+                                std::shared_ptr<QFile> source, const QString &contentType) {
     withBucket(
         cluster, [](const nlohmann::json &, const ApiError &) {},
         [=, this](const QString &bucket) {
-            m_backend.importFile(bucket, key, path, contentType, [key](const QString &e) {
+            // Through the open descriptor's /proc link the backend reads the very file that was
+            // checked, whatever happens to its path meanwhile; `source` stays open until done.
+            const QString path = QStringLiteral("/proc/self/fd/%1").arg(source->handle());
+            m_backend.importFile(bucket, key, path, contentType, [key, source](const QString &e) {
                 if (!e.isEmpty())
                     qWarning("cannot publish %s: %s", qPrintable(key), qPrintable(e));
             });

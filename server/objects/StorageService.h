@@ -1,5 +1,8 @@
 #pragma once
 
+#include <QFile>
+#include <memory>
+
 #include "clusters/ClusterProvider.h"
 #include "http/HttpTypes.h"
 #include "objects/ObjectBackend.h"
@@ -40,7 +43,7 @@ public:
                Reply done);
 
     // Server-side writes (published job output), and the bucket's end with its cluster.
-    void importFile(const ClusterRecord &cluster, const QString &key, const QString &path,
+    void importFile(const ClusterRecord &cluster, const QString &key, std::shared_ptr<QFile> source,
                     const QString &contentType);
     void dropBucket(const QString &clusterId);
 

@@ -46,9 +46,9 @@ std::optional<qint64> nonNegative(const QString &text) {
     return ok && v >= 0 ? std::optional<qint64>(v) : std::nullopt;
 }
 
-Response readOutput(const JobRecord &job, const Request &req) {
-    QFile f(job.outputPath);
-    const qint64 size = f.open(QIODevice::ReadOnly) ? f.size() : 0;
+Response readOutput(const JobService &jobs, const JobRecord &job, const Request &req) {
+    QFile f;
+    const qint64 size = jobs.openOutput(job, &f) ? f.size() : 0;
     qint64 offset = 0;
     qint64 length = 4 * 1024 * 1024; // a 2 GB log is never sent whole
     if (const QString t = req.query.value(QStringLiteral("tail_lines")); !t.isEmpty()) {
@@ -56,7 +56,7 @@ Response readOutput(const JobRecord &job, const Request &req) {
         if (!lines)
             return Response::error(ApiError::validation(
                 QStringLiteral("tail_lines"), QStringLiteral("must be a non-negative integer.")));
-        offset = offsetOfLastLines(job.outputPath, int(qMin<qint64>(*lines, 1000000)));
+        offset = offsetOfLastLines(f, int(qMin<qint64>(*lines, 1000000)));
     }
     if (const QString o = req.query.value(QStringLiteral("offset")); !o.isEmpty()) {
         const auto v = nonNegative(o);
@@ -256,7 +256,7 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
               return withCluster(ctx, req, [&](const ClusterRecord &c) {
                   ApiError error;
                   const auto job = inspectableJob(req, c, &error);
-                  return job ? readOutput(*job, req) : Response::error(error);
+                  return job ? readOutput(ctx.jobs, *job, req) : Response::error(error);
               });
           });
     r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}/output/stream"),
@@ -268,16 +268,19 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
                       return Response::error(error);
                   qint64 start = 0;
                   if (const QString tail = req.query.value(QStringLiteral("tail_lines"));
-                      !tail.isEmpty())
-                      start = offsetOfLastLines(job->outputPath, tail.toInt());
+                      !tail.isEmpty()) {
+                      QFile f;
+                      if (ctx.jobs.openOutput(*job, &f))
+                          start = offsetOfLastLines(f, tail.toInt());
+                  }
                   if (const auto o = nonNegative(req.query.value(QStringLiteral("offset"))))
                       start = *o;
                   if (const auto resume =
                           nonNegative(QString::fromLatin1(req.header("last-event-id"))))
                       start = *resume;
                   auto body = std::make_shared<http::StreamBody>();
-                  new OutputStream(body, ctx.jobStore, ctx.files, *job, start, ctx.streamPollMs,
-                                   ctx.keepAliveMs, &ctx.jobStore);
+                  new OutputStream(body, ctx.jobStore, ctx.jobs, ctx.files, *job, start,
+                                   ctx.streamPollMs, ctx.keepAliveMs, &ctx.jobStore);
                   return Response::eventStream(body);
               });
           });

@@ -28,10 +28,12 @@ bool TestServer::start() {
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
         m_process.setStandardErrorFile(m_logFile, QIODevice::Append);
     }
-    m_process.start(QStringLiteral(CLUSTERRA_SERVER_BIN),
-                    QStringList{QStringLiteral("--data"), m_dir.path(), QStringLiteral("--listen"),
-                                QStringLiteral("127.0.0.1:0")} +
-                        m_args);
+    // CLUSTERRA_TEST_SERVER_BIN runs the suites against another build (a sanitizer build).
+    m_process.start(
+        qEnvironmentVariable("CLUSTERRA_TEST_SERVER_BIN", QStringLiteral(CLUSTERRA_SERVER_BIN)),
+        QStringList{QStringLiteral("--data"), m_dir.path(), QStringLiteral("--listen"),
+                    QStringLiteral("127.0.0.1:0")} +
+            m_args);
     if (!m_process.waitForStarted(5000))
         return false;
     QElapsedTimer t;
@@ -54,20 +56,30 @@ bool TestServer::start() {
 }
 
 bool TestServer::restartOnSamePort() {
-    const QString listen = QStringLiteral("127.0.0.1:%1").arg(QUrl(m_url).port());
     stop();
-    m_args.removeAll(QStringLiteral("--listen"));
-    QStringList args = m_args;
-    m_args = QStringList{QStringLiteral("--listen"), listen} + args;
+    return startOnSamePort();
+}
+
+bool TestServer::startOnSamePort() {
+    const QString listen = QStringLiteral("127.0.0.1:%1").arg(QUrl(m_url).port());
+    if (const qsizetype at = m_args.indexOf(QStringLiteral("--listen")); at >= 0)
+        m_args.remove(at, 2);
+    m_args = QStringList{QStringLiteral("--listen"), listen} + m_args;
     return start();
 }
 
-void TestServer::stop() {
-    if (m_process.state() == QProcess::Running) {
-        m_process.terminate();
-        if (!m_process.waitForFinished(10000))
-            m_process.kill();
+int TestServer::stop() {
+    if (m_process.state() != QProcess::Running)
+        return -1;
+    m_process.terminate();
+    if (!m_process.waitForFinished(10000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+        return -1;
     }
+    // A crash while shutting down (SIGSEGV) is no clean exit, whatever the code says.
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode()
+                                                          : 128 + m_process.exitCode();
 }
 
 bool TestServer::signIn() {

@@ -27,7 +27,10 @@ public:
     void addArgs(const QStringList &args) { m_args += args; }
     // Stops and starts again on the same port, as a service restart would.
     bool restartOnSamePort();
-    void stop(); // SIGTERM, as a service manager would
+    bool startOnSamePort(); // after stop(): clients that knew the old URL find it again
+    // SIGTERM, as a service manager would; the exit code, 128 + signal for a crash, -1 if it
+    // had to be killed or was not running.
+    int stop();
     QString dataDir() const { return m_dir.path(); }
     QString url() const { return m_url; }
     QByteArray token() const { return m_token; }
