@@ -251,7 +251,16 @@ std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, A
     return issue(*user, family);
 }
 
-void AuthService::logout(const QByteArray &refreshToken, const http::Principal &who) {
+void AuthService::logout(const QByteArray &refreshToken, const http::Principal &who,
+                         const QByteArray &accessToken) {
+    // The access token dies with the session, not at its expiry: kept here until then.
+    const qint64 now = nowMs() / 1000;
+    for (auto it = m_revokedAccess.begin(); it != m_revokedAccess.end();)
+        it = it.value() < now ? m_revokedAccess.erase(it) : std::next(it);
+    const auto decoded = jwt::verifyHs256(accessToken, m_secret, now, 5);
+    if (decoded.failure == jwt::Failure::None)
+        m_revokedAccess.insert(crypto::sha256(accessToken),
+                               intMember(decoded.claims, "exp").value_or(now + 86400));
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT family FROM refresh_tokens WHERE token_hash = ? AND user_id = ?"),
         {crypto::sha256(refreshToken), who.userId});
@@ -260,29 +269,34 @@ void AuthService::logout(const QByteArray &refreshToken, const http::Principal &
                   {q.value(0)});
 }
 
+QByteArray bearerToken(const http::Request &request) {
+    const QByteArray authz = request.header("authorization");
+    if (authz.startsWith("Bearer "))
+        return authz.mid(7).trimmed();
+    QByteArray token;
+    for (const QByteArray &part : request.header("cookie").split(';')) {
+        const QByteArray kv = part.trimmed();
+        if (kv.startsWith("clusterra_session="))
+            token = kv.mid(18);
+    }
+    return token;
+}
+
 std::optional<ApiError> AuthService::authenticate(http::Request &request,
                                                   http::Access access) const {
-    QByteArray token;
-    const QByteArray authz = request.header("authorization");
-    if (authz.startsWith("Bearer ")) {
-        token = authz.mid(7).trimmed();
-    } else {
-        for (const QByteArray &part : request.header("cookie").split(';')) {
-            const QByteArray kv = part.trimmed();
-            if (kv.startsWith("clusterra_session="))
-                token = kv.mid(18);
-        }
-    }
+    const QByteArray token = bearerToken(request);
     if (token.isEmpty())
         return unauthorized(QStringLiteral("Sign in first: this endpoint needs a bearer token."));
     const auto decoded = jwt::verifyHs256(token, m_secret, nowMs() / 1000, 5);
     if (decoded.failure != jwt::Failure::None)
         return unauthorized(QStringLiteral("The access token is not accepted: %1.")
                                 .arg(jwt::describe(decoded.failure)));
-    if (decoded.claims.value("iss", std::string()) != kIssuer)
+    if (m_revokedAccess.contains(crypto::sha256(token)))
+        return unauthorized(QStringLiteral("This session was signed out. Sign in again."));
+    if (toStd(stringOr(decoded.claims, "iss")) != kIssuer)
         return unauthorized(QStringLiteral("The access token was not issued by this server."));
     bool ok = false;
-    const qint64 userId = toQ(decoded.claims.value("sub", std::string())).toLongLong(&ok);
+    const qint64 userId = stringOr(decoded.claims, "sub").toLongLong(&ok);
     const auto user = ok ? m_users.byId(userId) : std::nullopt;
     if (!user)
         return unauthorized(QStringLiteral("The access token names an unknown user."));

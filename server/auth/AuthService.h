@@ -5,11 +5,15 @@
 #include "http/Router.h"
 #include "store/Database.h"
 
+#include <QHash>
 #include <QStringList>
 #include <memory>
 #include <optional>
 
 namespace clusterra::server {
+
+// The token a request carries: "Authorization: Bearer", else the session cookie.
+QByteArray bearerToken(const http::Request &request);
 
 // OIDC mode: who the identity provider is and who may sign in through it.
 struct OidcSettings {
@@ -62,7 +66,9 @@ public:
     // allow-lists, finds or creates the user. `done` may run later (keys are fetched).
     void exchangeIdToken(const QByteArray &idToken, const QString &nonce, Granted done);
     std::optional<TokenGrant> refresh(const QByteArray &refreshToken, ApiError *error);
-    void logout(const QByteArray &refreshToken, const http::Principal &who);
+    // Revokes the refresh token's whole chain and the access token the caller signed out with.
+    void logout(const QByteArray &refreshToken, const http::Principal &who,
+                const QByteArray &accessToken);
 
     // The router's authenticator: fills Request::principal or says why not.
     std::optional<ApiError> authenticate(http::Request &request, http::Access access) const;
@@ -79,6 +85,7 @@ private:
     std::unique_ptr<class OidcIssuer> m_issuer;
     AuthSettings m_settings;
     QByteArray m_secret;
+    QHash<QByteArray, qint64> m_revokedAccess; // SHA-256 of a signed-out access token -> its exp
     QByteArray m_localToken;
 };
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <sys/resource.h>
 
 namespace clusterra::http {
 
@@ -91,6 +92,12 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     // Writes to a closed socket must fail with EPIPE rather than kill the process; telling MHD
     // lets it use sendfile() (design/STACK.md pitfall 5).
     std::signal(SIGPIPE, SIG_IGN);
+    // Room for the connection limit: the soft descriptor limit is often 1024.
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -102,7 +109,8 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     m_daemon = MHD_start_daemon(
         MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, port, nullptr, nullptr,
         &MhdGlue::access, this, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_LIMIT,
-        static_cast<unsigned int>(limits.connectionLimit), MHD_OPTION_CONNECTION_TIMEOUT,
+        static_cast<unsigned int>(limits.connectionLimit), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        static_cast<unsigned int>(limits.perAddressLimit), MHD_OPTION_CONNECTION_TIMEOUT,
         static_cast<unsigned int>(limits.idleTimeoutSecs), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         static_cast<unsigned int>(limits.listenBacklog), MHD_OPTION_NOTIFY_COMPLETED,
         &MhdGlue::completed, this, MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);

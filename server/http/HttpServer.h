@@ -17,6 +17,8 @@ struct ConnectionContext;
 
 struct HttpServerLimits {
     int connectionLimit = 4096;
+    // One address cannot take every connection (a client trickling bytes on thousands).
+    int perAddressLimit = 128;
     int idleTimeoutSecs = 120;
     int listenBacklog = 512;
 };

@@ -74,9 +74,13 @@ void JobService::submitChecked(const http::Principal &who, const ClusterRecord &
                 return;
             }
         }
+        if (body.contains("params") && !body["params"].is_object()) {
+            *error = ApiError::validation(QStringLiteral("params"),
+                                          QStringLiteral("must be an object of parameter values."));
+            return;
+        }
         nlohmann::json resolved;
-        const FieldErrors paramErrors =
-            t->checkParams(body.value("params", nlohmann::json::object()), resolved);
+        const FieldErrors paramErrors = t->checkParams(objectMember(body, "params"), resolved);
         if (!paramErrors.isEmpty()) {
             *error = ApiError::validation(paramErrors);
             return;

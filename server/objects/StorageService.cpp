@@ -280,7 +280,7 @@ void StorageService::presignParts(const http::Principal &who, const ClusterRecor
             const int expires = expiresIn(body, &error);
             if (error.isError())
                 return done({}, error);
-            const auto numbers = body.value("part_numbers", nlohmann::json::array());
+            const auto numbers = arrayMember(body, "part_numbers");
             if (!numbers.is_array() || numbers.empty() || numbers.size() > 1000)
                 return done({}, ApiError::validation(QStringLiteral("part_numbers"),
                                                      QStringLiteral("must list 1 to 1000 part "
@@ -310,7 +310,7 @@ void StorageService::presignParts(const http::Principal &who, const ClusterRecor
 void StorageService::complete(const http::Principal &who, const ClusterRecord &cluster,
                               const QString &uploadId, const nlohmann::json &body, Reply done) {
     QList<PartInfo> wanted;
-    const auto parts = body.value("parts", nlohmann::json::array());
+    const auto parts = arrayMember(body, "parts");
     for (size_t i = 0; i < parts.size(); ++i) {
         const auto number = intMember(parts[i], "part_number");
         const QString etag = stringOr(parts[i], "etag");

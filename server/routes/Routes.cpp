@@ -128,16 +128,17 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
         const auto body = req.jsonBody(&error);
         if (error.isError())
             return Response::error(error);
-        const auto grant =
-            ctx.auth.refresh(QByteArray::fromStdString(body.value("refresh_token", "")), &error);
+        const auto grant = ctx.auth.refresh(stringOr(body, "refresh_token").toUtf8(), &error);
         return grant ? Response::json(grant->toJson()) : Response::error(error);
     });
     r.add(Method::Post, QStringLiteral("/v1/auth/logout"), Access::User, [&ctx](Request &req) {
         ApiError error;
         const auto body = req.body.isEmpty() ? nlohmann::json::object() : req.jsonBody(&error);
+        if (!error.isError() && !body.is_object())
+            error = ApiError::validation(QString(), QStringLiteral("The body must be an object."));
         if (error.isError())
             return Response::error(error);
-        ctx.auth.logout(QByteArray::fromStdString(body.value("refresh_token", "")), req.principal);
+        ctx.auth.logout(stringOr(body, "refresh_token").toUtf8(), req.principal, bearerToken(req));
         return Response::json({{"logged_out", true}})
             .withHeader("Set-Cookie",
                         "clusterra_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
