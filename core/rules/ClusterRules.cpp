@@ -148,13 +148,25 @@ const std::array kSlurmRules{
               .patternHint =
                   QT_TRANSLATE_NOOP("FieldRules", "must be an http:// or https:// URL of "
                                                   "slurmrestd.")},
+    // Both travel in HTTP headers to slurmrestd: nothing that could end a header line.
     FieldRule{.key = "user_name",
               .kind = Kind::String,
               .required = true,
               .minLength = 1,
-              .maxLength = 64},
-    FieldRule{
-        .key = "token", .kind = Kind::String, .required = true, .minLength = 1, .maxLength = 8192},
+              .maxLength = 32,
+              .pattern = "(?!root$)[a-z_][a-z0-9._-]*",
+              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
+                                               "must be a Linux user name other than root "
+                                               "(lower-case letters, digits, . _ -).")},
+    FieldRule{.key = "token",
+              .kind = Kind::String,
+              .required = true,
+              .minLength = 1,
+              .maxLength = 8192,
+              .pattern = "[!-~]+",
+              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
+                                               "must be printable ASCII without spaces, as "
+                                               "scontrol token prints it.")},
     FieldRule{.key = "api_version", .kind = Kind::String, .allowed = kSlurmApiVersions},
     // Whose name jobs run under: each submitter's (the token must be root's or SlurmUser's, which
     // may act for others) or user_name's for everyone, which has to be said here explicitly.

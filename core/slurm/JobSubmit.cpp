@@ -197,6 +197,15 @@ void checkEnvironment(const nlohmann::json &job, JobRequest &req, Checker &c) {
                          "[\"PATH=/usr/bin:/bin\"]."));
         return;
     }
+    // Linux refuses an exec whose environment is too large (E2BIG): say so at submit instead.
+    constexpr size_t kMaxEntries = 4096;
+    constexpr qsizetype kMaxTotalBytes = 256 * 1024;
+    if (it->size() > kMaxEntries) {
+        c.error(path,
+                tr("has %1 entries; at most %2 are allowed.").arg(it->size()).arg(kMaxEntries));
+        return;
+    }
+    qsizetype total = 0;
     static const QRegularExpression keyRe(QStringLiteral("\\A[A-Za-z_][A-Za-z0-9_]*\\z"));
     for (size_t i = 0; i < it->size(); ++i) {
         const auto &entry = (*it)[i];
@@ -214,6 +223,12 @@ void checkEnvironment(const nlohmann::json &job, JobRequest &req, Checker &c) {
         if (s.contains(QChar(0))) {
             c.error(ipath, tr("contains a NUL byte."));
             continue;
+        }
+        total += s.toUtf8().size() + 1;
+        if (total > kMaxTotalBytes) {
+            c.error(ipath, tr("takes the environment past %1 KiB, more than a job may carry.")
+                               .arg(kMaxTotalBytes / 1024));
+            return;
         }
         req.environment.append(s);
     }
@@ -391,6 +406,13 @@ JobSubmitCheck checkJobSubmit(const nlohmann::json &body, JobKeys keys) {
     req.memoryPerCpuMb = c.wrapped(job, "memory_per_cpu", infinite, tr("of megabytes"));
     if (infinite)
         c.error(jobPath("memory_per_cpu"), tr("cannot be infinite."));
+    // 1 EiB in MB: beyond any machine, and far from overflowing once multiplied by CPUs.
+    constexpr qint64 kMaxMemoryMb = qint64(1) << 40;
+    if (req.memoryPerNodeMb && *req.memoryPerNodeMb > kMaxMemoryMb)
+        c.error(jobPath("memory_per_node"), tr("is larger than any node can have."));
+    if (req.memoryPerCpuMb && *req.memoryPerCpuMb > kMaxMemoryMb / qMax(1, req.totalCpus()))
+        c.error(jobPath("memory_per_cpu"),
+                tr("times the job's CPUs is larger than any node can have."));
     if (req.memoryPerNodeMb && req.memoryPerCpuMb)
         c.error(jobPath("memory_per_cpu"),
                 tr("send memory_per_node or memory_per_cpu, not both: they set the same limit."));

@@ -174,6 +174,18 @@ private Q_SLOTS:
             with(local, {{"provider", "slurm"},
                          {"slurm", {{"rest_url", "ftp://x"}, {"user_name", "u"}, {"token", "t"}}}}),
             "slurm.rest_url", "http");
+        // user_name and token become slurmrestd's request headers: no line ends, no root.
+        const auto slurmWith = [&](const char *key, const char *value) {
+            nlohmann::json s{{"rest_url", "http://h:6820"}, {"user_name", "svc"}, {"token", "t"}};
+            s[key] = value;
+            return with(local, {{"provider", "slurm"}, {"slurm", s}});
+        };
+        row("slurm user CRLF", slurmWith("user_name", "svc\r\nX-Evil: 1"), "slurm.user_name",
+            "Linux user name");
+        row("slurm user root", slurmWith("user_name", "root"), "slurm.user_name",
+            "other than root");
+        row("slurm token LF", slurmWith("token", "abc\ndef"), "slurm.token", "printable");
+        row("slurm token space", slurmWith("token", "abc def"), "slurm.token", "printable");
     }
 
     void rejects() {

@@ -77,6 +77,17 @@ private Q_SLOTS:
             "job.time_limit.value", "wrapped");
         row("memory string", withJob({{"memory_per_node", "4G"}}), "job.memory_per_node",
             "megabytes");
+        // The product is checked without overflowing (it wrapped negative and passed).
+        row("memory per cpu times cpus",
+            withJob(
+                {{"memory_per_cpu", qint64(1) << 36}, {"tasks", 100000}, {"cpus_per_task", 4096}}),
+            "job.memory_per_cpu", "larger than any node");
+        row("memory per node huge", withJob({{"memory_per_node", qint64(1) << 50}}),
+            "job.memory_per_node", "larger than any node");
+        row("environment too large",
+            withJob(
+                {{"environment", json::array({"PATH=/bin", "BIG=" + std::string(300000, 'x')})}}),
+            "job.environment[1]", "KiB");
         row("memory both", withJob({{"memory_per_node", 100}, {"memory_per_cpu", 100}}),
             "job.memory_per_cpu", "not both");
         row("memory negative", withJob({{"memory_per_node", -5}}), "job.memory_per_node",
