@@ -120,7 +120,7 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     exec.scratchDirs = o.scratchDirs;
     d->executor = std::make_unique<LocalExecutor>(*d->jobStore, *d->clusters, exec);
     d->slurm = std::make_unique<SlurmScheduler>(*d->jobStore, *d->clusters,
-                                                SlurmSettings{o.slurmPollMs, 10000});
+                                                SlurmSettings{o.slurmPollMs, 10000, o.slurmMinUid});
     d->slurmProvider = std::make_unique<SlurmProvider>(*d->slurm);
     d->clusters->addProvider(QStringLiteral("slurm"), d->slurmProvider.get());
     d->schedulers = std::make_unique<SchedulerRouter>(*d->clusters);
@@ -285,6 +285,8 @@ int serverMain(int argc, char **argv) {
         {"access-ttl", "SECONDS", "900", "Access token lifetime in seconds (default 900)."},
         {"sse-keepalive-ms", "MS", "15000",
          "Idle time before an SSE keep-alive comment (default 15000)."},
+        {"slurm-min-uid", "UID", "1000",
+         "Slurm per_user mapping refuses accounts below this uid, and root (default 1000)."},
         {"slurm-poll-ms", "MS", "1000",
          "How often Slurm-backed clusters are asked for job states (default 1000)."},
         {"s3-endpoint", "URL", "",
@@ -356,6 +358,7 @@ int serverMain(int argc, char **argv) {
     o.accessTtlSecs = value("access-ttl").toInt();
     o.keepAliveMs = qMax(100, value("sse-keepalive-ms").toInt());
     o.slurmPollMs = qMax(100, value("slurm-poll-ms").toInt());
+    o.slurmMinUid = value("slurm-min-uid").toInt();
 
     if (!value("s3-endpoint").isEmpty()) {
         o.s3.endpoint = QUrl(value("s3-endpoint"));

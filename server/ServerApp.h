@@ -25,6 +25,7 @@ struct ServerOptions {
     int accessTtlSecs = 900;
     int keepAliveMs = 15000;
     int slurmPollMs = 1000;
+    int slurmMinUid = 1000;
     bool logRequests = false;
     QString runnerProgram; // defaults to this executable
     ObjectLimits objectLimits;

@@ -1,5 +1,7 @@
 #include "slurm/SlurmScheduler.h"
 
+#include <pwd.h>
+
 #include "clusters/ClusterService.h"
 #include "slurm/OutputPattern.h"
 #include "util/Json.h"
@@ -330,6 +332,17 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
     if (!body.errors.isEmpty())
         return done({{}, ApiError::validation(body.errors)});
     const QString user = userFor(*c, base.userEmail);
+    if (c->perUser) {
+        // A system account known here (root, daemons) is never anyone's identity.
+        const passwd *pw = ::getpwnam(user.toLocal8Bit().constData());
+        if (user == QLatin1String("root") || (pw && qint64(pw->pw_uid) < m_settings.minUid))
+            return done({{}, ApiError::make(ErrorType::Forbidden,
+                                            QStringLiteral("Your e-mail maps to the Linux "
+                                                           "account %1, which is a system account "
+                                                           "(uid below %2); jobs never run as one.")
+                                                .arg(user)
+                                                .arg(m_settings.minUid))});
+    }
     c->client->post(
         c->dialect->path(QStringLiteral("/job/submit")), user, body.body,
         [this, c, request, base, user, done](const SlurmReply &reply) {

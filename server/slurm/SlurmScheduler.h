@@ -16,6 +16,7 @@ class ClusterService;
 struct SlurmSettings {
     int pollMs = 1000;       // job states, while the cluster has jobs in flight
     int inventoryMs = 10000; // nodes and partitions; also the idle job poll
+    int minUid = 1000;       // per_user mapping never runs anyone as an account below this
 };
 
 // Hands a cluster's jobs to an existing Slurm through slurmrestd. Slurm decides where and when
