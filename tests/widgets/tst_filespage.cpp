@@ -239,6 +239,34 @@ private Q_SLOTS:
         QCOMPARE(page->model()->entry(rowNamed(QStringLiteral("big.bin"))).size,
                  qint64(big.size()));
     }
+
+    // The server goes away in the middle of an upload: the page stays, the transfer fails
+    // with a retry offered (or is still retrying), and once the server is back it finishes.
+    void uploadOutlivesTheServerGoingAway() {
+        QByteArray big(48 << 20, Qt::Uninitialized);
+        for (int i = 0; i < big.size(); ++i)
+            big[i] = char(i * 137 + (i >> 11));
+        const QString path = writeFile(QStringLiteral("through-outage.bin"), big);
+        queue->setMultipartThreshold(1);
+        const int row = queue->upload(page->browser()->clusterId(), path,
+                                      home + QStringLiteral("through-outage.bin"));
+        QTRY_COMPARE_WITH_TIMEOUT(queue->state(row), TransferQueue::State::Running, 10000);
+        QCOMPARE(server.stop(), 0);
+        QTest::qWait(6000);
+        QVERIFY(page->isVisible());
+        const auto state = queue->state(row);
+        QVERIFY(state == TransferQueue::State::Failed || state == TransferQueue::State::Running ||
+                state == TransferQueue::State::Done);
+        QVERIFY(server.startOnSamePort());
+        if (queue->state(row) == TransferQueue::State::Failed) {
+            QVERIFY(queue->index(row, 0).data(TransferQueue::CanRetryRole).toBool());
+            queue->retry(row);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(queue->state(row), TransferQueue::State::Done, 60000);
+        openAndWait(home);
+        QCOMPARE(page->model()->entry(rowNamed(QStringLiteral("through-outage.bin"))).size,
+                 qint64(big.size()));
+    }
 };
 
 QTEST_MAIN(TestFilesPage)
