@@ -250,6 +250,25 @@ bool parseListen(const QString &text, ServerOptions &o) {
 }
 } // namespace
 
+namespace {
+// Timers, socket notifiers and queued signals run outside any request's try: an exception
+// there (a locked database during a poll) would make Qt abort the server. It costs that one
+// event instead; the next tick tries again.
+class ServerApplication : public QCoreApplication {
+public:
+    using QCoreApplication::QCoreApplication;
+    bool notify(QObject *receiver, QEvent *event) override {
+        try {
+            return QCoreApplication::notify(receiver, event);
+        } catch (const std::exception &e) {
+            qWarning("clusterra-server: %s failed: %s",
+                     receiver ? receiver->metaObject()->className() : "event", e.what());
+        }
+        return false;
+    }
+};
+} // namespace
+
 int serverMain(int argc, char **argv) {
     // Internal modes of the same binary: the detached job runner and its self-check.
     if (argc == 3 && std::strcmp(argv[1], "--run-job") == 0)
@@ -257,7 +276,7 @@ int serverMain(int argc, char **argv) {
     if (argc == 2 && std::strcmp(argv[1], "--runner-self-check") == 0)
         return 0;
 
-    QCoreApplication app(argc, argv);
+    ServerApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Clusterra"));
     QCoreApplication::setApplicationName(QStringLiteral("clusterra-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CLUSTERRA_VERSION));

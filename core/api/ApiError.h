@@ -1,5 +1,7 @@
 #pragma once
 
+#include <stdexcept>
+
 #include <QList>
 #include <QString>
 #include <nlohmann/json_fwd.hpp>
@@ -57,6 +59,19 @@ struct ApiError {
 
     nlohmann::json toJson() const;
     static ApiError fromJson(const nlohmann::json &body, int httpStatus);
+};
+
+// An ApiError thrown from deep inside a service (the database is locked, the disk is full) for
+// the HTTP layer to answer as it is.
+class ApiException : public std::runtime_error {
+public:
+    explicit ApiException(ApiError error)
+        : std::runtime_error(error.message.toStdString())
+        , m_error(std::move(error)) {}
+    const ApiError &error() const { return m_error; }
+
+private:
+    ApiError m_error;
 };
 
 } // namespace clusterra

@@ -77,6 +77,9 @@ std::unique_ptr<BodySink> Router::beginStream(const Route &route, Request &reque
     }
     try {
         return route.streamHandler(request, refusal);
+    } catch (const ApiException &e) {
+        *refusal = Response::error(e.error());
+        return nullptr;
     } catch (const std::exception &e) {
         qWarning("stream handler %s failed: %s", qPrintable(route.pattern), e.what());
         *refusal = Response::error(ApiError::make(
@@ -95,6 +98,8 @@ Response Router::dispatch(const Route &route, Request &request) const {
     }
     try {
         return route.handler(request);
+    } catch (const ApiException &e) {
+        return Response::error(e.error());
     } catch (const std::exception &e) {
         // A bug must cost one request, never the server.
         qWarning("handler %s %s failed: %s", qPrintable(methodName(route.method)),

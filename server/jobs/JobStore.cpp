@@ -215,7 +215,7 @@ QList<JobRecord> JobStore::list(const JobQuery &query, qint64 *total) {
         q.addBindValue(b);
     q.addBindValue(query.limit);
     if (!q.exec())
-        throw std::runtime_error("job list query failed");
+        Database::fail(q);
     QList<JobRecord> out;
     while (q.next())
         out.append(fromQuery(q));

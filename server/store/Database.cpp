@@ -1,5 +1,7 @@
 #include "store/Database.h"
 
+#include "api/ApiError.h"
+
 #include <QFile>
 #include <QSqlError>
 #include <QUuid>
@@ -221,17 +223,26 @@ bool Database::migrate(QString *error) {
     return true;
 }
 
+[[noreturn]] void Database::fail(const QSqlQuery &q) {
+    // Locked, read-only or full: the request can be tried again later, the server goes on.
+    qWarning("clusterra-server: database: %s", qPrintable(q.lastError().text()));
+    throw ApiException(ApiError::make(
+        ErrorType::ServiceUnavailable,
+        QStringLiteral("The server's database cannot be written right now (%1); try again.")
+            .arg(q.lastError().databaseText())));
+}
+
 QSqlQuery Database::exec(const QString &sql, std::initializer_list<QVariant> binds) {
     QSqlQuery q(m_db);
     if (!q.prepare(sql))
-        throw std::runtime_error("SQL prepare failed: " + q.lastError().text().toStdString());
+        fail(q);
     for (const QVariant &b : binds) {
         // A null QString would bind as SQL NULL; text columns mean "empty" by it.
         const bool nullText = b.typeId() == QMetaType::QString && b.toString().isNull();
         q.addBindValue(nullText ? QVariant(QStringLiteral("")) : b);
     }
     if (!q.exec())
-        throw std::runtime_error("SQL failed: " + q.lastError().text().toStdString());
+        fail(q);
     return q;
 }
 

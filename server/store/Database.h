@@ -22,7 +22,9 @@ public:
 
     // Runs one statement with positional binds; throws std::runtime_error on failure, which
     // the router turns into a 500 for that request only.
+    // Throws ApiException (ServiceUnavailable) when SQLite refuses: locked, read-only, full.
     QSqlQuery exec(const QString &sql, std::initializer_list<QVariant> binds = {});
+    [[noreturn]] static void fail(const QSqlQuery &q);
     QSqlDatabase &db() { return m_db; }
 
     class Transaction {

@@ -1,7 +1,14 @@
 #include "NodeTool.h"
 
+#include <csignal>
+#include <sys/prctl.h>
+
 #include <QDir>
 #include <QFileInfo>
+
+void dieWithParent(QProcess &process) {
+    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+}
 
 NodeTool::~NodeTool() {
     if (m_process.state() != QProcess::NotRunning) {
@@ -18,6 +25,7 @@ bool NodeTool::start(const QString &script, const QStringList &args, QString *wh
         return false;
     }
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    dieWithParent(m_process);
     m_process.start(QStringLiteral("node"), QStringList{script} + args);
     if (!m_process.waitForStarted(10000)) {
         *why = QStringLiteral("cannot run node: ") + m_process.errorString();

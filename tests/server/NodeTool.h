@@ -6,6 +6,10 @@
 
 // A test-only Node.js tool from tests/<tool>/ (installed by npm ci) that prints "PORT <n>" once
 // it listens on 127.0.0.1. Stopped when this object dies.
+// Makes a helper process die with the test that started it: a test that crashes must not leave
+// a server or provider holding CTest's output pipe (CTest then waits for it forever).
+void dieWithParent(QProcess &process);
+
 class NodeTool {
 public:
     ~NodeTool();

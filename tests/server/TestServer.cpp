@@ -14,7 +14,9 @@
 using clusterra::parseJson;
 
 TestServer::TestServer(QStringList extraArgs)
-    : m_args(std::move(extraArgs)) {}
+    : m_args(std::move(extraArgs)) {
+    dieWithParent(m_process);
+}
 
 TestServer::~TestServer() {
     stop();

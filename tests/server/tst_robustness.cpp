@@ -5,6 +5,7 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QTcpSocket>
 #include <QTest>
 #include <memory>
@@ -129,6 +130,32 @@ private Q_SLOTS:
         server.setToken(before); // another session of the same user is untouched
         QCOMPARE(server.get(QStringLiteral("/v1/users/me")).status, 200);
         QVERIFY(token != before);
+    }
+
+    // Another process holds the database's write lock: writes get a typed 503 after the busy
+    // timeout, the executor's timer keeps going, and once the lock is gone all works again.
+    void lockedDatabaseIsA503AndTheServerGoesOn() {
+        QProcess locker;
+        locker.start(QStringLiteral("python3"),
+                     {QStringLiteral("-c"),
+                      QStringLiteral("import sqlite3, sys, time\n"
+                                     "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                                     "c.execute('BEGIN EXCLUSIVE')\n"
+                                     "print('locked', flush=True)\n"
+                                     "time.sleep(9)\n"),
+                      server.dataDir() + QStringLiteral("/clusterra.db")});
+        QVERIFY(locker.waitForReadyRead(10000));
+        QCOMPARE(locker.readAll().trimmed(), QByteArray("locked"));
+        const auto r = server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster),
+                                   rawJob("#!/bin/sh\necho after-the-lock\n"));
+        QCOMPARE(r.status, 503);
+        QCOMPARE(r.json["error"].value("type", ""), std::string("ServiceUnavailable"));
+        QVERIFY(healthy());
+        QVERIFY(locker.waitForFinished(15000));
+        QVERIFY(healthy());
+        const qint64 id = server.submitJob(cluster, rawJob("#!/bin/sh\necho after-the-lock\n"));
+        QVERIFY(id > 0);
+        server.waitForJob(cluster, id, testjobs::inState("COMPLETED"));
     }
 
     // SIGTERM while a log stream and an event stream are open: streams end, exit code 0.
