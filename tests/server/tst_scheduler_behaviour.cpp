@@ -61,8 +61,13 @@ private Q_SLOTS:
         QCOMPARE(done["exit_code"].get<int>(), 0);
         QVERIFY(!done["end_time"].is_null());
         QCOMPARE(output(id), QByteArray("start\nend\n"));
-        QCOMPARE(transitions(id),
-                 (QStringList{QStringLiteral("RUNNING"), QStringLiteral("COMPLETED")}));
+        // Slurm may show COMPLETING for a moment between the two (a poll that lands there, as
+        // against a slower server); it is a real state, not a wrong order.
+        const QStringList all = transitions(id);
+        QStringList seen = all;
+        seen.removeAll(QStringLiteral("COMPLETING"));
+        QVERIFY2(seen == (QStringList{QStringLiteral("RUNNING"), QStringLiteral("COMPLETED")}),
+                 qPrintable(all.join(QStringLiteral(" → "))));
         QCOMPARE(server.get(TestServer::jobPath(cluster, id)).json.contains("slurm_job_id"), slurm);
     }
 
