@@ -115,13 +115,16 @@ QString expanded(const QString &pattern, const JobRecord &job) {
 }
 } // namespace
 
-QString LocalExecutor::outputPathFor(const JobRecord &job, const JobRequest &request) const {
+QString LocalExecutor::resolvedPath(const QString &pattern, const JobRecord &job) const {
     const JobAreas areas = areasFor(job.uid);
-    if (request.standardOutput.isEmpty())
-        return QDir(areas.home()).filePath(QStringLiteral("job_%1.out").arg(job.jobId));
     QString why;
-    return areas.resolve(expanded(request.standardOutput, job), baseFor(job, areas), &why)
-        .value_or(QString());
+    return areas.resolve(expanded(pattern, job), baseFor(job, areas), &why).value_or(QString());
+}
+
+QString LocalExecutor::outputPathFor(const JobRecord &job, const JobRequest &request) const {
+    if (request.standardOutput.isEmpty())
+        return QDir(areasFor(job.uid).home()).filePath(QStringLiteral("job_%1.out").arg(job.jobId));
+    return resolvedPath(request.standardOutput, job);
 }
 
 std::optional<ApiError> LocalExecutor::checkPaths(const JobRequest &request,
@@ -135,8 +138,8 @@ std::optional<ApiError> LocalExecutor::checkPaths(const JobRequest &request,
                            "Slurm cluster.")
                 .arg(::geteuid()));
     const JobAreas areas = areasFor(base.uid);
-    // Pattern values cannot add folders (see expandOutputPattern), so one check of the pattern
-    // with this job's values holds for every array task.
+    // Array tasks differ only in numbers (%j, %A, %a), which cannot add folders: one check of
+    // the pattern with this job's name and user holds for every task.
     JobRecord sample = base;
     sample.jobId = 1;
     for (const auto &[field, pattern] : {std::pair{"job.standard_output", request.standardOutput},
@@ -423,12 +426,7 @@ bool LocalExecutor::launch(JobRecord &job, const ClusterRecord &cluster, const N
     QDir().mkpath(dir);
     const JobAreas areas = areasFor(job.uid);
     const QString errorPattern = stringOr(job.request, "standard_error");
-    QString why;
-    const QString errorPath =
-        errorPattern.isEmpty()
-            ? QString()
-            : areas.resolve(expanded(errorPattern, job), baseFor(job, areas), &why)
-                  .value_or(QString());
+    const QString errorPath = errorPattern.isEmpty() ? QString() : resolvedPath(errorPattern, job);
     nlohmann::json spec{{"job_id", job.jobId},
                         {"script_text", job.request.value("script", std::string())},
                         {"output", toStd(job.outputPath)},

@@ -48,6 +48,8 @@ public:
     std::optional<qint64> outputOwner(const JobRecord &job) const override;
 
 private:
+    // `pattern` expanded for `job` and resolved in its owner's areas; empty when outside them.
+    QString resolvedPath(const QString &pattern, const JobRecord &job) const;
     QString outputPathFor(const JobRecord &job, const JobRequest &request) const;
     std::optional<ApiError> checkPaths(const JobRequest &request, const JobRecord &base) const;
     bool prepareHome(const JobRecord &job) const;
