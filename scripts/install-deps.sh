@@ -12,6 +12,8 @@ packages=(
     fonts-dejavu-core xvfb xauth
     # A real single-node Slurm for the Slurm-backed cluster tests (scripts/slurm-ci.sh)
     munge slurmctld slurmd slurm-client slurmrestd slurm-wlm-jwt-plugin
+    # libFuzzer targets (scripts/fuzz.sh)
+    clang libclang-rt-14-dev
 )
 
 # Test-only tools from npm (a signature-checking S3 server) need Node; Debian's will do.

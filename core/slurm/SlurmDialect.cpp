@@ -27,16 +27,20 @@ struct Number {
 Number numberOf(const json &v) {
     Number n;
     if (v.is_number()) {
+        const auto value = integerOf(v);
+        if (!value)
+            return n; // 2.5 or 1e300: not a count of anything
         n.set = true;
-        n.value = v.get<qint64>();
+        n.value = *value;
     } else if (v.is_string()) {
         bool ok = false;
         n.value = toQ(v.get<std::string>()).toLongLong(&ok);
         n.set = ok;
     } else if (v.is_object()) {
-        n.infinite = v.value("infinite", false);
-        n.set = v.value("set", v.contains("number")) && !n.infinite;
-        n.value = v.value("number", qint64(0));
+        n.infinite = boolOr(v, "infinite", false);
+        const auto value = integerOf(member(v, "number"));
+        n.set = boolOr(v, "set", v.contains("number")) && !n.infinite && value.has_value();
+        n.value = value.value_or(0);
     }
     // v0.0.38 writes "unlimited" as -1 and sometimes as a sentinel.
     if (v.is_number() && (n.value < 0 || n.value >= kSentinel))
@@ -151,7 +155,7 @@ public:
             } else if (key == "open_mode") {
                 target["open_mode"] = toStd(stringsOf(v).value(0).toLower());
             } else if (key == "kill_warning_signal") {
-                const Number delay = numberOf(job.value("kill_warning_delay", json()));
+                const Number delay = numberOf(member(job, "kill_warning_delay"));
                 target["signal"] = toStd(QStringLiteral("%1@%2")
                                              .arg(toQ(v.get<std::string>()))
                                              .arg(delay.set ? delay.value : 60));
@@ -183,12 +187,12 @@ private:
 
 QString nodeStateOf(const json &node) {
     QStringList words;
-    const json &state = node.value("state", json());
+    const json &state = member(node, "state");
     if (state.is_string())
         words << toQ(state.get<std::string>()).toUpper();
     else
         words << stringList(state);
-    words << stringList(node.value("state_flags", json::array()));
+    words << stringList(arrayMember(node, "state_flags"));
     const auto has = [&](const char *w) {
         return words.contains(QLatin1String(w));
     };
@@ -205,13 +209,17 @@ QString nodeStateOf(const json &node) {
 // A job's base state: v0.0.38 sends "RUNNING"; v0.0.40+ sends ["PENDING", "REQUEUED"].
 JobState jobStateOf(const json &v) {
     if (v.is_array())
-        return v.empty() ? JobState::Unknown : jobStateFromName(toQ(v[0].get<std::string>()));
+        return v.empty() || !v[0].is_string() ? JobState::Unknown
+                                              : jobStateFromName(toQ(v[0].get<std::string>()));
     return v.is_string() ? jobStateFromName(toQ(v.get<std::string>())) : JobState::Unknown;
 }
 
 void readExit(const json &v, SlurmJobInfo &job) {
     if (v.is_number()) { // a raw wait(2) status
-        const int status = v.get<int>();
+        const auto raw = integerOf(v);
+        if (!raw || *raw < 0 || *raw > 0xffff)
+            return;
+        const int status = int(*raw);
         if (status & 0x7f)
             job.exitSignal = status & 0x7f;
         else
@@ -220,8 +228,8 @@ void readExit(const json &v, SlurmJobInfo &job) {
     }
     if (!v.is_object())
         return;
-    const Number code = numberOf(v.value("return_code", json()));
-    const Number signal = numberOf(v.value("signal", json::object()).value("id", json()));
+    const Number code = numberOf(member(v, "return_code"));
+    const Number signal = numberOf(member(objectMember(v, "signal"), "id"));
     if (signal.set && signal.value > 0)
         job.exitSignal = int(signal.value);
     else if (code.set)
@@ -248,24 +256,24 @@ QString SlurmDialect::path(const QString &rest) const {
 
 QList<SlurmJobInfo> SlurmDialect::jobs(const json &reply) {
     QList<SlurmJobInfo> out;
-    for (const auto &j : reply.value("jobs", json::array())) {
+    for (const auto &j : arrayMember(reply, "jobs")) {
         if (!j.is_object())
             continue;
         SlurmJobInfo info;
-        info.jobId = numberOf(j.value("job_id", json())).value;
+        info.jobId = numberOf(member(j, "job_id")).value;
         info.name = stringOr(j, "name");
         info.userName = stringOr(j, "user_name");
         info.partition = stringOr(j, "partition");
         info.nodes = stringOr(j, "nodes");
-        info.state = jobStateOf(j.value("job_state", json()));
+        info.state = jobStateOf(member(j, "job_state"));
         info.reason = stringOr(j, "state_reason");
         info.comment = stringOr(j, "comment");
-        const Number limit = numberOf(j.value("time_limit", json()));
+        const Number limit = numberOf(member(j, "time_limit"));
         info.timeLimitMinutes = limit.set ? std::optional<qint64>(limit.value) : std::nullopt;
         info.startTime = timeOf(j, "start_time");
         info.endTime = timeOf(j, "end_time");
         if (isFinished(info.state))
-            readExit(j.value("exit_code", json()), info);
+            readExit(member(j, "exit_code"), info);
         out.append(info);
     }
     return out;
@@ -273,17 +281,17 @@ QList<SlurmJobInfo> SlurmDialect::jobs(const json &reply) {
 
 QList<SlurmNodeInfo> SlurmDialect::nodes(const json &reply) {
     QList<SlurmNodeInfo> out;
-    for (const auto &n : reply.value("nodes", json::array())) {
+    for (const auto &n : arrayMember(reply, "nodes")) {
         if (!n.is_object())
             continue;
         SlurmNodeInfo info;
         info.name = stringOr(n, "name");
         info.state = nodeStateOf(n);
         info.reason = stringOr(n, "reason");
-        info.cpus = int(numberOf(n.value("cpus", json())).value);
-        info.allocCpus = int(numberOf(n.value("alloc_cpus", json())).value);
-        info.memoryMb = numberOf(n.value("real_memory", json())).value;
-        info.allocMemoryMb = numberOf(n.value("alloc_memory", json())).value;
+        info.cpus = int(numberOf(member(n, "cpus")).value);
+        info.allocCpus = int(numberOf(member(n, "alloc_cpus")).value);
+        info.memoryMb = numberOf(member(n, "real_memory")).value;
+        info.allocMemoryMb = numberOf(member(n, "alloc_memory")).value;
         info.gpus = gpusInGres(stringOr(n, "gres"));
         out.append(info);
     }
@@ -292,27 +300,26 @@ QList<SlurmNodeInfo> SlurmDialect::nodes(const json &reply) {
 
 QList<SlurmPartitionInfo> SlurmDialect::partitions(const json &reply) {
     QList<SlurmPartitionInfo> out;
-    for (const auto &p : reply.value("partitions", json::array())) {
+    for (const auto &p : arrayMember(reply, "partitions")) {
         if (!p.is_object())
             continue;
         SlurmPartitionInfo info;
         info.name = stringOr(p, "name");
-        if (p.value("nodes", json()).is_object()) { // v0.0.40+
-            info.totalNodes = int(numberOf(p["nodes"].value("total", json())).value);
-            info.totalCpus =
-                int(numberOf(p.value("cpus", json::object()).value("total", json())).value);
-            const Number max = numberOf(p.value("maximums", json::object()).value("time", json()));
+        if (member(p, "nodes").is_object()) { // v0.0.40+
+            info.totalNodes = int(numberOf(member(p["nodes"], "total")).value);
+            info.totalCpus = int(numberOf(member(objectMember(p, "cpus"), "total")).value);
+            const Number max = numberOf(member(objectMember(p, "maximums"), "time"));
             info.maxTimeMinutes = max.set ? std::optional<qint64>(max.value) : std::nullopt;
-            info.state = stringList(p.value("partition", json::object()).value("state", json()))
+            info.state = stringList(member(objectMember(p, "partition"), "state"))
                              .value(0, QStringLiteral("UP"));
         } else {
-            info.totalNodes = int(numberOf(p.value("total_nodes", json())).value);
-            info.totalCpus = int(numberOf(p.value("total_cpus", json())).value);
-            const Number max = numberOf(p.value("max_time_limit", json()));
+            info.totalNodes = int(numberOf(member(p, "total_nodes")).value);
+            info.totalCpus = int(numberOf(member(p, "total_cpus")).value);
+            const Number max = numberOf(member(p, "max_time_limit"));
             info.maxTimeMinutes = max.set ? std::optional<qint64>(max.value) : std::nullopt;
             info.state = stringOr(p, "state", QStringLiteral("UP"));
         }
-        const QStringList flags = stringList(p.value("flags", json::array()));
+        const QStringList flags = stringList(arrayMember(p, "flags"));
         info.isDefault = flags.contains(QLatin1String("default"), Qt::CaseInsensitive) ||
                          flags.contains(QLatin1String("DEFAULT"));
         out.append(info);
@@ -324,13 +331,13 @@ QList<SlurmPartitionInfo> SlurmDialect::partitions(const json &reply) {
 }
 
 std::optional<qint64> SlurmDialect::submittedJobId(const json &reply) {
-    const Number id = numberOf(reply.value("job_id", json()));
+    const Number id = numberOf(member(reply, "job_id"));
     return id.set && id.value > 0 ? std::optional<qint64>(id.value) : std::nullopt;
 }
 
 QStringList SlurmDialect::errors(const json &reply) {
     QStringList out;
-    for (const auto &e : reply.value("errors", json::array())) {
+    for (const auto &e : arrayMember(reply, "errors")) {
         if (!e.is_object())
             continue;
         // {error, error_number, description, source} or v0.0.38's {error, error_code}.
@@ -344,9 +351,9 @@ QStringList SlurmDialect::errors(const json &reply) {
 }
 
 bool SlurmDialect::isUnknownJob(const json &reply) {
-    for (const auto &e : reply.value("errors", json::array())) {
+    for (const auto &e : arrayMember(reply, "errors")) {
         if (e.is_object() &&
-            (e.value("error_number", 0) == 2017 || e.value("error_code", 0) == 2017))
+            (intMember(e, "error_number") == 2017 || intMember(e, "error_code") == 2017))
             return true;
     }
     return false;

@@ -62,8 +62,11 @@ QString substitute(const QString &text, const nlohmann::json &resolved, bool quo
 }
 
 nlohmann::json renderJobValue(const nlohmann::json &value, const nlohmann::json &resolved) {
-    if (value.is_object() && value.size() == 1 && value.contains("param"))
-        return resolved.value(value["param"].get<std::string>(), nlohmann::json());
+    if (value.is_object() && value.size() == 1 && value.contains("param")) {
+        const nlohmann::json &name = value["param"];
+        return name.is_string() ? member(resolved, name.get_ref<const std::string &>().c_str())
+                                : nlohmann::json();
+    }
     if (value.is_string())
         return toStd(substitute(toQ(value.get<std::string>()), resolved, false));
     if (value.is_array()) {

@@ -1,5 +1,9 @@
 #include "util/Json.h"
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
 namespace clusterra {
 
 QString stringOr(const nlohmann::json &obj, const char *key, const QString &fallback) {
@@ -68,9 +72,37 @@ bool jsonDepthWithin(const char *text, size_t size, int maxDepth) {
 }
 
 nlohmann::json parseJson(const QByteArray &text) {
-    if (!jsonDepthWithin(text.constData(), size_t(text.size())))
+    // nlohmann stops at a NUL byte as at the end of the text, so `{}\0anything` would pass;
+    // JSON never holds one (not even inside a string), so such text is not JSON.
+    if (text.contains('\0') || !jsonDepthWithin(text.constData(), size_t(text.size())))
         return nlohmann::json(nlohmann::json::value_t::discarded);
     return nlohmann::json::parse(text.constBegin(), text.constEnd(), nullptr, false);
+}
+
+std::optional<qint64> integerOf(const nlohmann::json &value) {
+    if (value.is_number_unsigned()) {
+        const auto u = value.get<std::uint64_t>();
+        return u <= std::uint64_t(std::numeric_limits<qint64>::max()) ? std::optional(qint64(u))
+                                                                      : std::nullopt;
+    }
+    if (value.is_number_integer())
+        return value.get<qint64>();
+    if (value.is_number_float()) {
+        const double d = value.get<double>();
+        // 2^63 is exact as a double; anything at or beyond it does not fit.
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != std::trunc(d))
+            return std::nullopt;
+        return qint64(d);
+    }
+    return std::nullopt;
+}
+
+const nlohmann::json &member(const nlohmann::json &obj, const char *key) {
+    static const nlohmann::json null;
+    if (!obj.is_object())
+        return null;
+    const auto it = obj.find(key);
+    return it != obj.end() ? *it : null;
 }
 
 const nlohmann::json &arrayMember(const nlohmann::json &obj, const char *key) {

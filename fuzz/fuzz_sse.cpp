@@ -1,0 +1,72 @@
+// The text/event-stream parser against bytes from the network: no crash, the same events
+// however the stream is cut into chunks, and what the server writes reads back as it was sent.
+#include "FuzzSupport.h"
+#include "sse/SseParser.h"
+
+using namespace clusterra;
+
+namespace {
+
+bool sameEvents(const QList<SseEvent> &a, const QList<SseEvent> &b) {
+    if (a.size() != b.size())
+        return false;
+    for (qsizetype i = 0; i < a.size(); ++i) {
+        if (a[i].type != b[i].type || a[i].data != b[i].data ||
+            a[i].lastEventId != b[i].lastEventId)
+            return false;
+    }
+    return true;
+}
+
+QByteArray withoutLineBreaks(QByteArray s) {
+    s.replace('\r', ' ').replace('\n', ' ').replace('\0', ' ');
+    return s;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    FuzzedDataProvider in(data, size);
+    const int mode = in.ConsumeIntegralInRange(0, 1);
+    if (mode == 0) {
+        // Chunking: the whole stream at once and the same bytes cut at arbitrary points.
+        const std::vector<uint8_t> cuts = in.ConsumeBytes<uint8_t>(8);
+        const QByteArray stream = fuzz::rest(in);
+        SseParser whole;
+        const QList<SseEvent> expected = whole.feed(stream);
+        SseParser pieces;
+        QList<SseEvent> got;
+        qsizetype at = 0;
+        for (const uint8_t cut : cuts) {
+            const qsizetype len = qMin<qsizetype>(cut, stream.size() - at);
+            got += pieces.feed(QByteArrayView(stream).sliced(at, len));
+            at += len;
+        }
+        got += pieces.feed(QByteArrayView(stream).sliced(at));
+        FUZZ_CHECK(sameEvents(expected, got));
+        FUZZ_CHECK(whole.lastEventId() == pieces.lastEventId());
+        FUZZ_CHECK(whole.retryMs() == pieces.retryMs());
+        return 0;
+    }
+    // Round trip: an event the server formats is parsed back with LF line ends.
+    const QByteArray type = withoutLineBreaks(fuzz::bytes(in, 32)).trimmed();
+    const QByteArray id = withoutLineBreaks(fuzz::bytes(in, 32)).trimmed();
+    const QByteArray payload = fuzz::rest(in);
+    SseParser parser;
+    const QByteArray wire = formatSseComment("keep-alive") +
+                            formatSseEvent(QString::fromUtf8(type), QString::fromUtf8(id), payload);
+    const QList<SseEvent> events = parser.feed(wire);
+    QByteArray lf = payload;
+    lf.replace("\r\n", "\n").replace('\r', '\n');
+    if (payload.isEmpty()) {
+        FUZZ_CHECK(events.size() <= 1);
+        return 0;
+    }
+    FUZZ_CHECK(events.size() == 1);
+    FUZZ_CHECK(events[0].data == QString::fromUtf8(lf));
+    if (!type.isEmpty())
+        FUZZ_CHECK(events[0].type == QString::fromUtf8(type));
+    if (!id.isEmpty() && !id.contains('\0'))
+        FUZZ_CHECK(parser.lastEventId() == QString::fromUtf8(id));
+    return 0;
+}
