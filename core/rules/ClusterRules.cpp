@@ -1,6 +1,7 @@
 #include "rules/ClusterRules.h"
 
 #include "rules/FieldRules.h"
+#include "rules/IdentityRules.h"
 #include "util/Json.h"
 
 #include <QCoreApplication>
@@ -153,20 +154,20 @@ const std::array kSlurmRules{
               .kind = Kind::String,
               .required = true,
               .minLength = 1,
-              .maxLength = 32,
-              .pattern = "(?!root$)[a-z_][a-z0-9._-]*",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "must be a Linux user name other than root "
-                                               "(lower-case letters, digits, . _ -).")},
+              .maxLength = kMaxLinuxUserLength,
+              .pattern = kLinuxUserPattern,
+              .patternHint =
+                  QT_TRANSLATE_NOOP("FieldRules", "must be a Linux user name other than root "
+                                                  "(lower-case letters, digits, . _ -).")},
     FieldRule{.key = "token",
               .kind = Kind::String,
               .required = true,
               .minLength = 1,
               .maxLength = 8192,
               .pattern = "[!-~]+",
-              .patternHint = QT_TRANSLATE_NOOP("FieldRules",
-                                               "must be printable ASCII without spaces, as "
-                                               "scontrol token prints it.")},
+              .patternHint =
+                  QT_TRANSLATE_NOOP("FieldRules", "must be printable ASCII without spaces, as "
+                                                  "scontrol token prints it.")},
     FieldRule{.key = "api_version", .kind = Kind::String, .allowed = kSlurmApiVersions},
     // Whose name jobs run under: each submitter's (the token must be root's or SlurmUser's, which
     // may act for others) or user_name's for everyone, which has to be said here explicitly.

@@ -3,6 +3,7 @@
 #include "auth/OidcIssuer.h"
 #include "crypto/Crypto.h"
 #include "crypto/Jwt.h"
+#include "rules/IdentityRules.h"
 #include "util/Json.h"
 #include "util/Time.h"
 
@@ -72,6 +73,11 @@ AuthService::AuthService(Database &db, AuthSettings settings)
         m_issuer = std::make_unique<OidcIssuer>(m_settings.oidc.issuer, m_settings.oidc.clientId);
         m_issuer->prefetch();
     }
+    const qint64 now = nowMs() / 1000;
+    m_db.exec(QStringLiteral("DELETE FROM revoked_access WHERE expires_at < ?"), {now});
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT token_hash, expires_at FROM revoked_access"));
+    while (q.next())
+        m_revokedAccess.insert(q.value(0).toByteArray(), q.value(1).toLongLong());
 }
 
 AuthService::~AuthService() = default;
@@ -186,14 +192,24 @@ bool AuthService::mayEnter(const QString &email) const {
 }
 
 std::optional<TokenGrant> AuthService::grantFor(const nlohmann::json &claims, ApiError *error) {
-    const QString email = stringOr(claims, "email").trimmed().toLower();
-    if (email.count(QLatin1Char('@')) != 1 || email.startsWith(QLatin1Char('@')) ||
-        email.endsWith(QLatin1Char('@'))) {
+    const QString claim = stringOr(claims, "email");
+    if (claim.trimmed().isEmpty()) {
         *error = ApiError::make(ErrorType::Forbidden,
                                 QStringLiteral("The identity provider did not share an e-mail "
                                                "address; allow the \"email\" scope."));
         return std::nullopt;
     }
+    // The address names the user's storage folders, so it must be one no other can nest in.
+    QString why;
+    const auto normalized = rules::normalizedEmail(claim, &why);
+    if (!normalized) {
+        *error = ApiError::make(ErrorType::Forbidden,
+                                QStringLiteral("The identity provider's e-mail for you cannot "
+                                               "name an account here: %1")
+                                    .arg(why));
+        return std::nullopt;
+    }
+    const QString email = *normalized;
     if (!boolOr(claims, "email_verified", true)) {
         *error = ApiError::make(
             ErrorType::Forbidden,
@@ -213,8 +229,10 @@ std::optional<TokenGrant> AuthService::grantFor(const nlohmann::json &claims, Ap
         org = email.section(QLatin1Char('@'), -1);
     const QString subject = m_settings.oidc.issuer + QLatin1Char('#') + stringOr(claims, "sub");
     const bool listedAdmin = m_settings.oidc.admins.contains(email, Qt::CaseInsensitive);
-    const http::Principal user = m_users.signedIn(subject, email, org, listedAdmin);
-    return issue(user, QUuid::createUuid().toString(QUuid::WithoutBraces));
+    const auto user = m_users.signedIn(subject, email, org, listedAdmin, error);
+    if (!user)
+        return std::nullopt;
+    return issue(*user, QUuid::createUuid().toString(QUuid::WithoutBraces));
 }
 
 std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, ApiError *error) {
@@ -258,9 +276,14 @@ void AuthService::logout(const QByteArray &refreshToken, const http::Principal &
     for (auto it = m_revokedAccess.begin(); it != m_revokedAccess.end();)
         it = it.value() < now ? m_revokedAccess.erase(it) : std::next(it);
     const auto decoded = jwt::verifyHs256(accessToken, m_secret, now, 5);
-    if (decoded.failure == jwt::Failure::None)
-        m_revokedAccess.insert(crypto::sha256(accessToken),
-                               intMember(decoded.claims, "exp").value_or(now + 86400));
+    if (decoded.failure == jwt::Failure::None) {
+        const QByteArray hash = crypto::sha256(accessToken);
+        const qint64 exp = intMember(decoded.claims, "exp").value_or(now + 86400);
+        m_revokedAccess.insert(hash, exp);
+        m_db.exec(QStringLiteral("INSERT OR REPLACE INTO revoked_access (token_hash, expires_at) "
+                                 "VALUES (?, ?)"),
+                  {hash, exp});
+    }
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT family FROM refresh_tokens WHERE token_hash = ? AND user_id = ?"),
         {crypto::sha256(refreshToken), who.userId});

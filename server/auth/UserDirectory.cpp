@@ -1,5 +1,7 @@
 #include "auth/UserDirectory.h"
 
+#include "rules/IdentityRules.h"
+
 #include "util/Json.h"
 #include "util/Time.h"
 
@@ -8,7 +10,7 @@
 namespace clusterra::server {
 
 namespace {
-const char kColumns[] = "id, email, role, org, uid, last_sign_in";
+const char kColumns[] = "id, email, role, org, uid, last_sign_in, linux_user";
 
 http::Principal fromRow(const QSqlQuery &q) {
     http::Principal p;
@@ -17,6 +19,7 @@ http::Principal fromRow(const QSqlQuery &q) {
     p.role = q.value(2).toString();
     p.org = q.value(3).toString();
     p.uid = q.value(4).toLongLong();
+    p.linuxUser = q.value(6).toString();
     return p;
 }
 } // namespace
@@ -37,30 +40,51 @@ std::optional<http::Principal> UserDirectory::byEmail(const QString &email) cons
 http::Principal UserDirectory::ensureLocal(const QString &email, const QString &org) {
     if (auto existing = byEmail(email))
         return *existing;
-    m_db.exec(QStringLiteral("INSERT INTO users (email, uid, role, org, created_at) "
-                             "VALUES (?, ?, 'admin', ?, ?)"),
-              {email, qint64(getuid()), org, nowMs()});
+    const QString linux = rules::defaultLinuxUser(email);
+    m_db.exec(QStringLiteral("INSERT INTO users (email, uid, role, org, created_at, linux_user) "
+                             "VALUES (?, ?, 'admin', ?, ?, ?)"),
+              {email, qint64(getuid()), org, nowMs(),
+               linux.isEmpty() || byLinuxUser(linux) ? QVariant() : QVariant(linux)});
     return *byEmail(email);
 }
 
-http::Principal UserDirectory::signedIn(const QString &subject, const QString &email,
-                                        const QString &org, bool listedAdmin) {
+std::optional<http::Principal> UserDirectory::signedIn(const QString &subject, const QString &email,
+                                                       const QString &org, bool listedAdmin,
+                                                       ApiError *error) {
     QSqlQuery q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE subject = ?"), {subject});
     std::optional<qint64> id = q.next() ? std::optional(q.value(0).toLongLong()) : std::nullopt;
-    if (!id) {
-        if (auto byMail = byEmail(email)) {
-            id = byMail->userId;
-            m_db.exec(QStringLiteral("UPDATE users SET subject = ? WHERE id = ?"), {subject, *id});
+    const auto holder = byEmail(email);
+    if (!id && holder) {
+        // Only a user who never signed in through a provider is linked by e-mail; an account
+        // that has a subject already is someone's, and a second provider account that claims
+        // the same address must not take it over.
+        QSqlQuery s =
+            m_db.exec(QStringLiteral("SELECT subject FROM users WHERE id = ?"), {holder->userId});
+        if (s.next() && !s.value(0).isNull()) {
+            *error = emailTaken(email);
+            return std::nullopt;
         }
+        id = holder->userId;
+        m_db.exec(QStringLiteral("UPDATE users SET subject = ? WHERE id = ?"), {subject, *id});
+    }
+    if (id && holder && holder->userId != *id) {
+        *error = emailTaken(email); // the provider moved an address that someone here holds
+        return std::nullopt;
     }
     if (!id) {
         QSqlQuery max =
             m_db.exec(QStringLiteral("SELECT MAX(uid) FROM users WHERE subject IS NOT NULL"), {});
         const qint64 uid =
             max.next() && !max.value(0).isNull() ? max.value(0).toLongLong() + 1 : kFirstUid;
-        m_db.exec(QStringLiteral("INSERT INTO users (email, uid, role, org, created_at, subject) "
-                                 "VALUES (?, ?, 'user', ?, ?, ?)"),
-                  {email, qMax(uid, kFirstUid), org, nowMs(), subject});
+        // The e-mail's local part names the Linux account only when it is a valid name as it
+        // stands and nobody holds it; otherwise an administrator sets one.
+        QString linux = rules::defaultLinuxUser(email);
+        if (!linux.isEmpty() && byLinuxUser(linux))
+            linux.clear();
+        m_db.exec(QStringLiteral("INSERT INTO users (email, uid, role, org, created_at, subject, "
+                                 "linux_user) VALUES (?, ?, 'user', ?, ?, ?, ?)"),
+                  {email, qMax(uid, kFirstUid), org, nowMs(), subject,
+                   linux.isEmpty() ? QVariant() : QVariant(linux)});
         q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE subject = ?"), {subject});
         q.next();
         id = q.value(0).toLongLong();
@@ -70,7 +94,22 @@ http::Principal UserDirectory::signedIn(const QString &subject, const QString &e
               {email, org, nowMs(), *id});
     if (listedAdmin)
         m_db.exec(QStringLiteral("UPDATE users SET role = 'admin' WHERE id = ?"), {*id});
-    return *byId(*id);
+    return byId(*id);
+}
+
+std::optional<http::Principal> UserDirectory::byLinuxUser(const QString &name) const {
+    QSqlQuery q = m_db.exec(
+        QStringLiteral("SELECT %1 FROM users WHERE linux_user = ?").arg(QLatin1String(kColumns)),
+        {name});
+    return q.next() ? std::optional(fromRow(q)) : std::nullopt;
+}
+
+ApiError UserDirectory::emailTaken(const QString &email) {
+    return ApiError::make(ErrorType::Conflict,
+                          QStringLiteral("%1 already belongs to another account here, signed in "
+                                         "through a different identity-provider account; ask an "
+                                         "administrator.")
+                              .arg(email));
 }
 
 nlohmann::json UserDirectory::toJson(const http::Principal &user) const {
@@ -78,7 +117,9 @@ nlohmann::json UserDirectory::toJson(const http::Principal &user) const {
             {"email", toStd(user.email)},
             {"uid", user.uid},
             {"role", toStd(user.role)},
-            {"org", toStd(user.org)}};
+            {"org", toStd(user.org)},
+            {"linux_user",
+             user.linuxUser.isEmpty() ? nlohmann::json() : nlohmann::json(toStd(user.linuxUser))}};
 }
 
 nlohmann::json UserDirectory::list(const http::Principal &admin) const {
@@ -123,6 +164,37 @@ std::optional<http::Principal> UserDirectory::setRole(const http::Principal &adm
         }
     }
     m_db.exec(QStringLiteral("UPDATE users SET role = ? WHERE id = ?"), {role, userId});
+    return byId(userId);
+}
+
+std::optional<http::Principal> UserDirectory::setLinuxUser(const http::Principal &admin,
+                                                           qint64 userId, const QString &name,
+                                                           ApiError *error) {
+    const auto user = byId(userId);
+    if (!user || user->org != admin.org) {
+        *error =
+            ApiError::make(ErrorType::NotFound, QStringLiteral("No user with id %1.").arg(userId));
+        return std::nullopt;
+    }
+    if (!name.isEmpty() && !rules::isValidLinuxUser(name)) {
+        *error = ApiError::validation(
+            QStringLiteral("linux_user"),
+            QStringLiteral("must be a Linux user name other than root: lower-case letters, "
+                           "digits, . _ -, starting with a letter or _, at most %1 characters.")
+                .arg(rules::kMaxLinuxUserLength));
+        return std::nullopt;
+    }
+    if (const auto holder = name.isEmpty() ? std::nullopt : byLinuxUser(name);
+        holder && holder->userId != userId) {
+        *error = ApiError::make(ErrorType::Conflict,
+                                QStringLiteral("The Linux account %1 is already %2's; one account "
+                                               "serves one person.")
+                                    .arg(name, holder->email),
+                                QStringLiteral("linux_user"));
+        return std::nullopt;
+    }
+    m_db.exec(QStringLiteral("UPDATE users SET linux_user = ? WHERE id = ?"),
+              {name.isEmpty() ? QVariant() : QVariant(name), userId});
     return byId(userId);
 }
 

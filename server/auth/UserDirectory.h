@@ -21,10 +21,12 @@ public:
     std::optional<http::Principal> byEmail(const QString &email) const;
     // The local-mode admin (this machine's uid).
     http::Principal ensureLocal(const QString &email, const QString &org);
-    // Finds the user by the provider's subject (then by e-mail, linking it), or creates one.
+    std::optional<http::Principal> byLinuxUser(const QString &name) const;
+    // Finds the user by the provider's subject (then by e-mail, linking a user who has no
+    // subject yet), or creates one. An e-mail another provider account holds is a Conflict.
     // Listed admins are promoted on every sign-in; nobody is demoted here.
-    http::Principal signedIn(const QString &subject, const QString &email, const QString &org,
-                             bool listedAdmin);
+    std::optional<http::Principal> signedIn(const QString &subject, const QString &email,
+                                            const QString &org, bool listedAdmin, ApiError *error);
 
     nlohmann::json toJson(const http::Principal &user) const;
     // Everyone in the caller's organisation.
@@ -32,8 +34,13 @@ public:
     // Role change by an admin of the same organisation; the last admin cannot step down.
     std::optional<http::Principal> setRole(const http::Principal &admin, qint64 userId,
                                            const QString &role, ApiError *error);
+    // The Linux account for Slurm's per_user mapping, set by an admin of the same organisation;
+    // empty clears it. Valid names only, and one person per account.
+    std::optional<http::Principal> setLinuxUser(const http::Principal &admin, qint64 userId,
+                                                const QString &name, ApiError *error);
 
 private:
+    static ApiError emailTaken(const QString &email);
     Database &m_db;
 };
 

@@ -26,7 +26,8 @@ struct Principal {
     QString email;
     QString role; // "admin" | "user"
     QString org;
-    qint64 uid = 0; // Linux-style uid recorded on jobs
+    qint64 uid = 0;    // Linux-style uid recorded on jobs
+    QString linuxUser; // the account Slurm runs this user's jobs as; empty: none set
     bool isAdmin() const { return role == QLatin1String("admin"); }
     bool isValid() const { return userId > 0; }
 };
@@ -118,7 +119,9 @@ struct Response {
 class BodySink {
 public:
     virtual ~BodySink() = default;
-    // False aborts the connection (limit exceeded, disk full).
+    // False aborts the connection (limit exceeded). A sink that cannot store the body (a
+    // read-only store, a full disk) reads it on and answers from finish(): an answer sent while
+    // the client is still sending is lost to the connection reset.
     virtual bool write(const char *data, qsizetype size) = 0;
     // The whole body has arrived: the response to send.
     virtual Response finish() = 0;

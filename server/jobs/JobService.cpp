@@ -34,6 +34,10 @@ bool JobService::openOutput(const JobRecord &job, QFile *file) const {
 }
 
 bool JobService::mayInspect(const http::Principal &who, const JobRecord &job) {
+    return job.userId == who.userId;
+}
+
+bool JobService::mayControl(const http::Principal &who, const JobRecord &job) {
     return who.isAdmin() || job.userId == who.userId;
 }
 
@@ -106,6 +110,7 @@ void JobService::submitChecked(const http::Principal &who, const ClusterRecord &
     base.userEmail = who.email;
     base.userId = who.userId;
     base.uid = who.uid;
+    base.linuxUser = who.linuxUser;
     base.partition = partition;
     base.priority = req.priority.value_or(1);
     base.tasks = req.tasks;
@@ -226,7 +231,7 @@ void JobService::cancel(const http::Principal &who, const ClusterRecord &cluster
     auto job = find(cluster, jobId, &error);
     if (!job)
         return done({}, error);
-    if (!mayInspect(who, *job))
+    if (!mayControl(who, *job))
         return done({}, ApiError::make(ErrorType::Forbidden,
                                        QStringLiteral("Only the job's owner or an administrator "
                                                       "may cancel it.")));

@@ -27,8 +27,10 @@ public:
     // Opens the job's output file for reading (see openJobOutput); false when there is none
     // yet or it is not the job's to show.
     bool openOutput(const JobRecord &job, QFile *file) const;
-    // The owner, or an admin, may read a job's output and environment.
+    // A job's script, environment and output are its owner's alone, as the user's files are;
+    // an administrator may still cancel it (quotas do, through the same route).
     static bool mayInspect(const http::Principal &who, const JobRecord &job);
+    static bool mayControl(const http::Principal &who, const JobRecord &job);
 
 private:
     void submitChecked(const http::Principal &who, const ClusterRecord &cluster,

@@ -13,7 +13,7 @@ const QString kColumns = QStringLiteral(
     "exit_signal, priority, tasks, cpus_per_task, nodes_min, nodes_max, memory_mb, gpus, "
     "time_limit_min, submit_time, start_time, end_time, updated_at, node_list, work_dir, "
     "output_path, array_job_id, array_task_id, array_max_concurrent, request, runner_pid, "
-    "job_pid, cancel_requested_at, kill_deadline, scheduler_job_id");
+    "job_pid, cancel_requested_at, kill_deadline, scheduler_job_id, linux_user");
 
 QVariant opt(const std::optional<qint64> &v) {
     return v ? QVariant(*v) : QVariant();
@@ -66,6 +66,7 @@ JobRecord fromQuery(const QSqlQuery &q) {
     j.cancelRequestedAt = optValue<qint64>(q.value(i++));
     j.killDeadline = optValue<qint64>(q.value(i++));
     j.schedulerJobId = optValue<qint64>(q.value(i++));
+    j.linuxUser = q.value(i++).toString();
     return j;
 }
 
@@ -142,8 +143,8 @@ qint64 JobStore::insert(JobRecord &job) {
             "state, reason, priority, tasks, cpus_per_task, nodes_min, nodes_max, "
             "memory_mb, gpus, time_limit_min, submit_time, updated_at, work_dir, "
             "output_path, array_job_id, array_task_id, array_max_concurrent, request, "
-            "scheduler_job_id, node_list, start_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            "scheduler_job_id, node_list, start_time, linux_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {job.clusterId,
          job.name,
          job.userEmail,
@@ -170,7 +171,8 @@ qint64 JobStore::insert(JobRecord &job) {
          QString::fromUtf8(dumpJson(job.request)),
          opt(job.schedulerJobId),
          job.nodeList,
-         opt(job.startTime)});
+         opt(job.startTime),
+         job.linuxUser});
     job.jobId = q.lastInsertId().toLongLong();
     return job.jobId;
 }

@@ -16,6 +16,7 @@ struct JobRecord {
     QString userEmail;
     qint64 userId = 0;
     qint64 uid = 0;
+    QString linuxUser; // the Slurm account it was submitted as (per_user mapping)
     QString partition;
     JobState state = JobState::Pending;
     QString reason;

@@ -159,6 +159,24 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
         return user ? Response::json(ctx.auth.users().toJson(*user)) : Response::error(error);
     });
 
+    r.add(Method::Put, QStringLiteral("/v1/users/{id}/linux-user"), Access::Admin,
+          [&ctx](Request &req) {
+              ApiError error;
+              const auto body = req.jsonBody(&error);
+              if (error.isError())
+                  return Response::error(error);
+              if (!body.is_object() || !body.contains("linux_user") ||
+                  !(body["linux_user"].is_string() || body["linux_user"].is_null()))
+                  return Response::error(ApiError::validation(
+                      QStringLiteral("linux_user"),
+                      QStringLiteral("is required: a Linux user name, or null to clear it.")));
+              bool ok = false;
+              const qint64 id = req.param(QStringLiteral("id")).toLongLong(&ok);
+              const auto user = ctx.auth.users().setLinuxUser(req.principal, ok ? id : -1,
+                                                              stringOr(body, "linux_user"), &error);
+              return user ? Response::json(ctx.auth.users().toJson(*user)) : Response::error(error);
+          });
+
     // Clusters: everyone in the organisation sees them; administrators create and change them.
     r.add(Method::Get, QStringLiteral("/v1/clusters"), Access::User,
           [&ctx](Request &req) { return Response::json(ctx.clusters.list(req.principal)); });
@@ -245,9 +263,8 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
                                  ApiError *error) -> std::optional<JobRecord> {
         auto job = ctx.jobs.find(c, req.param(QStringLiteral("job_id")), error);
         if (job && !JobService::mayInspect(req.principal, *job)) {
-            *error = ApiError::make(
-                ErrorType::Forbidden,
-                QStringLiteral("Only the job's owner or an administrator may read its output."));
+            *error = ApiError::make(ErrorType::Forbidden,
+                                    QStringLiteral("Only the job's owner may read its output."));
             return std::nullopt;
         }
         return job;

@@ -95,16 +95,8 @@ SlurmScheduler::SlurmScheduler(JobStore &jobs, ClusterService &clusters, SlurmSe
 
 SlurmScheduler::~SlurmScheduler() = default;
 
-QString SlurmScheduler::linuxNameFor(const QString &email) {
-    QString name = email.section(QLatin1Char('@'), 0, 0).toLower();
-    name.replace(QRegularExpression(QStringLiteral("[^a-z0-9._-]")), QStringLiteral("_"));
-    if (name.isEmpty() || !(name[0].isLetter() || name[0] == QLatin1Char('_')))
-        name.prepend(QLatin1Char('_'));
-    return name.left(32);
-}
-
-QString SlurmScheduler::userFor(const Connection &c, const QString &email) const {
-    return c.perUser ? linuxNameFor(email) : c.userName;
+QString SlurmScheduler::userFor(const Connection &c, const JobRecord &job) const {
+    return c.perUser ? job.linuxUser : c.userName;
 }
 
 SlurmScheduler::Connection *SlurmScheduler::connection(const QString &clusterId) {
@@ -166,6 +158,30 @@ void SlurmScheduler::probe(Connection *c, QStringList versions, Connected done) 
                        if (!reply.ok())
                            return done(reply.problem(), {});
                        c->dialect = SlurmDialect::forVersion(version);
+                       if (!c->perUser)
+                           return refreshInventory(c, done);
+                       checkActsForOthers(c, version, done);
+                   });
+}
+
+// per_user sends each submitter's name with the cluster's token, which slurmrestd allows only
+// for root's or SlurmUser's token. Asking once as an account every system has tells a token
+// that cannot at registration, instead of an opaque refusal on every later submit.
+void SlurmScheduler::checkActsForOthers(Connection *c, const QString &version, Connected done) {
+    static const QString probeUser = QStringLiteral("nobody");
+    c->client->get(QStringLiteral("/slurm/%1/ping").arg(version), probeUser,
+                   [this, c, done](const SlurmReply &reply) {
+                       if (!reply.reachable())
+                           return done(reply.problem(), {});
+                       if (!reply.ok())
+                           return done(
+                               QStringLiteral("slurm.user_mapping: per_user needs a token that may "
+                                              "act for other users (root's or SlurmUser's); "
+                                              "slurmrestd refused this one when asked to act for "
+                                              "%1 (%2). Use such a token, or user_mapping "
+                                              "\"shared\".")
+                                   .arg(probeUser, reply.problem()),
+                               {});
                        refreshInventory(c, done);
                    });
 }
@@ -331,17 +347,25 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
     const SlurmSubmitBody body = c->dialect->submitBody(job);
     if (!body.errors.isEmpty())
         return done({{}, ApiError::validation(body.errors)});
-    const QString user = userFor(*c, base.userEmail);
+    const QString user = userFor(*c, base);
+    if (c->perUser && user.isEmpty())
+        return done({{},
+                     ApiError::make(ErrorType::Forbidden,
+                                    QStringLiteral("No Linux account is set for %1, and jobs "
+                                                   "on %2 run as each user's own; ask an "
+                                                   "administrator to set yours.")
+                                        .arg(base.userEmail, c->clusterName))});
     if (c->perUser) {
         // A system account known here (root, daemons) is never anyone's identity.
         const passwd *pw = ::getpwnam(user.toLocal8Bit().constData());
         if (user == QLatin1String("root") || (pw && qint64(pw->pw_uid) < m_settings.minUid))
-            return done({{}, ApiError::make(ErrorType::Forbidden,
-                                            QStringLiteral("Your e-mail maps to the Linux "
-                                                           "account %1, which is a system account "
-                                                           "(uid below %2); jobs never run as one.")
-                                                .arg(user)
-                                                .arg(m_settings.minUid))});
+            return done({{},
+                         ApiError::make(ErrorType::Forbidden,
+                                        QStringLiteral("Your Linux account %1 is a "
+                                                       "system account (uid below %2); jobs "
+                                                       "never run as one.")
+                                            .arg(user)
+                                            .arg(m_settings.minUid))});
     }
     c->client->post(
         c->dialect->path(QStringLiteral("/job/submit")), user, body.body,
@@ -388,8 +412,8 @@ void SlurmScheduler::cancel(const JobRecord &job, const QString &, CancelDone do
         return;
     }
     c->client->remove(
-        c->dialect->path(QStringLiteral("/job/%1").arg(*job.schedulerJobId)),
-        userFor(*c, job.userEmail), [this, c, done](const SlurmReply &reply) {
+        c->dialect->path(QStringLiteral("/job/%1").arg(*job.schedulerJobId)), userFor(*c, job),
+        [this, c, done](const SlurmReply &reply) {
             ApiError error;
             if (!reply.reachable())
                 error = unreachable(c->clusterName, reply.problem(),

@@ -44,14 +44,12 @@ public:
     int activeJobs(const QString &clusterId) override;
     void resume() override;
 
-    // The Linux user a submitter's jobs run as when each user is mapped ("alice@x.org" -> alice).
-    static QString linuxNameFor(const QString &email);
-
 private:
     struct Connection;
 
     Connection *connection(const QString &clusterId);
     void probe(Connection *c, QStringList versions, Connected done);
+    void checkActsForOthers(Connection *c, const QString &version, Connected done);
     void refreshInventory(Connection *c, Connected done);
     void tick(Connection *c);
     void pollJobs(Connection *c);
@@ -59,7 +57,7 @@ private:
     void update(JobRecord &job, const SlurmJobInfo &info);
     void confirmGone(Connection *c, qint64 jobId);
     void lost(Connection *c, const QString &problem);
-    QString userFor(const Connection &c, const QString &email) const;
+    QString userFor(const Connection &c, const JobRecord &job) const;
 
     JobStore &m_jobs;
     ClusterService &m_clusters;

@@ -153,6 +153,18 @@ ALTER TABLE users ADD COLUMN subject TEXT;
 CREATE UNIQUE INDEX users_subject ON users(subject);
 ALTER TABLE users ADD COLUMN last_sign_in INTEGER NOT NULL DEFAULT 0
 )SQL",
+    // The Linux account a user's Slurm jobs run under (per_user mapping), one user per account;
+    // each job keeps the name it was submitted under, for cancelling it later. Signed-out
+    // access tokens stay refused across restarts until they expire.
+    R"SQL(
+ALTER TABLE users ADD COLUMN linux_user TEXT;
+CREATE UNIQUE INDEX users_linux_user ON users(linux_user);
+ALTER TABLE jobs ADD COLUMN linux_user TEXT NOT NULL DEFAULT '';
+CREATE TABLE revoked_access (
+    token_hash BLOB PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+)
+)SQL",
 };
 } // namespace
 

@@ -84,7 +84,7 @@ nlohmann::json OidcProvider::claimsFor(const QString &email, const QString &nonc
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     return {{"iss", m_issuer.toStdString()},
             {"aud", clientId().toStdString()},
-            {"sub", "sub-" + email.toStdString()},
+            {"sub", email.toStdString()}, // as the provider's own accounts (provider.mjs)
             {"email", email.toStdString()},
             {"email_verified", true},
             {"nonce", nonce.toStdString()},

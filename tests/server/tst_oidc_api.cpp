@@ -234,6 +234,84 @@ private Q_SLOTS:
         QCOMPARE(server.request("GET", QStringLiteral("/v1/users"), nullptr, ada).status, 403);
     }
 
+    // The e-mail names the user's storage folders and, by default, their Linux account: an
+    // address another could nest in or rewrite into someone else's is refused, a second
+    // provider account claiming a taken address gets a typed conflict, not the account.
+    void identityComesFromTheRules() {
+        const QString n = QStringLiteral("n-id");
+        auto signIn = [&](const QString &email, const std::string &sub) {
+            json claims = idp.claimsFor(email, n);
+            if (!sub.empty())
+                claims["sub"] = sub;
+            return callback(idp.mint(claims), n);
+        };
+        const auto mixed = signIn(QStringLiteral("  Lin@Example.ORG "), "lin");
+        QCOMPARE(mixed.status, 200);
+        QCOMPARE(mixed.json["user"]["email"].get<std::string>(), std::string("lin@example.org"));
+        for (const char *bad : {"lin@example.org/evil", "a/b@example.org", "x@exa mple.org",
+                                "two@@example.org", "dots..x@example.org", "tab\t@example.org"}) {
+            const auto r = signIn(QString::fromUtf8(bad), std::string("sub-bad-") + bad);
+            QVERIFY2(r.status == 403, qPrintable(QString::fromUtf8(bad) + QLatin1Char(' ') +
+                                                 QString::fromUtf8(r.body)));
+            QCOMPARE(errorType(r), std::string("Forbidden"));
+            QVERIFY(!r.json.contains("access_token"));
+        }
+        // Another provider account with the same address: refused, and lin keeps hers.
+        const auto thief = signIn(QStringLiteral("lin@example.org"), "someone-else");
+        QCOMPARE(thief.status, 409);
+        QCOMPARE(errorType(thief), std::string("Conflict"));
+        QVERIFY(!thief.json.contains("access_token"));
+        const auto again = signIn(QStringLiteral("lin@example.org"), "lin");
+        QCOMPARE(again.status, 200);
+        QCOMPARE(again.json["user"]["id"].get<qint64>(), mixed.json["user"]["id"].get<qint64>());
+        // A known account whose provider e-mail moves onto someone else's: a conflict too.
+        const auto moved = signIn(QStringLiteral("lin@example.org"), "ada@example.org");
+        QCOMPARE(moved.status, 409);
+    }
+
+    void adminsSetLinuxAccounts() {
+        const QByteArray boss = accessFor(QStringLiteral("boss@example.org"));
+        auto me = [&](const QString &email) {
+            const QByteArray token = accessFor(email);
+            return server.request("GET", QStringLiteral("/v1/users/me"), nullptr, token).json;
+        };
+        const json jo = me(QStringLiteral("jo.doe+hpc@example.org"));
+        QVERIFY2(jo["linux_user"].is_null(), jo.dump().c_str()); // never rewritten to jo_doe_hpc
+        const json kim = me(QStringLiteral("kim@example.org"));
+        QCOMPARE(kim["linux_user"].get<std::string>(), std::string("kim"));
+        // Same local part elsewhere: kim's account is kim@example.org's, not this one's.
+        const json kim2 = me(QStringLiteral("kim@other.org"));
+        QVERIFY(kim2["linux_user"].is_null());
+
+        const QString path = QStringLiteral("/v1/users/%1/linux-user").arg(jo["id"].get<qint64>());
+        const QByteArray joToken = accessFor(QStringLiteral("jo.doe+hpc@example.org"));
+        QCOMPARE(server.request("PUT", path, {{"linux_user", "jodoe"}}, joToken).status, 403);
+        for (const char *bad : {"root", "Jo", "1jo", "jo doe", "jo\r\nX-Evil: 1", ""}) {
+            const auto r = server.request("PUT", path, {{"linux_user", bad}}, boss);
+            if (std::string(bad).empty()) {
+                QCOMPARE(r.status, 200); // empty clears, like null
+                continue;
+            }
+            QVERIFY2(r.status == 400, bad);
+            QCOMPARE(r.json["error"]["field"].get<std::string>(), std::string("linux_user"));
+        }
+        QCOMPARE(server.request("PUT", path, {{"other", 1}}, boss).status, 400);
+        const auto taken = server.request("PUT", path, {{"linux_user", "kim"}}, boss);
+        QCOMPARE(taken.status, 409);
+        QCOMPARE(taken.json["error"]["field"].get<std::string>(), std::string("linux_user"));
+        const auto set = server.request("PUT", path, {{"linux_user", "jodoe"}}, boss);
+        QCOMPARE(set.status, 200);
+        QCOMPARE(set.json["linux_user"].get<std::string>(), std::string("jodoe"));
+        QCOMPARE(me(QStringLiteral("jo.doe+hpc@example.org"))["linux_user"].get<std::string>(),
+                 std::string("jodoe"));
+        QVERIFY(server.request("PUT", path, {{"linux_user", nullptr}}, boss)
+                    .json["linux_user"]
+                    .is_null());
+        // Another organisation's admin does not see this user at all.
+        const QByteArray olga = accessFor(QStringLiteral("olga@other.org"));
+        QCOMPARE(server.request("PUT", path, {{"linux_user", "x"}}, olga).status, 403);
+    }
+
     void noTokenInTheServerLog() {
         server.stop();
         QFile log(server.dataDir() + QStringLiteral("/server.log"));
