@@ -8,7 +8,8 @@ namespace clusterra::rules {
 enum class StorageAccess { Read, Write };
 
 // Keys in a cluster's bucket: "scripts/", "data/" and "outputs/" are per user
-// ("<prefix>/<email>/..."), "shared/" is readable by everyone and writable by admins only.
+// ("<area>/<email>/...", private to that user, administrators included), "shared/" is readable
+// by everyone and writable by admins only.
 // Returns an empty string when `email` (admin or not) may use `key` that way, else the reason.
 QString storageRefusal(const QString &key, StorageAccess access, const QString &email,
                        bool isAdmin);

@@ -244,7 +244,7 @@ void StorageService::withOwnUpload(const http::Principal &who, const ClusterReco
     withBucket(cluster, done, [=, this](const QString &bucket) {
         const auto u = m_uploads.upload(uploadId);
         // Someone else's upload is as unknown as a missing one: 404, not 403.
-        if (!u || u->bucket != bucket || (u->ownerId != who.userId && !who.isAdmin()))
+        if (!u || u->bucket != bucket || u->ownerId != who.userId)
             return done({}, ApiError::make(ErrorType::NotFound,
                                            QStringLiteral("No upload %1.").arg(uploadId)));
         then(bucket, *u);

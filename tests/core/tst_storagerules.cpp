@@ -28,7 +28,10 @@ private Q_SLOTS:
         row("shared read by user", QStringLiteral("shared/genome.fa"), false, false, true);
         row("shared write by user", QStringLiteral("shared/genome.fa"), true, false, false);
         row("shared write by admin", QStringLiteral("shared/genome.fa"), true, true, true);
-        row("admin reads others", QStringLiteral("data/bob@example.com/x.csv"), false, true, true);
+        row("admin reads others", QStringLiteral("data/bob@example.com/x.csv"), false, true, false);
+        row("admin writes others", QStringLiteral("scripts/bob@example.com/x.sh"), true, true,
+            false);
+        row("admin own data", QStringLiteral("data/ada@example.com/x.csv"), false, true, true);
         row("unknown area", QStringLiteral("tmp/x"), false, true, false);
         row("dotdot", QStringLiteral("data/ada@example.com/../bob@example.com/x"), false, false,
             false);

@@ -70,6 +70,12 @@ class TestAuthzMatrix : public QObject {
              403,
              403,
              404},
+            {"PUT",
+             QStringLiteral("/v1/users/%1/linux-user").arg(adaId),
+             {{"linux_user", "ada2"}},
+             403,
+             403,
+             404},
             {"GET", QStringLiteral("/v1/clusters"), nullptr, 200, 200, 200},
             {"POST", QStringLiteral("/v1/clusters"), json::object(), 403, 403, 400},
             {"GET", c, nullptr, 200, 200, 404},
@@ -244,7 +250,7 @@ private Q_SLOTS:
         }
     }
 
-    // Listing jobs shows everyone's, as squeue does; details stay the owner's.
+    // Listing jobs shows everyone's, as squeue does; details stay the owner's, even for admins.
     void othersSeeTheJobButNotItsInsides() {
         const QString jobs = QStringLiteral("/v1/clusters/%1/jobs").arg(cluster);
         const auto list = server.request("GET", jobs, nullptr, bob);
@@ -254,13 +260,31 @@ private Q_SLOTS:
         QVERIFY2(seen, list.body.left(300).constData());
         const auto mine = server.request("GET", TestServer::jobPath(cluster, job), nullptr, ada);
         QVERIFY(mine.body.contains(kSecretEnv));
+        // An administrator of the same organisation manages the job (cancelTestCase cancels
+        // it as boss) but reads none of its insides, nor ada's files.
         const auto admin = server.request("GET", TestServer::jobPath(cluster, job), nullptr, boss);
-        QVERIFY(admin.body.contains(kSecretEnv));
-        QCOMPARE(server
-                     .request("GET", TestServer::jobPath(cluster, job) + QStringLiteral("/output"),
-                              nullptr, boss)
-                     .status,
-                 200);
+        QCOMPARE(admin.status, 200);
+        QVERIFY2(!leaks(admin), admin.body.left(300).constData());
+        const auto output = server.request(
+            "GET", TestServer::jobPath(cluster, job) + QStringLiteral("/output"), nullptr, boss);
+        QCOMPARE(output.status, 403);
+        QVERIFY(!leaks(output));
+        const QString storage = QStringLiteral("/v1/clusters/%1/storage").arg(cluster);
+        const auto presign = server.request("POST", storage + QStringLiteral("/presigned-url"),
+                                            {{"key", kSecretFile}, {"method", "GET"}}, boss);
+        QCOMPARE(presign.status, 403);
+        for (const char *prefix : {"scripts/", "scripts/ada@example.org/"}) {
+            const auto listing = server.request(
+                "GET", storage + QStringLiteral("/files?prefix=") + QLatin1String(prefix), nullptr,
+                boss);
+            QCOMPARE(listing.status, 200);
+            QVERIFY2(listing.json["files"].empty() && listing.json["folders"].dump().find(
+                                                          "ada@example.org") == std::string::npos,
+                     listing.body.constData());
+        }
+        const auto theirUpload =
+            server.request("GET", storage + QStringLiteral("/multipart/") + upload, nullptr, boss);
+        QCOMPARE(theirUpload.status, 404);
         // Another org's cluster list is empty, not an error.
         const auto theirs = server.request("GET", QStringLiteral("/v1/clusters"), nullptr, olga);
         QCOMPARE(theirs.json["total"].get<int>(), 0);
