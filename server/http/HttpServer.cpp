@@ -1,5 +1,7 @@
 #include "http/HttpServer.h"
 
+#include "util/Time.h"
+
 #include <cstdio>
 
 #include <QSocketNotifier>
@@ -10,6 +12,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 namespace clusterra::http {
 
@@ -51,12 +54,23 @@ struct MhdGlue {
                    : MHD_NO;
     }
 
-    static void completed(void *cls, MHD_Connection *, void **connectionContext,
+    static void completed(void *cls, MHD_Connection *connection, void **connectionContext,
                           MHD_RequestTerminationCode) {
         auto *ctx = static_cast<ConnectionContext *>(*connectionContext);
         *connectionContext = nullptr;
+        auto *server = static_cast<HttpServer *>(cls);
         if (ctx)
-            static_cast<HttpServer *>(cls)->completed(ctx);
+            server->completed(ctx);
+        server->connectionOpened(connection); // a kept-alive connection waits for headers again
+    }
+
+    static void connection(void *cls, MHD_Connection *connection, void **,
+                           MHD_ConnectionNotificationCode code) {
+        auto *server = static_cast<HttpServer *>(cls);
+        if (code == MHD_CONNECTION_NOTIFY_STARTED)
+            server->connectionOpened(connection);
+        else
+            server->connectionClosed(connection);
     }
 
     static ssize_t readStream(void *cls, uint64_t, char *buf, size_t max) {
@@ -81,6 +95,7 @@ HttpServer::HttpServer(const Router &router, QObject *parent)
     m_resumeTimer.setSingleShot(true);
     m_resumeTimer.setInterval(0);
     connect(&m_resumeTimer, &QTimer::timeout, this, &HttpServer::resumePending);
+    connect(&m_headerTimer, &QTimer::timeout, this, &HttpServer::dropLateHeaders);
 }
 
 HttpServer::~HttpServer() {
@@ -113,7 +128,8 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
         static_cast<unsigned int>(limits.perAddressLimit), MHD_OPTION_CONNECTION_TIMEOUT,
         static_cast<unsigned int>(limits.idleTimeoutSecs), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         static_cast<unsigned int>(limits.listenBacklog), MHD_OPTION_NOTIFY_COMPLETED,
-        &MhdGlue::completed, this, MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
+        &MhdGlue::completed, this, MHD_OPTION_NOTIFY_CONNECTION, &MhdGlue::connection, this,
+        MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
     if (!m_daemon) {
         *error = QStringLiteral("cannot listen on %1:%2 (%3)")
                      .arg(address.toString())
@@ -126,8 +142,39 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
     m_notifier = new QSocketNotifier(epollFd, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &HttpServer::run);
     m_running = true;
+    m_headerDeadlineMs = limits.headerDeadlineMs;
+    m_headerTimer.start(qBound(50, m_headerDeadlineMs / 4, 1000));
     run();
     return true;
+}
+
+void HttpServer::connectionOpened(MHD_Connection *connection) {
+    const MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info)
+        m_awaitingHeaders.insert(connection, {info->connect_fd, nowMs()});
+}
+
+void HttpServer::connectionClosed(MHD_Connection *connection) {
+    m_awaitingHeaders.remove(connection);
+}
+
+// MHD has no deadline for the header phase, only an idle timeout that every trickled byte
+// renews. Shutting the socket down makes MHD see the end of the stream and close it itself.
+void HttpServer::dropLateHeaders() {
+    const qint64 cutoff = nowMs() - m_headerDeadlineMs;
+    bool dropped = false;
+    for (auto it = m_awaitingHeaders.begin(); it != m_awaitingHeaders.end();) {
+        if (it->sinceMs <= cutoff) {
+            ::shutdown(it->fd, SHUT_RDWR);
+            it = m_awaitingHeaders.erase(it);
+            dropped = true;
+        } else {
+            ++it;
+        }
+    }
+    if (dropped)
+        run();
 }
 
 void HttpServer::close() {
@@ -138,6 +185,8 @@ void HttpServer::close() {
     m_notifier = nullptr;
     m_timer.stop();
     m_resumeTimer.stop();
+    m_headerTimer.stop();
+    m_awaitingHeaders.clear();
     // MHD must not be stopped with suspended connections: end every stream and resume them.
     const auto streaming = m_streaming;
     for (ConnectionContext *ctx : streaming) {
@@ -179,6 +228,7 @@ int HttpServer::handle(MHD_Connection *connection, const char *url, const char *
         return queue(ctx, std::move(answer));
     }
     if (!ctx) {
+        m_awaitingHeaders.remove(connection); // they are all here
         // First call: headers only. Replying now would force "Connection: close" (pitfall 3),
         // except for a body we already know is too large.
         ctx = new ConnectionContext;

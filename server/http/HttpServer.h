@@ -2,6 +2,7 @@
 
 #include "http/Router.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QSet>
@@ -20,6 +21,9 @@ struct HttpServerLimits {
     // One address cannot take every connection (a client trickling bytes on thousands).
     int perAddressLimit = 128;
     int idleTimeoutSecs = 120;
+    // A request's headers must be complete this long after the connection opened (or after
+    // its previous request ended): trickling a byte at a time does not hold a connection.
+    int headerDeadlineMs = 10000;
     int listenBacklog = 512;
 };
 
@@ -45,6 +49,9 @@ private:
     friend struct MhdGlue; // the C callbacks, with MHD's exact signatures
 
     void completed(ConnectionContext *ctx);
+    void connectionOpened(MHD_Connection *connection);
+    void connectionClosed(MHD_Connection *connection);
+    void dropLateHeaders();
     int handle(MHD_Connection *connection, const char *url, const char *method,
                const char *uploadData, size_t *uploadDataSize, void **connectionContext);
     int queue(ConnectionContext *ctx, Response response);
@@ -60,6 +67,14 @@ private:
     QTimer m_resumeTimer;
     QSet<ConnectionContext *> m_resumeQueue;
     QSet<ConnectionContext *> m_streaming;
+    // Connections still waiting for a request's headers: their socket and since when.
+    struct AwaitingHeaders {
+        int fd = -1;
+        qint64 sinceMs = 0;
+    };
+    QHash<MHD_Connection *, AwaitingHeaders> m_awaitingHeaders;
+    QTimer m_headerTimer;
+    int m_headerDeadlineMs = 10000;
     quint16 m_port = 0;
     bool m_running = false;
 };

@@ -1,4 +1,5 @@
 #include "objects/ObjectStore.h"
+#include "objects/S3Endpoint.h"
 
 #include "crypto/Crypto.h"
 #include "util/Time.h"
@@ -35,15 +36,22 @@ public:
 
     bool write(const char *data, qsizetype size) override {
         m_size += size;
-        if (!m_ok || m_size > m_limit)
+        if (m_size > m_limit)
             return false;
+        if (!m_ok || !m_writeError.isEmpty())
+            return true; // nowhere to write: read the rest so the client gets the answer
         EVP_DigestUpdate(m_md5, data, size_t(size));
-        return m_file.write(data, size) == size;
+        if (m_file.write(data, size) != size) {
+            m_writeError = m_file.errorString();
+            m_file.close();
+            QFile::remove(m_file.fileName());
+        }
+        return true;
     }
 
     http::Response finish() override {
-        if (!m_ok)
-            return http::Response::text("cannot store the upload", "text/plain", 500);
+        if (!m_ok || !m_writeError.isEmpty())
+            return unwritable(m_ok ? m_writeError : m_file.errorString());
         m_file.close();
         unsigned char digest[16];
         unsigned int len = 0;
@@ -54,7 +62,16 @@ public:
     }
 
 private:
+    static http::Response unwritable(const QString &why) {
+        return s3Error("ServiceUnavailable",
+                       QStringLiteral("The object store cannot store this upload now (%1); "
+                                      "nothing was written.")
+                           .arg(why),
+                       QString());
+    }
+
     QFile m_file;
+    QString m_writeError;
     qint64 m_limit;
     Commit m_commit;
     EVP_MD_CTX *m_md5;

@@ -3,6 +3,8 @@
 #include "crypto/Crypto.h"
 #include "util/Time.h"
 
+#include <limits>
+
 #include <QDateTime>
 #include <QFile>
 #include <QRegularExpression>
@@ -18,7 +20,7 @@ Response s3Error(const QByteArray &code, const QString &message, const QString &
         {"NoSuchKey", 404},      {"NoSuchBucket", 404},          {"NoSuchUpload", 404},
         {"InvalidPart", 400},    {"InvalidPartOrder", 400},      {"EntityTooSmall", 400},
         {"EntityTooLarge", 400}, {"InvalidArgument", 400},       {"InvalidRange", 416},
-        {"MalformedXML", 400},   {"InternalError", 500}};
+        {"MalformedXML", 400},   {"InternalError", 500},         {"ServiceUnavailable", 503}};
     const QByteArray body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
                             "</Code><Message>" + message.toHtmlEscaped().toUtf8() +
                             "</Message><Resource>" + resource.toHtmlEscaped().toUtf8() +
@@ -165,12 +167,19 @@ Response S3Endpoint::get(http::Request &req) {
         if (!m.hasMatch() || (m.captured(1).isEmpty() && m.captured(2).isEmpty()))
             return s3Error("InvalidRange", QStringLiteral("The requested range is not satisfiable"),
                            req.path);
+        // Digits past what a qint64 holds are simply huge: past the end for a start, the whole
+        // object for a suffix or an end (RFC 9110 ranges are clamped, not refused).
+        const auto number = [](const QString &digits) {
+            bool ok = false;
+            const qint64 v = digits.toLongLong(&ok);
+            return ok ? v : std::numeric_limits<qint64>::max();
+        };
         if (m.captured(1).isEmpty()) { // the last N bytes
-            from = qMax<qint64>(0, object->size - m.captured(2).toLongLong());
+            from = qMax<qint64>(0, object->size - qMin(object->size, number(m.captured(2))));
         } else {
-            from = m.captured(1).toLongLong();
+            from = number(m.captured(1));
             if (!m.captured(2).isEmpty())
-                to = qMin(to, m.captured(2).toLongLong());
+                to = qMin(to, number(m.captured(2)));
         }
         if (from >= object->size || from > to)
             return s3Error("InvalidRange", QStringLiteral("The requested range is not satisfiable"),

@@ -3,6 +3,7 @@
 // thousands of connections from one address, and a signed-out access token used again.
 #include "TestServer.h"
 
+#include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -119,6 +120,52 @@ private Q_SLOTS:
         QVERIFY2(stillOpen <= 128, QByteArray::number(stillOpen).constData());
     }
 
+    // 4,000 connections from 40 addresses (under each address's limit) that trickle their
+    // headers a byte at a time, which an idle timeout alone never ends: a fresh client is
+    // still served, and the server hangs up on every trickler once the header deadline passes.
+    void tricklingHeadersDoNotHoldConnections() {
+        rlimit files{};
+        ::getrlimit(RLIMIT_NOFILE, &files);
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+        const quint16 port = quint16(QUrl(server.url()).port());
+        std::vector<std::unique_ptr<QTcpSocket>> hogs;
+        for (int i = 0; i < 4000; ++i) {
+            auto s = std::make_unique<QTcpSocket>();
+            s->bind(QHostAddress(QStringLiteral("127.0.1.%1").arg(1 + i % 40)));
+            s->connectToHost(QHostAddress::LocalHost, port);
+            hogs.push_back(std::move(s));
+        }
+        QElapsedTimer t;
+        t.start();
+        int connected = 0;
+        while (t.elapsed() < 5000 && connected < 3900) {
+            QTest::qWait(200);
+            connected = 0;
+            for (auto &s : hogs)
+                connected += s->state() == QAbstractSocket::ConnectedState;
+        }
+        QVERIFY2(connected >= 3900, QByteArray::number(connected).constData());
+        for (auto &s : hogs)
+            s->write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+        // Trickle one byte a second on each, past the 10 s deadline.
+        int open = connected;
+        while (t.elapsed() < 17000 && open > 0) {
+            QTest::qWait(1000);
+            open = 0;
+            for (auto &s : hogs) {
+                if (s->state() == QAbstractSocket::ConnectedState) {
+                    s->write("a");
+                    ++open;
+                }
+            }
+            if (t.elapsed() < 8000)
+                QVERIFY2(healthy(), "a fresh client was not served");
+        }
+        QCOMPARE(open, 0);
+        QVERIFY(healthy());
+    }
+
     // Signing out ends the access token too, not only the refresh chain.
     void logoutRevokesTheAccessToken() {
         const QByteArray before = server.token();
@@ -130,6 +177,12 @@ private Q_SLOTS:
         server.setToken(before); // another session of the same user is untouched
         QCOMPARE(server.get(QStringLiteral("/v1/users/me")).status, 200);
         QVERIFY(token != before);
+        // A restart does not bring the signed-out token back.
+        QVERIFY(server.restartOnSamePort());
+        server.setToken(token);
+        QCOMPARE(server.get(QStringLiteral("/v1/users/me")).status, 401);
+        server.setToken(before);
+        QCOMPARE(server.get(QStringLiteral("/v1/users/me")).status, 200);
     }
 
     // Another process holds the database's write lock: writes get a typed 503 after the busy

@@ -2,10 +2,12 @@
 
 #include "crypto/Crypto.h"
 
+#include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
@@ -54,6 +56,19 @@ private Q_SLOTS:
         QCOMPARE(r.body, QByteArray("store\n"));
         r = server.raw("GET", url(get), {}, {{"Range", "bytes=50-"}});
         QCOMPARE(r.status, 416);
+        // Numbers too big for 64 bits are huge, not zero: clamped to the object, or past it.
+        r = server.raw("GET", url(get), {}, {{"Range", "bytes=0-99999999999999999999999"}});
+        QCOMPARE(r.status, 206);
+        QCOMPARE(r.body, content);
+        QCOMPARE(r.headers.value("content-range"), QByteArray("bytes 0-19/20"));
+        r = server.raw("GET", url(get), {}, {{"Range", "bytes=5-9223372036854775807"}});
+        QCOMPARE(r.body, content.mid(5));
+        r = server.raw("GET", url(get), {}, {{"Range", "bytes=-99999999999999999999999"}});
+        QCOMPARE(r.status, 206);
+        QCOMPARE(r.body, content);
+        r = server.raw("GET", url(get), {}, {{"Range", "bytes=99999999999999999999999-"}});
+        QCOMPARE(r.status, 416);
+        QCOMPARE(r.headers.value("content-range"), QByteArray("bytes */20"));
         r = server.raw("HEAD", url(get));
         QCOMPARE(r.status, 200);
         QCOMPARE(r.headers.value("content-length"), QByteArray("20"));
@@ -223,6 +238,53 @@ private Q_SLOTS:
                 .json;
         QCOMPARE(list["files"].size(), size_t(0));
         QCOMPARE(presign(key, "GET").status, 404);
+    }
+
+    // A store that cannot be written answers every PUT (an S3 error the client shows), keeps
+    // nothing half-written, and takes uploads again once it can.
+    void unwritableStoreAnswersAndRecovers() {
+        const QString tmp = server.dataDir() + QStringLiteral("/objects/.tmp");
+        const QString key = me + QStringLiteral("blocked.bin");
+        const QByteArray body(300 * 1024, 'z');
+        QVERIFY(QDir(tmp).removeRecursively());
+        { // where the store writes is not a directory any more (root ignores permissions)
+            QFile blocker(tmp);
+            QVERIFY(blocker.open(QIODevice::WriteOnly));
+        }
+        auto put = [&] {
+            return server.raw("PUT", url(presign(key, "PUT")), body,
+                              {{"Content-Type", "application/octet-stream"}});
+        };
+        TestServer::Raw r = put();
+        QCOMPARE(r.status, 503);
+        QVERIFY2(r.body.contains("<Code>ServiceUnavailable</Code>"), r.body.constData());
+        QVERIFY(QFile::remove(tmp));
+        QVERIFY(QDir().mkpath(tmp));
+
+        // A full disk part-way through the body: the rest is read and the answer still comes.
+        const bool mounted =
+            QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                               QStringLiteral("size=64k"), QStringLiteral("tmpfs"), tmp}) == 0;
+        if (mounted) {
+            r = put();
+            const QStringList left = QDir(tmp).entryList(QDir::Files);
+            QProcess::execute(QStringLiteral("umount"), {tmp});
+            QCOMPARE(r.status, 503);
+            QVERIFY2(r.body.contains("nothing was written"), r.body.constData());
+            QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
+        }
+        const auto listed = [&] {
+            return server
+                .get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=%2").arg(cluster, me))
+                .body.contains("blocked.bin");
+        };
+        QVERIFY(!listed());
+        QCOMPARE(put().status, 200);
+        QVERIFY(listed());
+        QCOMPARE(server.raw("GET", url(presign(key, "GET"))).body, body);
+        if (!mounted)
+            QSKIP("no tmpfs mount here: the full-disk half did not run");
     }
 
     void foldersAndDelete() {
