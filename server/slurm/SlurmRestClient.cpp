@@ -15,9 +15,11 @@ bool SlurmReply::ok() const {
 QString SlurmReply::problem() const {
     if (!reachable())
         return transportError;
-    const QStringList messages = SlurmDialect::errors(body);
+    // Slurm's own messages only from something that answers as slurmrestd does (with "meta"),
+    // and short: a URL that points elsewhere must not have its replies repeated back.
+    const QStringList messages = body.contains("meta") ? SlurmDialect::errors(body) : QStringList();
     if (!messages.isEmpty())
-        return messages.join(QStringLiteral("; "));
+        return messages.join(QStringLiteral("; ")).left(300);
     return QStringLiteral("slurmrestd answered HTTP %1").arg(status);
 }
 

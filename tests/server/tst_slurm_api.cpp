@@ -141,6 +141,46 @@ private Q_SLOTS:
                                                  {"user_mapping", "shared"}});
         QVERIFY2(refused.startsWith(QLatin1String("failed: ")) && refused.size() > 10,
                  qPrintable(refused));
+        // per_user with an ordinary user's token, which cannot act for others: refused at
+        // registration, naming the field, instead of failing every later submit.
+        const QString notProxy = registerFailure({{"rest_url", env.restUrl.toStdString()},
+                                                  {"user_name", env.jobUser.toStdString()},
+                                                  {"token", env.jobToken.toStdString()},
+                                                  {"user_mapping", "per_user"}});
+        QVERIFY2(notProxy.startsWith(QLatin1String("failed: slurm.user_mapping: per_user needs "
+                                                   "a token that may act for other users")),
+                 qPrintable(notProxy));
+        QVERIFY(!notProxy.contains(env.jobToken));
+        // Something that is not slurmrestd: its status line comes back, never its body.
+        QProcess impostor;
+        impostor.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        impostor.start(QStringLiteral("python3"), {QStringLiteral("-c"), QStringLiteral(R"PY(
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b'{"errors":[{"error":"INTERNAL-SECRET-42 db=prod password=hunter2"}]}'
+        self.send_response(500)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+)PY")});
+        QVERIFY(impostor.waitForReadyRead(10000));
+        const QByteArray port = impostor.readLine().trimmed();
+        const QString other =
+            registerFailure({{"rest_url", "http://127.0.0.1:" + port.toStdString()},
+                             {"user_name", "slurmci"},
+                             {"token", "x"},
+                             {"user_mapping", "shared"}});
+        impostor.kill();
+        impostor.waitForFinished();
+        QVERIFY2(other.startsWith(QLatin1String("failed: ")), qPrintable(other));
+        QVERIFY2(other.contains(QLatin1String("HTTP 500")), qPrintable(other));
+        QVERIFY2(!other.contains(QLatin1String("SECRET")), qPrintable(other));
         QVERIFY(!refused.contains(QLatin1String("not-a-token")));
     }
 
