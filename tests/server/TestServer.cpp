@@ -10,6 +10,10 @@
 #include <QFile>
 #include <QTest>
 #include <QTimer>
+#include <csignal>
+#include <grp.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 using clusterra::parseJson;
 
@@ -20,6 +24,17 @@ TestServer::TestServer(QStringList extraArgs)
 
 TestServer::~TestServer() {
     stop();
+}
+
+bool TestServer::runAs(uint uid, uint gid) {
+    if (::chown(QFile::encodeName(m_dir.path()).constData(), uid, gid) != 0)
+        return false;
+    m_process.setChildProcessModifier([uid, gid] {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0)
+            ::_exit(126);
+    });
+    return true;
 }
 
 bool TestServer::start() {

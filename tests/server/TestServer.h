@@ -25,6 +25,8 @@ public:
 
     bool start();
     void addArgs(const QStringList &args) { m_args += args; }
+    // Runs the server as this unprivileged account (the test must be root), owning its data.
+    bool runAs(uint uid, uint gid);
     // Stops and starts again on the same port, as a service restart would.
     bool restartOnSamePort();
     bool startOnSamePort(); // after stop(): clients that knew the old URL find it again
