@@ -1,10 +1,20 @@
 #include "sse/SseParser.h"
 
+#include <QStringDecoder>
+
 namespace clusterra {
 
 namespace {
 const QByteArray kBom("\xEF\xBB\xBF");
+
+// QString::fromUtf8 drops a BOM at the start of what it decodes; inside a stream only the very
+// first one is the stream's (handled in feed), and a line that starts with one keeps it.
+QString exactUtf8(QByteArrayView bytes) {
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
+                                                     QStringDecoder::Flag::ConvertInitialBom);
+    return decoder.decode(bytes);
 }
+} // namespace
 
 QList<SseEvent> SseParser::feed(QByteArrayView bytes) {
     QList<SseEvent> out;
@@ -69,14 +79,14 @@ void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out) {
             value = value.sliced(1);
     }
     if (field == "event") {
-        m_eventType = QString::fromUtf8(value);
+        m_eventType = exactUtf8(value);
     } else if (field == "data") {
-        m_data += QString::fromUtf8(value);
+        m_data += exactUtf8(value);
         m_data += QLatin1Char('\n');
         m_dataSeen = true;
     } else if (field == "id") {
         if (!value.contains('\0'))
-            m_idBuffer = QString::fromUtf8(value);
+            m_idBuffer = exactUtf8(value);
     } else if (field == "retry") {
         bool allDigits = !value.isEmpty();
         for (const char c : value)
