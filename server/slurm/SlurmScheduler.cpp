@@ -429,6 +429,15 @@ void SlurmScheduler::cancel(const JobRecord &job, const QString &, CancelDone do
         });
 }
 
+std::optional<qint64> SlurmScheduler::outputOwner(const JobRecord &job) const {
+    const auto it = m_connections.find(job.clusterId);
+    if (it == m_connections.end())
+        return qint64(-1);
+    const QString user = userFor(*it->second, job);
+    const passwd *pw = user.isEmpty() ? nullptr : ::getpwnam(user.toLocal8Bit().constData());
+    return pw ? qint64(pw->pw_uid) : qint64(-1);
+}
+
 int SlurmScheduler::activeJobs(const QString &clusterId) {
     return m_jobs.countInStates(clusterId, kActive);
 }

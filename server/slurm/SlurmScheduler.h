@@ -42,6 +42,9 @@ public:
                 SubmitDone done) override;
     void cancel(const JobRecord &job, const QString &actor, CancelDone done) override;
     int activeJobs(const QString &clusterId) override;
+    // The Slurm job's Linux user on this host: its output on the shared filesystem must be
+    // theirs (-1, which no file has, when that account is unknown here).
+    std::optional<qint64> outputOwner(const JobRecord &job) const override;
     void resume() override;
 
 private:

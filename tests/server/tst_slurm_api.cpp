@@ -4,7 +4,9 @@
 #include "SlurmEnv.h"
 #include "TestServer.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QProcess>
 #include <QTest>
 
@@ -93,6 +95,34 @@ private Q_SLOTS:
         QCOMPARE(info["memory_per_node"].get<int>(), 100);
         QCOMPARE(info["requeue"].get<bool>(), false);
         QCOMPARE(info["comment"].get<std::string>(), std::string("clusterra:admin@localhost"));
+    }
+
+    // A Slurm job's output is read off the shared filesystem only when the file is the Slurm
+    // job user's: a job pointed at someone else's file (here root's, left writable) does not
+    // get it shown.
+    void outputThatIsNotTheJobUsersIsNotShown() {
+        const QString foreign =
+            QStringLiteral("/tmp/clusterra-foreign-%1.log").arg(QCoreApplication::applicationPid());
+        {
+            QFile f(foreign);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("ROOT-SECRET\n");
+            f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                             QFileDevice::ReadOther | QFileDevice::WriteOther |
+                             QFileDevice::ReadGroup | QFileDevice::WriteGroup);
+        }
+        const auto r = submit(
+            server, cluster,
+            rawJob("#!/bin/sh\necho appended\n", {{"standard_output", foreign.toStdString()}}));
+        QVERIFY2(r.status == 201, r.body.constData());
+        const qint64 id = r.json["job_id"].get<qint64>();
+        server.waitForJob(cluster, id, [](const json &j) {
+            const std::string st = j.value("state", "");
+            return st != "PENDING" && st != "RUNNING" && st != "COMPLETING";
+        });
+        const auto out = server.get(TestServer::jobPath(cluster, id) + QStringLiteral("/output"));
+        QFile::remove(foreign);
+        QVERIFY2(!out.body.contains("ROOT-SECRET"), out.body.constData());
     }
 
     // Keys Slurm 22.05 cannot take are refused with their path, never silently dropped.
