@@ -6,25 +6,19 @@
 #include "rules/StorageRules.h"
 #include "templates/JobTemplate.h"
 
+#include <QRegularExpression>
+
 using namespace clusterra;
 using namespace clusterra::rules;
 
 namespace {
 
+// An independent statement of the key rule, to check the real one against: no leading "/",
+// no "//", no "." or ".." segment anywhere, no backslash or control character.
 bool safeSegments(const QString &key) {
-    const QStringList segments = key.split(QLatin1Char('/'));
-    for (qsizetype i = 0; i < segments.size(); ++i) {
-        const QString &s = segments[i];
-        if (s.isEmpty() && i == segments.size() - 1 && i > 0)
-            continue;
-        if (s.isEmpty() || s == QLatin1String(".") || s == QLatin1String(".."))
-            return false;
-    }
-    for (const QChar c : key) {
-        if (c.category() == QChar::Other_Control || c == QLatin1Char('\\'))
-            return false;
-    }
-    return true;
+    static const QRegularExpression bad(
+        QStringLiteral("\\A/|//|(?:\\A|/)\\.{1,2}(?:/|\\z)|[\\\\\\x00-\\x1f\\x7f-\\x9f]"));
+    return !key.isEmpty() && key != QLatin1String("/") && !bad.match(key).hasMatch();
 }
 
 QString ownerArea(const QString &key) {

@@ -90,7 +90,8 @@ Verdict verifyPresigned(
     const std::function<std::optional<QByteArray>(const QByteArray &accessKey)> &secretFor,
     qint64 nowSecs, QByteArray *accessKey = nullptr);
 
-QByteArray amzDate(qint64 secs);   // 20130524T000000Z
-QByteArray shortDate(qint64 secs); // 20130524
+QByteArray amzDate(qint64 secs);                            // 20130524T000000Z
+std::optional<qint64> parseAmzDate(const QByteArray &text); // its inverse; nullopt if malformed
+QByteArray shortDate(qint64 secs);                          // 20130524
 
 } // namespace clusterra::sigv4

@@ -28,6 +28,16 @@ Received receivedFrom(const Presigned &p, const QByteArray &method) {
 class TestSigV4 : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void amzDatesRoundTrip() {
+        for (const qint64 t :
+             {qint64(0), qint64(1369353600), qint64(1790000000), qint64(253402300799)})
+            QCOMPARE(parseAmzDate(amzDate(t)), std::optional<qint64>(t));
+        QCOMPARE(amzDate(1369353600), QByteArray("20130524T000000Z"));
+        for (const char *bad : {"20130524T000000", "20130231T000000Z", "20130524T240000Z",
+                                "2013052XT000000Z", "20130524 000000Z", "+0130524T000000Z", ""})
+            QVERIFY2(!parseAmzDate(bad), bad);
+    }
+
     // The S3 documentation's presigned-URL example ("Authenticating Requests: Using Query
     // Parameters"): GET examplebucket/test.txt, 24 May 2013, one day.
     void s3PresignedUrlExample() {

@@ -34,6 +34,27 @@ class TestRobustness : public QObject {
         return server.raw("GET", server.url() + QStringLiteral("/healthz")).status == 200;
     }
 
+    // `count` connections to the server, spread over `addresses` source addresses
+    // 127.0.<net>.2, 127.0.<net>.3, ...
+    static std::vector<std::unique_ptr<QTcpSocket>> connectMany(int count, int addresses, int net,
+                                                                quint16 port) {
+        rlimit files{};
+        ::getrlimit(RLIMIT_NOFILE, &files);
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+        std::vector<std::unique_ptr<QTcpSocket>> out;
+        for (int i = 0; i < count; ++i) {
+            auto s = std::make_unique<QTcpSocket>();
+            s->bind(QHostAddress(QStringLiteral("127.0.%1.%2").arg(net).arg(2 + i % addresses)));
+            s->connectToHost(QHostAddress::LocalHost, port);
+            out.push_back(std::move(s));
+        }
+        return out;
+    }
+    std::vector<std::unique_ptr<QTcpSocket>> connectMany(int count, int addresses, int net) {
+        return connectMany(count, addresses, net, quint16(QUrl(server.url()).port()));
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(server.start());
@@ -90,18 +111,7 @@ private Q_SLOTS:
     // 2,000 connections from one address that never finish their headers: a client from
     // another address is still served at once.
     void oneAddressCannotHoldEveryConnection() {
-        rlimit files{};
-        ::getrlimit(RLIMIT_NOFILE, &files);
-        files.rlim_cur = files.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &files);
-        const quint16 port = quint16(QUrl(server.url()).port());
-        std::vector<std::unique_ptr<QTcpSocket>> hogs;
-        for (int i = 0; i < 2000; ++i) {
-            auto s = std::make_unique<QTcpSocket>();
-            s->bind(QHostAddress(QStringLiteral("127.0.0.2")));
-            s->connectToHost(QHostAddress::LocalHost, port);
-            hogs.push_back(std::move(s));
-        }
+        const auto hogs = connectMany(2000, 1, 0);
         QTest::qWait(1500);
         int connected = 0;
         for (auto &s : hogs) {
@@ -124,18 +134,7 @@ private Q_SLOTS:
     // headers a byte at a time, which an idle timeout alone never ends: a fresh client is
     // still served, and the server hangs up on every trickler once the header deadline passes.
     void tricklingHeadersDoNotHoldConnections() {
-        rlimit files{};
-        ::getrlimit(RLIMIT_NOFILE, &files);
-        files.rlim_cur = files.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &files);
-        const quint16 port = quint16(QUrl(server.url()).port());
-        std::vector<std::unique_ptr<QTcpSocket>> hogs;
-        for (int i = 0; i < 4000; ++i) {
-            auto s = std::make_unique<QTcpSocket>();
-            s->bind(QHostAddress(QStringLiteral("127.0.1.%1").arg(1 + i % 40)));
-            s->connectToHost(QHostAddress::LocalHost, port);
-            hogs.push_back(std::move(s));
-        }
+        const auto hogs = connectMany(4000, 40, 1);
         QElapsedTimer t;
         t.start();
         int connected = 0;
