@@ -360,16 +360,18 @@ bool SlurmDialect::isUnknownJob(const json &reply) {
 }
 
 int gpusInGres(const QString &gres) {
-    int total = 0;
+    // Counts come from the reply: saturate rather than overflow on absurd ones.
+    constexpr qint64 kMostGpus = 1 << 20;
+    qint64 total = 0;
     for (const QString &entry : gres.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const QString spec = entry.section(QLatin1Char('('), 0, 0);
         if (!spec.startsWith(QLatin1String("gpu")))
             continue;
         bool ok = false;
         const int n = spec.section(QLatin1Char(':'), -1).toInt(&ok);
-        total += ok ? n : 1;
+        total = qMin(kMostGpus, total + (ok ? qMax(0, n) : 1));
     }
-    return total;
+    return int(total);
 }
 
 } // namespace clusterra

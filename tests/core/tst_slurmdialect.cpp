@@ -164,6 +164,9 @@ private Q_SLOTS:
         QCOMPARE(n.gpus, 4);
         QCOMPARE(gpusInGres(QStringLiteral("gpu:2,gpu:v100:1")), 3);
         QCOMPARE(gpusInGres(QString()), 0);
+        // Absurd counts from a reply saturate instead of overflowing (found by fuzz_slurm_reply).
+        QCOMPARE(gpusInGres(QStringLiteral("gpu:2000000000,gpu:2000000000")), 1 << 20);
+        QCOMPARE(gpusInGres(QStringLiteral("gpu:-4,gpu:1")), 1);
     }
 
     void partitionsOfBothShapes() {
