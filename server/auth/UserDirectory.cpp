@@ -38,9 +38,17 @@ std::optional<http::Principal> UserDirectory::byEmail(const QString &email) cons
 }
 
 http::Principal UserDirectory::ensureLocal(const QString &email, const QString &org) {
-    if (auto existing = byEmail(email))
-        return *existing;
     const QString linux = rules::defaultLinuxUser(email);
+    if (auto existing = byEmail(email)) {
+        // A data directory from before Linux accounts were recorded: the one local user gets
+        // the default, as a new one would.
+        if (existing->linuxUser.isEmpty() && !linux.isEmpty() && !byLinuxUser(linux)) {
+            m_db.exec(QStringLiteral("UPDATE users SET linux_user = ? WHERE id = ?"),
+                      {linux, existing->userId});
+            existing->linuxUser = linux;
+        }
+        return *existing;
+    }
     m_db.exec(QStringLiteral("INSERT INTO users (email, uid, role, org, created_at, linux_user) "
                              "VALUES (?, ?, 'admin', ?, ?, ?)"),
               {email, qint64(getuid()), org, nowMs(),
