@@ -45,6 +45,10 @@ Number numberOf(const json &v) {
     // v0.0.38 writes "unlimited" as -1 and sometimes as a sentinel.
     if (v.is_number() && (n.value < 0 || n.value >= kSentinel))
         n = Number{false, true, 0};
+    // Every number read here is a count, a size, an id or a time: a negative wrapped or
+    // string one is not a value (found by fuzz_slurm_reply as a time limit of -5 minutes).
+    if (n.set && n.value < 0)
+        n = Number{};
     return n;
 }
 

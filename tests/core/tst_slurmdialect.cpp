@@ -167,6 +167,11 @@ private Q_SLOTS:
         // Absurd counts from a reply saturate instead of overflowing (found by fuzz_slurm_reply).
         QCOMPARE(gpusInGres(QStringLiteral("gpu:2000000000,gpu:2000000000")), 1 << 20);
         QCOMPARE(gpusInGres(QStringLiteral("gpu:-4,gpu:1")), 1);
+        // A negative wrapped time limit is no limit at all, not minus five minutes.
+        const auto jobs = SlurmDialect::jobs(nlohmann::json::parse(
+            R"({"jobs":[{"job_id":7,"job_state":"RUNNING","time_limit":{"set":true,"number":-5}}]})"));
+        QCOMPARE(jobs.size(), 1);
+        QVERIFY(!jobs[0].timeLimitMinutes);
     }
 
     void partitionsOfBothShapes() {
