@@ -186,7 +186,6 @@ void HttpServer::close() {
     m_timer.stop();
     m_resumeTimer.stop();
     m_headerTimer.stop();
-    m_awaitingHeaders.clear();
     // MHD must not be stopped with suspended connections: end every stream and resume them.
     const auto streaming = m_streaming;
     for (ConnectionContext *ctx : streaming) {
@@ -198,8 +197,9 @@ void HttpServer::close() {
         }
     }
     m_resumeQueue.clear();
-    MHD_stop_daemon(m_daemon);
+    MHD_stop_daemon(m_daemon); // its last completion callbacks may still note connections
     m_daemon = nullptr;
+    m_awaitingHeaders.clear();
 }
 
 void HttpServer::run() {
