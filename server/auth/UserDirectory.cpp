@@ -38,21 +38,21 @@ std::optional<http::Principal> UserDirectory::byEmail(const QString &email) cons
 }
 
 http::Principal UserDirectory::ensureLocal(const QString &email, const QString &org) {
-    const QString linux = rules::defaultLinuxUser(email);
+    const QString linux = freeDefaultLinuxUser(email);
     if (auto existing = byEmail(email)) {
         // A data directory from before Linux accounts were recorded: the one local user gets
         // the default, as a new one would.
-        if (existing->linuxUser.isEmpty() && !linux.isEmpty() && !byLinuxUser(linux)) {
+        if (existing->linuxUser.isEmpty() && !linux.isEmpty()) {
             m_db.exec(QStringLiteral("UPDATE users SET linux_user = ? WHERE id = ?"),
                       {linux, existing->userId});
             existing->linuxUser = linux;
         }
         return *existing;
     }
-    m_db.exec(QStringLiteral("INSERT INTO users (email, uid, role, org, created_at, linux_user) "
-                             "VALUES (?, ?, 'admin', ?, ?, ?)"),
-              {email, qint64(getuid()), org, nowMs(),
-               linux.isEmpty() || byLinuxUser(linux) ? QVariant() : QVariant(linux)});
+    m_db.exec(
+        QStringLiteral("INSERT INTO users (email, uid, role, org, created_at, linux_user) "
+                       "VALUES (?, ?, 'admin', ?, ?, ?)"),
+        {email, qint64(getuid()), org, nowMs(), linux.isEmpty() ? QVariant() : QVariant(linux)});
     return *byEmail(email);
 }
 
@@ -84,11 +84,7 @@ std::optional<http::Principal> UserDirectory::signedIn(const QString &subject, c
             m_db.exec(QStringLiteral("SELECT MAX(uid) FROM users WHERE subject IS NOT NULL"), {});
         const qint64 uid =
             max.next() && !max.value(0).isNull() ? max.value(0).toLongLong() + 1 : kFirstUid;
-        // The e-mail's local part names the Linux account only when it is a valid name as it
-        // stands and nobody holds it; otherwise an administrator sets one.
-        QString linux = rules::defaultLinuxUser(email);
-        if (!linux.isEmpty() && byLinuxUser(linux))
-            linux.clear();
+        const QString linux = freeDefaultLinuxUser(email);
         m_db.exec(QStringLiteral("INSERT INTO users (email, uid, role, org, created_at, subject, "
                                  "linux_user) VALUES (?, ?, 'user', ?, ?, ?, ?)"),
                   {email, qMax(uid, kFirstUid), org, nowMs(), subject,
@@ -103,6 +99,13 @@ std::optional<http::Principal> UserDirectory::signedIn(const QString &subject, c
     if (listedAdmin)
         m_db.exec(QStringLiteral("UPDATE users SET role = 'admin' WHERE id = ?"), {*id});
     return byId(*id);
+}
+
+// The e-mail's local part names the Linux account only when it is a valid name as it stands and
+// nobody holds it; otherwise none, and an administrator sets one.
+QString UserDirectory::freeDefaultLinuxUser(const QString &email) const {
+    const QString linux = rules::defaultLinuxUser(email);
+    return linux.isEmpty() || byLinuxUser(linux) ? QString() : linux;
 }
 
 std::optional<http::Principal> UserDirectory::byLinuxUser(const QString &name) const {

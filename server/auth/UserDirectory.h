@@ -41,6 +41,7 @@ public:
 
 private:
     static ApiError emailTaken(const QString &email);
+    QString freeDefaultLinuxUser(const QString &email) const;
     Database &m_db;
 };
 
