@@ -26,9 +26,21 @@ TestServer::~TestServer() {
     stop();
 }
 
+QString TestServer::serverBinary() {
+    return qEnvironmentVariable("CLUSTERRA_TEST_SERVER_BIN", QStringLiteral(CLUSTERRA_SERVER_BIN));
+}
+
 bool TestServer::runAs(uint uid, uint gid) {
     if (::chown(QFile::encodeName(m_dir.path()).constData(), uid, gid) != 0)
         return false;
+    // The build tree may sit in a directory only root can enter (a mktemp clone): the account
+    // runs its own copy of the binary, from its own data directory.
+    m_binary = m_dir.filePath(QStringLiteral("clusterra-server"));
+    if (!QFile::copy(serverBinary(), m_binary) ||
+        !QFile::setPermissions(m_binary, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadOther |
+                                             QFile::ExeOther))
+        return false;
+    m_process.setWorkingDirectory(m_dir.path());
     m_process.setChildProcessModifier([uid, gid] {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0)
@@ -46,11 +58,10 @@ bool TestServer::start() {
         m_process.setStandardErrorFile(m_logFile, QIODevice::Append);
     }
     // CLUSTERRA_TEST_SERVER_BIN runs the suites against another build (a sanitizer build).
-    m_process.start(
-        qEnvironmentVariable("CLUSTERRA_TEST_SERVER_BIN", QStringLiteral(CLUSTERRA_SERVER_BIN)),
-        QStringList{QStringLiteral("--data"), m_dir.path(), QStringLiteral("--listen"),
-                    QStringLiteral("127.0.0.1:0")} +
-            m_args);
+    m_process.start(m_binary.isEmpty() ? serverBinary() : m_binary,
+                    QStringList{QStringLiteral("--data"), m_dir.path(), QStringLiteral("--listen"),
+                                QStringLiteral("127.0.0.1:0")} +
+                        m_args);
     if (!m_process.waitForStarted(5000))
         return false;
     QElapsedTimer t;

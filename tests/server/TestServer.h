@@ -85,7 +85,9 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    static QString serverBinary();
     QStringList m_args;
+    QString m_binary; // runAs's copy; empty: serverBinary()
     QProcess m_process;
     QString m_url;
     QByteArray m_token;
