@@ -43,8 +43,7 @@ http::Principal UserDirectory::ensureLocal(const QString &email, const QString &
         // A data directory from before Linux accounts were recorded: the one local user gets
         // the default, as a new one would.
         if (existing->linuxUser.isEmpty() && !linux.isEmpty()) {
-            m_db.exec(QStringLiteral("UPDATE users SET linux_user = ? WHERE id = ?"),
-                      {linux, existing->userId});
+            recordLinuxUser(existing->userId, linux);
             existing->linuxUser = linux;
         }
         return *existing;
@@ -98,7 +97,16 @@ std::optional<http::Principal> UserDirectory::signedIn(const QString &subject, c
               {email, org, nowMs(), *id});
     if (listedAdmin)
         m_db.exec(QStringLiteral("UPDATE users SET role = 'admin' WHERE id = ?"), {*id});
-    return byId(*id);
+    auto user = byId(*id);
+    // Someone who signed up before Linux accounts were recorded gets the default now, as a
+    // new user would.
+    if (user && user->linuxUser.isEmpty()) {
+        if (const QString linux = freeDefaultLinuxUser(email); !linux.isEmpty()) {
+            recordLinuxUser(*id, linux);
+            user->linuxUser = linux;
+        }
+    }
+    return user;
 }
 
 // The e-mail's local part names the Linux account only when it is a valid name as it stands and
@@ -204,9 +212,21 @@ std::optional<http::Principal> UserDirectory::setLinuxUser(const http::Principal
                                 QStringLiteral("linux_user"));
         return std::nullopt;
     }
-    m_db.exec(QStringLiteral("UPDATE users SET linux_user = ? WHERE id = ?"),
-              {name.isEmpty() ? QVariant() : QVariant(name), userId});
+    if (name.isEmpty())
+        m_db.exec(QStringLiteral("UPDATE users SET linux_user = NULL WHERE id = ?"), {userId});
+    else
+        recordLinuxUser(userId, name);
     return byId(userId);
+}
+
+// Jobs recorded before Linux accounts were (an empty linux_user) are the user's account's once
+// it is known, so that cancelling one acts as its owner and never as the token's own user.
+// Jobs that have an account keep the one they were submitted under.
+void UserDirectory::recordLinuxUser(qint64 userId, const QString &name) {
+    m_db.exec(QStringLiteral("UPDATE users SET linux_user = ? WHERE id = ?"), {name, userId});
+    m_db.exec(
+        QStringLiteral("UPDATE jobs SET linux_user = ? WHERE user_id = ? AND linux_user = ''"),
+        {name, userId});
 }
 
 } // namespace clusterra::server

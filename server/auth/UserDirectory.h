@@ -42,6 +42,7 @@ public:
 private:
     static ApiError emailTaken(const QString &email);
     QString freeDefaultLinuxUser(const QString &email) const;
+    void recordLinuxUser(qint64 userId, const QString &name);
     Database &m_db;
 };
 

@@ -99,6 +99,28 @@ QString SlurmScheduler::userFor(const Connection &c, const JobRecord &job) const
     return c.perUser ? job.linuxUser : c.userName;
 }
 
+// With per_user the token may act for anyone, so the name sent is the whole of who a request
+// acts as: none would act as the token's own user, and a system account is nobody's identity.
+ApiError SlurmScheduler::checkActingUser(const Connection &c, const JobRecord &job,
+                                         const QString &user, const QString &outcome) const {
+    if (!c.perUser)
+        return ApiError();
+    if (user.isEmpty())
+        return ApiError::make(ErrorType::Forbidden,
+                              QStringLiteral("No Linux account is set for %1, and jobs on %2 run "
+                                             "as each user's own; %3. An administrator sets it.")
+                                  .arg(job.userEmail, c.clusterName, outcome));
+    const passwd *pw = ::getpwnam(user.toLocal8Bit().constData());
+    if (user == QLatin1String("root") || (pw && qint64(pw->pw_uid) < m_settings.minUid))
+        return ApiError::make(ErrorType::Forbidden,
+                              QStringLiteral("The Linux account %1 of %2 is a system account (uid "
+                                             "below %3), which Clusterra never acts as; %4.")
+                                  .arg(user, job.userEmail)
+                                  .arg(m_settings.minUid)
+                                  .arg(outcome));
+    return ApiError();
+}
+
 SlurmScheduler::Connection *SlurmScheduler::connection(const QString &clusterId) {
     const auto it = m_connections.find(clusterId);
     return it == m_connections.end() ? nullptr : it->second.get();
@@ -348,25 +370,9 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
     if (!body.errors.isEmpty())
         return done({{}, ApiError::validation(body.errors)});
     const QString user = userFor(*c, base);
-    if (c->perUser && user.isEmpty())
-        return done({{},
-                     ApiError::make(ErrorType::Forbidden,
-                                    QStringLiteral("No Linux account is set for %1, and jobs "
-                                                   "on %2 run as each user's own; ask an "
-                                                   "administrator to set yours.")
-                                        .arg(base.userEmail, c->clusterName))});
-    if (c->perUser) {
-        // A system account known here (root, daemons) is never anyone's identity.
-        const passwd *pw = ::getpwnam(user.toLocal8Bit().constData());
-        if (user == QLatin1String("root") || (pw && qint64(pw->pw_uid) < m_settings.minUid))
-            return done({{},
-                         ApiError::make(ErrorType::Forbidden,
-                                        QStringLiteral("Your Linux account %1 is a "
-                                                       "system account (uid below %2); jobs "
-                                                       "never run as one.")
-                                            .arg(user)
-                                            .arg(m_settings.minUid))});
-    }
+    if (ApiError refused = checkActingUser(*c, base, user, QStringLiteral("nothing was submitted"));
+        refused.isError())
+        return done({{}, refused});
     c->client->post(
         c->dialect->path(QStringLiteral("/job/submit")), user, body.body,
         [this, c, request, base, user, done](const SlurmReply &reply) {
@@ -411,8 +417,16 @@ void SlurmScheduler::cancel(const JobRecord &job, const QString &, CancelDone do
                              QStringLiteral("the job was not cancelled; try again.")));
         return;
     }
+    const QString user = userFor(*c, job);
+    if (ApiError refused =
+            checkActingUser(*c, job, user, QStringLiteral("the job was not cancelled"));
+        refused.isError()) {
+        if (done)
+            done(refused);
+        return;
+    }
     c->client->remove(
-        c->dialect->path(QStringLiteral("/job/%1").arg(*job.schedulerJobId)), userFor(*c, job),
+        c->dialect->path(QStringLiteral("/job/%1").arg(*job.schedulerJobId)), user,
         [this, c, done](const SlurmReply &reply) {
             ApiError error;
             if (!reply.reachable())

@@ -61,6 +61,8 @@ private:
     void confirmGone(Connection *c, qint64 jobId);
     void lost(Connection *c, const QString &problem);
     QString userFor(const Connection &c, const JobRecord &job) const;
+    ApiError checkActingUser(const Connection &c, const JobRecord &job, const QString &user,
+                             const QString &outcome) const;
 
     JobStore &m_jobs;
     ClusterService &m_clusters;

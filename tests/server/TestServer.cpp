@@ -8,6 +8,9 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTest>
 #include <QTimer>
 #include <csignal>
@@ -108,6 +111,27 @@ int TestServer::stop() {
     // A crash while shutting down (SIGSEGV) is no clean exit, whatever the code says.
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode()
                                                           : 128 + m_process.exitCode();
+}
+
+bool TestServer::editDatabase(const QStringList &statements) {
+    const QString name = QStringLiteral("edit-%1").arg(quintptr(this));
+    bool ok = true;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(m_dir.filePath(QStringLiteral("clusterra.db")));
+        ok = db.open();
+        for (const QString &sql : statements) {
+            if (!ok)
+                break;
+            QSqlQuery q(db);
+            ok = q.exec(sql);
+            if (!ok)
+                qWarning("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
 }
 
 bool TestServer::signIn() {

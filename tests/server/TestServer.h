@@ -34,6 +34,9 @@ public:
     // had to be killed or was not running.
     int stop();
     QString dataDir() const { return m_dir.path(); }
+    // Runs statements on the stopped server's database, to shape the data an older version
+    // left behind. False (with a warning) when one fails.
+    bool editDatabase(const QStringList &statements);
     QString url() const { return m_url; }
     QByteArray token() const { return m_token; }
     // Who the helpers (get, post, readyCluster, submitJob...) act as from now on.

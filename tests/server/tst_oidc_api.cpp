@@ -312,6 +312,23 @@ private Q_SLOTS:
         QCOMPARE(server.request("PUT", path, {{"linux_user", "x"}}, olga).status, 403);
     }
 
+    // Someone who signed up before Linux accounts were recorded (a data directory from then)
+    // gets the default account at their next sign-in, as a new user would.
+    void earlierSignUpsGetTheDefaultAccount() {
+        auto me = [&](const QString &email) {
+            const QByteArray token = accessFor(email);
+            return server.request("GET", QStringLiteral("/v1/users/me"), nullptr, token).json;
+        };
+        QCOMPARE(me(QStringLiteral("pat@example.org"))["linux_user"].get<std::string>(),
+                 std::string("pat"));
+        QCOMPARE(server.stop(), 0);
+        QVERIFY(server.editDatabase({QStringLiteral(
+            "UPDATE users SET linux_user = NULL WHERE email = 'pat@example.org'")}));
+        QVERIFY(server.startOnSamePort());
+        QCOMPARE(me(QStringLiteral("pat@example.org"))["linux_user"].get<std::string>(),
+                 std::string("pat"));
+    }
+
     void noTokenInTheServerLog() {
         server.stop();
         QFile log(server.dataDir() + QStringLiteral("/server.log"));

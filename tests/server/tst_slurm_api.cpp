@@ -157,6 +157,51 @@ private Q_SLOTS:
                  std::string("slurmci@localhost"));
     }
 
+    // Jobs recorded before Linux accounts were (an empty linux_user) act as their owner once
+    // the owner has an account, and until then are refused: an empty name with a token that
+    // may act for anyone would act as the token's own user (root here).
+    void earlierJobsActAsTheirOwner() {
+        if (env.rootToken.isEmpty())
+            QSKIP("no root token in the Slurm env");
+        TestServer other{{QStringLiteral("--local-email"), QStringLiteral("slurmci@localhost"),
+                          QStringLiteral("--slurm-poll-ms"), QStringLiteral("200")}};
+        QVERIFY(other.start());
+        const QString mapped = env.readyCluster(other, QStringLiteral("earlier"),
+                                                QStringLiteral("per_user"), env.rootToken);
+        QVERIFY(!mapped.isEmpty());
+        const auto r = submit(other, mapped, rawJob("#!/bin/bash\nsleep 300\n"));
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        const json running = other.waitForJob(mapped, id, inState("RUNNING"));
+        const qint64 slurmId = running["slurm_job_id"].get<qint64>();
+        const qint64 ownerId = other.get(QStringLiteral("/v1/users/me")).json["id"].get<qint64>();
+        QCOMPARE(other.stop(), 0);
+        QVERIFY(other.editDatabase({QStringLiteral("UPDATE users SET linux_user = NULL"),
+                                    QStringLiteral("UPDATE jobs SET linux_user = ''")}));
+        // Another administrator runs the server now; the job's owner has no account yet.
+        other.addArgs({QStringLiteral("--local-email"), QStringLiteral("ops@localhost")});
+        QVERIFY(other.startOnSamePort());
+        const QString cancel = TestServer::jobPath(mapped, id);
+        TestServer::Reply refused = other.request("DELETE", cancel);
+        QElapsedTimer reconnect; // 503 until the restarted server is connected to slurmrestd
+        reconnect.start();
+        while (refused.status == 503 && reconnect.elapsed() < 20000) {
+            QTest::qWait(100);
+            refused = other.request("DELETE", cancel);
+        }
+        QCOMPARE(refused.status, 403);
+        QVERIFY2(refused.body.contains("slurmci@localhost"), refused.body.constData());
+        const auto still = env.slurmJob(other, slurmId);
+        QVERIFY2(still.body.contains("RUNNING"), still.body.constData());
+
+        const auto set =
+            other.request("PUT", QStringLiteral("/v1/users/%1/linux-user").arg(ownerId),
+                          {{"linux_user", "slurmci"}});
+        QCOMPARE(set.status, 200);
+        QCOMPARE(other.request("DELETE", cancel).status, 200);
+        other.waitForJob(mapped, id, inState("CANCELLED"));
+    }
+
     void registrationFailuresSayWhy() {
         const QString down = registerFailure({{"rest_url", "http://127.0.0.1:1"},
                                               {"user_name", "slurmci"},
