@@ -225,7 +225,7 @@ private Q_SLOTS:
     void cancelledUploadRetriesToTheEnd() {
         QByteArray big(20 << 20, Qt::Uninitialized);
         for (int i = 0; i < big.size(); ++i)
-            big[i] = char(i * 131 + (i >> 12));
+            big[i] = char(uint(i) * 131u + (uint(i) >> 12)); // unsigned: it wraps by design
         const QString path = writeFile(QStringLiteral("big.bin"), big);
         queue->setMultipartThreshold(1); // multipart, so the retry resumes from stored parts
         const int row =
@@ -245,7 +245,7 @@ private Q_SLOTS:
     void uploadOutlivesTheServerGoingAway() {
         QByteArray big(48 << 20, Qt::Uninitialized);
         for (int i = 0; i < big.size(); ++i)
-            big[i] = char(i * 137 + (i >> 11));
+            big[i] = char(uint(i) * 137u + (uint(i) >> 11)); // unsigned: it wraps by design
         const QString path = writeFile(QStringLiteral("through-outage.bin"), big);
         queue->setMultipartThreshold(1);
         const int row = queue->upload(page->browser()->clusterId(), path,
