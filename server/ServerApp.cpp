@@ -26,6 +26,7 @@
 #include <QSaveFile>
 #include <QSocketNotifier>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <csignal>
 #include <cstring>
 #include <span>
@@ -71,7 +72,15 @@ quint16 ServerApp::port() const {
 }
 
 QString ServerApp::url() const {
-    return QStringLiteral("http://127.0.0.1:%1").arg(port());
+    if (m_publicUrl.isValid() && !m_publicUrl.isEmpty())
+        return m_publicUrl.toString(QUrl::StripTrailingSlash);
+    QUrl u;
+    u.setScheme(QStringLiteral("http"));
+    const bool everywhere = m_address == QHostAddress::Any || m_address == QHostAddress::AnyIPv4 ||
+                            m_address == QHostAddress::AnyIPv6;
+    u.setHost(everywhere ? QSysInfo::machineHostName() : m_address.toString());
+    u.setPort(port());
+    return u.toString();
 }
 
 const http::Router &ServerApp::router() const {
@@ -80,6 +89,8 @@ const http::Router &ServerApp::router() const {
 
 bool ServerApp::start(const ServerOptions &o, QString *error) {
     m_dataDir = o.dataDir;
+    m_address = o.address;
+    m_publicUrl = o.publicUrl;
     if (!QDir().mkpath(o.dataDir) || !QDir().mkpath(o.dataDir + QStringLiteral("/efs")) ||
         !QDir().mkpath(o.dataDir + QStringLiteral("/jobs"))) {
         *error = QStringLiteral("cannot create the data directory %1").arg(o.dataDir);
@@ -140,6 +151,9 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->objects = std::make_unique<ObjectStore>(
         d->db, QDir(o.dataDir).filePath(QStringLiteral("objects")), o.objectLimits);
     d->s3 = std::make_unique<S3Endpoint>(*d->objects, storeCredentials, "local");
+    // Behind a proxy at /prefix, signatures cover the path the client sent, prefix and all.
+    const QString prefix = QUrl(url()).path(QUrl::FullyDecoded);
+    d->s3->setPathPrefix(prefix);
     if (o.s3.isSet())
         d->backend = std::make_unique<S3Backend>(o.s3);
     else
@@ -161,6 +175,7 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     });
     d->http = std::make_unique<http::HttpServer>(d->router);
     d->http->setRequestLog(o.logRequests);
+    d->http->setPathPrefix(prefix);
     if (!d->http->listen(o.address, o.port, error))
         return false;
     d->schedulers->resume();
@@ -290,6 +305,9 @@ int serverMain(int argc, char **argv) {
         {"data", "DIR", "", "Data directory (default: the user's app-data folder)."},
         {"listen", "ADDR:PORT", "127.0.0.1:0",
          "Address and port; port 0 picks a free one (default 127.0.0.1:0)."},
+        {"public-url", "URL", "",
+         "Where clients reach this server, e.g. a reverse proxy's https://host/clusterra; "
+         "signed file URLs and server.json name it (default: the --listen address)."},
         {"local-email", "EMAIL", "admin@localhost", "E-mail of the local admin user."},
         {"max-clusters", "N", "10", "Cluster limit of the subscription tier (default 10)."},
         {"local-cpus", "N", "0", "CPUs the local node offers (default: this machine's)."},
@@ -364,6 +382,19 @@ int serverMain(int argc, char **argv) {
     if (!parseListen(value("listen"), o)) {
         std::fprintf(stderr, "clusterra-server: --listen wants ADDR:PORT, e.g. 127.0.0.1:8080\n");
         return 2;
+    }
+    if (const QString publicUrl = value("public-url"); !publicUrl.isEmpty()) {
+        o.publicUrl = QUrl(publicUrl, QUrl::StrictMode);
+        const bool web = o.publicUrl.scheme() == QLatin1String("http") ||
+                         o.publicUrl.scheme() == QLatin1String("https");
+        if (!o.publicUrl.isValid() || !web || o.publicUrl.host().isEmpty() ||
+            o.publicUrl.hasQuery() || o.publicUrl.hasFragment() ||
+            !o.publicUrl.userInfo().isEmpty()) {
+            std::fprintf(stderr,
+                         "clusterra-server: --public-url wants http(s)://HOST[:PORT][/PATH], "
+                         "e.g. https://hpc.example.org/clusterra\n");
+            return 2;
+        }
     }
     o.localEmail = value("local-email");
     o.maxClusters = value("max-clusters").toInt();

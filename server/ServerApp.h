@@ -7,6 +7,7 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QUrl>
 #include <memory>
 
 namespace clusterra::server {
@@ -15,6 +16,9 @@ struct ServerOptions {
     QString dataDir;
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 0;
+    // Where clients reach the server (a reverse proxy's URL, with its path prefix); empty:
+    // the listen address. Signed file URLs and server.json name it.
+    QUrl publicUrl;
     QString localEmail = QStringLiteral("admin@localhost");
     int maxClusters = 10;
     int localCpus = 0;        // 0: this machine's
@@ -44,6 +48,8 @@ public:
     bool start(const ServerOptions &options, QString *error);
     void stop();
     quint16 port() const;
+    // The URL clients use: --public-url, or the listen address (this machine's name when it
+    // listens on every address). No trailing slash.
     QString url() const;
     const http::Router &router() const;
 
@@ -51,6 +57,8 @@ private:
     struct Parts;
     std::unique_ptr<Parts> d;
     QString m_dataDir;
+    QHostAddress m_address;
+    QUrl m_publicUrl;
 };
 
 // The whole server command line; main() only calls this.

@@ -238,6 +238,9 @@ int HttpServer::handle(MHD_Connection *connection, const char *url, const char *
         Request &req = ctx->request;
         req.method = methodFromName(method);
         req.path = QString::fromUtf8(url); // MHD has already unescaped the path
+        if (!m_pathPrefix.isEmpty() && req.path.startsWith(m_pathPrefix) &&
+            req.path.size() > m_pathPrefix.size() && req.path[m_pathPrefix.size()] == u'/')
+            req.path.remove(0, m_pathPrefix.size());
         MHD_get_connection_values(connection, MHD_HEADER_KIND, &collectHeader, &req);
         MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &collectQuery, &req);
         ctx->route = m_router.match(req.method, req.path, &req, &ctx->routeError);

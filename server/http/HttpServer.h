@@ -44,6 +44,9 @@ public:
     int openStreams() const { return int(m_streaming.size()); }
     // One stderr line per answered request (method, path, status, who); off by default.
     void setRequestLog(bool on) { m_logRequests = on; }
+    // A path every route may also be reached under (/prefix/v1/...), for a reverse proxy that
+    // passes it on; one that strips it reaches the same routes. Empty: none.
+    void setPathPrefix(const QString &prefix) { m_pathPrefix = prefix; }
 
 private:
     friend struct MhdGlue; // the C callbacks, with MHD's exact signatures
@@ -62,6 +65,7 @@ private:
     const Router &m_router;
     MHD_Daemon *m_daemon = nullptr;
     bool m_logRequests = false;
+    QString m_pathPrefix;
     QSocketNotifier *m_notifier = nullptr;
     QTimer m_timer;
     QTimer m_resumeTimer;

@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <openssl/evp.h>
+#include <optional>
 #include <unistd.h>
 
 namespace clusterra::server {
@@ -175,14 +176,36 @@ std::optional<ObjectInfo> ObjectStore::stat(const QString &bucket, const QString
     return fromRow(q, bucket, *this);
 }
 
+namespace {
+// The least key above every key that starts with `prefix`: its last code point, plus one.
+// SQLite compares keys as UTF-8 bytes, which orders them by code point, so no bound made of
+// one fixed character (U+FFFF) holds for keys above the Basic Multilingual Plane (an emoji).
+std::optional<QString> pastPrefix(const QString &prefix) {
+    QList<uint> points = prefix.toUcs4();
+    while (!points.isEmpty()) {
+        uint next = points.takeLast() + 1;
+        if (next == 0xD800) // surrogates are no characters
+            next = 0xE000;
+        if (next <= 0x10FFFF) {
+            points.append(next);
+            return QString::fromUcs4(reinterpret_cast<const char32_t *>(points.constData()),
+                                     points.size());
+        }
+    }
+    return std::nullopt; // empty, or only U+10FFFF: every key above it
+}
+} // namespace
+
 QList<ObjectInfo> ObjectStore::list(const QString &bucket, const QString &prefix,
                                     const QString &startAfter, int limit) {
-    // Keys between prefix and prefix + U+FFFF: a range scan on the primary key, no LIKE escaping.
-    QSqlQuery q = m_db.exec(
-        QStringLiteral(
-            "SELECT key, size, etag, content_type, modified_at FROM objects WHERE bucket = ? "
-            "AND key >= ? AND key < ? AND key > ? ORDER BY key LIMIT ?"),
-        {bucket, prefix, QString(prefix + QChar(0xFFFF)), startAfter, limit});
+    // A range scan on the primary key, no LIKE escaping.
+    const auto end = pastPrefix(prefix);
+    const QString sql =
+        QStringLiteral("SELECT key, size, etag, content_type, modified_at FROM objects WHERE "
+                       "bucket = ? AND key >= ? AND key > ? AND key < ? ORDER BY key LIMIT ?");
+    const QString unbounded = QString(sql).replace(QStringLiteral(" AND key < ?"), QString());
+    QSqlQuery q = end ? m_db.exec(sql, {bucket, prefix, startAfter, *end, limit})
+                      : m_db.exec(unbounded, {bucket, prefix, startAfter, limit});
     QList<ObjectInfo> out;
     while (q.next())
         out.append(fromRow(q, bucket, *this));

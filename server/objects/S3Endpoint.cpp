@@ -57,7 +57,7 @@ sigv4::Presigned S3Endpoint::presign(const QUrl &baseUrl, const QByteArray &meth
                                      const sigv4::Pairs &extraQuery,
                                      const sigv4::Pairs &signedHeaders, int expiresSecs) const {
     QUrl url = baseUrl;
-    url.setPath(QStringLiteral("/s3/") + bucket + QLatin1Char('/') + key);
+    url.setPath(m_pathPrefix + QStringLiteral("/s3/") + bucket + QLatin1Char('/') + key);
     return sigv4::presign(method, url, extraQuery, signedHeaders, m_credentials, m_region, "s3",
                           nowMs() / 1000, expiresSecs);
 }
@@ -66,7 +66,7 @@ std::optional<Response> S3Endpoint::verify(const http::Request &req) const {
     sigv4::Received r;
     r.method = http::methodName(req.method == http::Method::Head ? http::Method::Get : req.method)
                    .toLatin1();
-    r.path = req.path.toUtf8();
+    r.path = (m_pathPrefix + req.path).toUtf8();
     for (auto it = req.query.begin(); it != req.query.end(); ++it)
         r.query.append({it.key().toUtf8(), it.value().toUtf8()});
     for (auto it = req.headers.begin(); it != req.headers.end(); ++it)

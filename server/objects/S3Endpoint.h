@@ -14,6 +14,8 @@ public:
     S3Endpoint(ObjectStore &store, sigv4::Credentials credentials, QByteArray region);
 
     void registerRoutes(http::Router &router);
+    // The path a reverse proxy puts before /s3 (empty: none); URLs are signed with it.
+    void setPathPrefix(const QString &prefix) { m_pathPrefix = prefix; }
     // A presigned URL for `method` on bucket/key of the store at `baseUrl`.
     sigv4::Presigned presign(const QUrl &baseUrl, const QByteArray &method, const QString &bucket,
                              const QString &key, const sigv4::Pairs &extraQuery,
@@ -28,6 +30,7 @@ private:
     ObjectStore &m_store;
     sigv4::Credentials m_credentials;
     QByteArray m_region;
+    QString m_pathPrefix;
 };
 
 // An S3-style XML error body with the HTTP status S3 uses for `code`.

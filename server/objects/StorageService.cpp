@@ -115,9 +115,13 @@ void StorageService::collect(const http::Principal &who, const QString &bucket,
                     folders ? o.key.indexOf(QLatin1Char('/'), prefix.size()) : -1;
                 if (slash >= 0) {
                     const QString folder = o.key.left(slash + 1);
-                    if (!folderList->contains(folder))
+                    // Skip the folder's contents: past its greatest character the first time;
+                    // key by key should a store order keys otherwise (JavaScript's UTF-16
+                    // order puts U+FF01 above U+10FFFF), so every round moves on.
+                    const bool seen = folderList->contains(folder);
+                    if (!seen)
                         *folderList << folder;
-                    after = folder + QChar(0xFFFF); // skip the folder's contents
+                    after = seen ? o.key : folder + QStringLiteral("\U0010FFFF");
                     more = true;
                     break;
                 }

@@ -313,6 +313,38 @@ private Q_SLOTS:
             404);
     }
 
+    // Keys whose next character is above U+FFFF (an emoji) sort above any bound made of U+FFFF
+    // in UTF-8: listings must still show them, and a folder of them must not list forever.
+    void keysAboveTheBmpAreListed() {
+        const QString base = me + QStringLiteral("astral/");
+        const QStringList keys{base + QStringLiteral("😀.txt"),
+                               base + QStringLiteral("😀 folder/a.txt"),
+                               base + QStringLiteral("sub/😀"), base + QStringLiteral("sub/b"),
+                               base + QStringLiteral("plain.txt")};
+        for (const QString &key : keys)
+            QCOMPARE(server.raw("PUT", url(presign(key, "PUT")), "x").status, 200);
+        auto list = [&](const QString &prefix, bool folders) {
+            return server
+                .get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=%2%3")
+                         .arg(cluster, QString::fromLatin1(QUrl::toPercentEncoding(prefix)),
+                              folders ? QStringLiteral("&delimiter=/") : QString()))
+                .json;
+        };
+        const json top = list(base, true);
+        QVERIFY2(top["folders"] ==
+                     json::array({QString(base + QStringLiteral("sub/")).toStdString(),
+                                  QString(base + QStringLiteral("😀 folder/")).toStdString()}),
+                 top.dump().c_str());
+        QCOMPARE(top["files"].size(), size_t(2));
+        QCOMPARE(top["files"][1]["key"].get<std::string>(),
+                 QString(base + QStringLiteral("😀.txt")).toStdString());
+        QCOMPARE(list(base, false)["files"].size(), size_t(keys.size()));
+        const json emoji = list(base + QStringLiteral("😀"), false);
+        QCOMPARE(emoji["files"].size(), size_t(2));
+        const json sub = list(base + QStringLiteral("sub/"), true);
+        QCOMPARE(sub["files"].size(), size_t(2));
+    }
+
     void ownFolderOfferedBeforeItHasFiles() {
         const auto scripts =
             server
