@@ -153,7 +153,7 @@ void BrowserSignIn::finishGranted() {
         return fail(tr("The identity provider's answer does not belong to this sign-in."));
     m_done = true;
     stopListening();
-    Q_EMIT idTokenReceived(idToken, m_nonce);
+    Q_EMIT idTokenReceived(idToken, m_nonce, m_flow->token().toUtf8());
 }
 
 } // namespace clusterra

@@ -31,7 +31,10 @@ public:
 Q_SIGNALS:
     // The URL the browser must open. If no browser opens, the user can copy it.
     void openBrowser(const QUrl &url);
-    void idTokenReceived(const QByteArray &idToken, const QString &nonce);
+    // `accessToken` is the provider's, for its UserInfo endpoint (where some providers keep
+    // the e-mail); it goes to the Clusterra server with the ID token and nowhere else.
+    void idTokenReceived(const QByteArray &idToken, const QString &nonce,
+                         const QByteArray &accessToken);
     void failed(const QString &message);
     void cancelled();
 

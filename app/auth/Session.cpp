@@ -58,9 +58,12 @@ void Session::cancelSignIn() {
         m_browser->cancel();
 }
 
-void Session::sendIdToken(const QByteArray &idToken, const QString &nonce) {
-    m_api->send("POST", QStringLiteral("/v1/auth/callback"),
-                {{"id_token", idToken.toStdString()}, {"nonce", nonce.toStdString()}}, this,
+void Session::sendIdToken(const QByteArray &idToken, const QString &nonce,
+                          const QByteArray &accessToken) {
+    nlohmann::json body{{"id_token", idToken.toStdString()}, {"nonce", nonce.toStdString()}};
+    if (!accessToken.isEmpty())
+        body["access_token"] = accessToken.toStdString();
+    m_api->send("POST", QStringLiteral("/v1/auth/callback"), body, this,
                 [this, nonce](const nlohmann::json &grant, const ApiError &e) {
                     if (e.isError())
                         return Q_EMIT failed(e.message);

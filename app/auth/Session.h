@@ -47,7 +47,8 @@ Q_SIGNALS:
 
 private:
     void refresh(std::function<void(bool)> done);
-    void sendIdToken(const QByteArray &idToken, const QString &nonce);
+    void sendIdToken(const QByteArray &idToken, const QString &nonce,
+                     const QByteArray &accessToken);
     bool applyGrant(const nlohmann::json &grant, QString *why);
 
     ApiClient *m_api;

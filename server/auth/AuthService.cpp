@@ -153,7 +153,8 @@ std::optional<TokenGrant> AuthService::exchangeLocalToken(const QByteArray &toke
     return issue(*user, QUuid::createUuid().toString(QUuid::WithoutBraces));
 }
 
-void AuthService::exchangeIdToken(const QByteArray &idToken, const QString &nonce, Granted done) {
+void AuthService::exchangeIdToken(const QByteArray &idToken, const QString &nonce,
+                                  const QByteArray &accessToken, Granted done) {
     if (!isOidc()) {
         done(std::nullopt,
              ApiError::validation(QStringLiteral("local_token"),
@@ -167,18 +168,60 @@ void AuthService::exchangeIdToken(const QByteArray &idToken, const QString &nonc
                                                 QStringLiteral("is required in OIDC mode.")));
         return;
     }
-    m_issuer->verify(idToken, nonce,
-                     [this, done, nonce](const oidc::IdTokenResult &r, const ApiError &e) {
-                         if (e.isError())
-                             return done(std::nullopt, e);
-                         if (!r.ok())
-                             return done(std::nullopt, unauthorized(oidc::describe(r.failure)));
-                         ApiError refused;
-                         auto grant = grantFor(r.claims, &refused);
-                         if (grant)
-                             grant->nonce = nonce;
-                         done(grant, refused);
-                     });
+    m_issuer->verify(
+        idToken, nonce,
+        [this, done, nonce, accessToken](const oidc::IdTokenResult &r, const ApiError &e) {
+            if (e.isError())
+                return done(std::nullopt, e);
+            if (!r.ok())
+                return done(std::nullopt, unauthorized(oidc::describe(r.failure)));
+            auto finish = [this, done, nonce](const nlohmann::json &claims) {
+                ApiError refused;
+                auto grant = grantFor(claims, &refused);
+                if (grant)
+                    grant->nonce = nonce;
+                done(grant, refused);
+            };
+            if (!stringOr(r.claims, "email").trimmed().isEmpty() || accessToken.isEmpty())
+                return finish(r.claims);
+            // OpenID-certified providers (oidc-provider, Okta's org server) keep the scopes'
+            // claims out of an ID token issued with an access token: ask UserInfo for them.
+            if (const QString why = accessTokenMismatch(r.claims, accessToken); !why.isEmpty())
+                return done(std::nullopt, unauthorized(why));
+            m_issuer->userInfo(
+                accessToken, [r, done, finish](const nlohmann::json &info, const ApiError &error) {
+                    if (error.isError())
+                        return done(std::nullopt, error);
+                    // OIDC Core 5.3.4: a UserInfo answer about anyone else must not be used.
+                    const QString sub = stringOr(r.claims, "sub");
+                    if (sub.isEmpty() || stringOr(info, "sub") != sub)
+                        return done(std::nullopt,
+                                    unauthorized(QStringLiteral(
+                                        "The identity provider's UserInfo answer is about another "
+                                        "subject than the ID token; sign in again.")));
+                    nlohmann::json claims = r.claims;
+                    for (const char *key : {"email", "email_verified", "hd", "name"})
+                        if (!claims.contains(key) && info.contains(key))
+                            claims[key] = info[key];
+                    finish(claims);
+                });
+        });
+}
+
+// OIDC Core 3.1.3.8: an ID token that carries at_hash names the access token issued with it;
+// one sent alongside that does not match was issued with another sign-in.
+QString AuthService::accessTokenMismatch(const nlohmann::json &claims,
+                                         const QByteArray &accessToken) {
+    const QString atHash = stringOr(claims, "at_hash");
+    if (atHash.isEmpty())
+        return {};
+    // RS256 and ES256, the only algorithms accepted, both hash with SHA-256.
+    const QByteArray digest = crypto::sha256(accessToken);
+    const QByteArray expected = crypto::base64UrlEncode(QByteArrayView(digest).first(16));
+    return crypto::constantTimeEquals(expected, atHash.toLatin1())
+               ? QString()
+               : QStringLiteral("The access token was not issued with this ID token (at_hash "
+                                "differs); sign in again.");
 }
 
 bool AuthService::mayEnter(const QString &email) const {

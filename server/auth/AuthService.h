@@ -63,8 +63,11 @@ public:
 
     std::optional<TokenGrant> exchangeLocalToken(const QByteArray &token, ApiError *error);
     // OIDC mode: verifies the ID token (signature, issuer, audience, times, nonce), checks the
-    // allow-lists, finds or creates the user. `done` may run later (keys are fetched).
-    void exchangeIdToken(const QByteArray &idToken, const QString &nonce, Granted done);
+    // allow-lists, finds or creates the user. `done` may run later (keys are fetched). When
+    // the ID token carries no e-mail, the provider's UserInfo answer for `accessToken` gives
+    // it, if it is about the same subject.
+    void exchangeIdToken(const QByteArray &idToken, const QString &nonce,
+                         const QByteArray &accessToken, Granted done);
     std::optional<TokenGrant> refresh(const QByteArray &refreshToken, ApiError *error);
     // Revokes the refresh token's whole chain and the access token the caller signed out with.
     void logout(const QByteArray &refreshToken, const http::Principal &who,
@@ -76,6 +79,7 @@ public:
     UserDirectory &users() { return m_users; }
 
 private:
+    static QString accessTokenMismatch(const nlohmann::json &claims, const QByteArray &accessToken);
     TokenGrant issue(const http::Principal &user, const QString &family);
     std::optional<TokenGrant> grantFor(const nlohmann::json &claims, ApiError *error);
     bool mayEnter(const QString &email) const;

@@ -28,13 +28,24 @@ void OidcIssuer::prefetch() {
 }
 
 void OidcIssuer::get(const QUrl &url,
-                     std::function<void(const nlohmann::json &, const ApiError &)> done) {
+                     std::function<void(const nlohmann::json &, const ApiError &)> done,
+                     const QByteArray &bearer) {
     QNetworkRequest req(url);
     req.setRawHeader("Accept", "application/json");
+    if (!bearer.isEmpty())
+        req.setRawHeader("Authorization", "Bearer " + bearer);
     QNetworkReply *reply = m_nam.get(req);
-    connect(reply, &QNetworkReply::finished, this, [reply, url, done = std::move(done)] {
+    const bool withToken = !bearer.isEmpty();
+    connect(reply, &QNetworkReply::finished, this, [reply, url, withToken, done = std::move(done)] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (withToken && (status == 401 || status == 403)) {
+            done({}, ApiError::make(ErrorType::Unauthorized,
+                                    QStringLiteral("The identity provider did not accept the "
+                                                   "access token sent with the ID token; sign in "
+                                                   "again.")));
+            return;
+        }
         if (reply->error() != QNetworkReply::NoError || status != 200) {
             done({}, providerFailure(QStringLiteral("%1: %2").arg(
                          url.toString(),
@@ -83,6 +94,9 @@ void OidcIssuer::fetchDiscovery() {
             if (!jwks.isValid() || jwks.scheme().isEmpty())
                 return finishLoading(providerFailure(QStringLiteral("no jwks_uri")));
             m_jwksUri = jwks;
+            const QUrl userInfo(stringOr(doc, "userinfo_endpoint"));
+            if (userInfo.isValid() && !userInfo.scheme().isEmpty())
+                m_userInfoUri = userInfo;
             fetchKeys();
         });
 }
@@ -129,6 +143,16 @@ void OidcIssuer::verify(const QByteArray &idToken, const QString &nonce, Verifie
             done(check(), {});
         });
     });
+}
+
+void OidcIssuer::userInfo(const QByteArray &accessToken, Claims done) {
+    if (!m_userInfoUri.isValid() || m_userInfoUri.isEmpty()) {
+        done({}, ApiError::make(ErrorType::Forbidden,
+                                QStringLiteral("The identity provider put no e-mail address in "
+                                               "the ID token and names no UserInfo endpoint.")));
+        return;
+    }
+    get(m_userInfoUri, std::move(done), accessToken);
 }
 
 } // namespace clusterra::server

@@ -27,6 +27,10 @@ public:
     void prefetch();
     // Checks the token's signature and claims; `done` runs on this thread, maybe later.
     void verify(const QByteArray &idToken, const QString &nonce, Verified done);
+    using Claims = std::function<void(const nlohmann::json &claims, const ApiError &)>;
+    // The UserInfo claims the provider gives for `accessToken` (OIDC Core 5.3), from the
+    // endpoint its discovery document names. Call after a successful verify().
+    void userInfo(const QByteArray &accessToken, Claims done);
 
     static constexpr int kMinRefetchMs = 2000;
 
@@ -36,12 +40,14 @@ private:
     void fetchDiscovery();
     void fetchKeys();
     void finishLoading(const ApiError &error);
-    void get(const QUrl &url, std::function<void(const nlohmann::json &, const ApiError &)> done);
+    void get(const QUrl &url, std::function<void(const nlohmann::json &, const ApiError &)> done,
+             const QByteArray &bearer = {});
 
     QString m_issuer;
     QString m_clientId;
     QNetworkAccessManager m_nam;
     QUrl m_jwksUri;
+    QUrl m_userInfoUri;
     crypto::JwkSet m_keys;
     qint64 m_keysFetchedMs = 0;
     bool m_loading = false;

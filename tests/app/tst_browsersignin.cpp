@@ -75,6 +75,7 @@ private Q_SLOTS:
         QCOMPARE(stringOr(claims, "email"), QStringLiteral("ada@example.org"));
         QCOMPARE(stringOr(claims, "nonce"), signIn->nonce());
         QCOMPARE(got.first().at(1).toString(), signIn->nonce());
+        QVERIFY(!got.first().at(2).toByteArray().isEmpty()); // the provider's access token
 
         // The listener is gone once the code arrived: a second visit finds nobody.
         int status = 0;

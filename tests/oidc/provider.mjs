@@ -1,5 +1,8 @@
 // A real OpenID Connect provider (panva's oidc-provider, OpenID Certified) on 127.0.0.1 for the
-// sign-in tests. Prints "PORT <n>" once it listens. Usage: node provider.mjs [CLIENT_ID]
+// sign-in tests. Prints "PORT <n>" once it listens.
+// Usage: node provider.mjs [CLIENT_ID] [--claims-at-userinfo]
+//   --claims-at-userinfo: the provider's certified default, as Okta's org server does: an ID
+//   token issued with an access token carries no scope claims (no e-mail); UserInfo has them.
 //
 // Besides the provider itself it serves a few test-only routes, so a test can produce ID tokens
 // that a real sign-in never would (wrong issuer, expired, foreign key...) and rotate keys:
@@ -11,7 +14,9 @@ import http from 'node:http';
 import * as jose from 'jose';
 import Provider from 'oidc-provider';
 
-const clientId = process.argv[2] || 'clusterra-console';
+const args = process.argv.slice(2);
+const claimsAtUserInfo = args.includes('--claims-at-userinfo');
+const clientId = args.find((a) => !a.startsWith('--')) || 'clusterra-console';
 
 async function keyPair(alg, kid) {
   const { privateKey } = await jose.generateKeyPair(alg, { extractable: true });
@@ -58,8 +63,8 @@ const provider = new Provider(issuer, {
   jwks: { keys: current.map((k) => k.jwk) },
   pkce: { required: () => true },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-  // As Google does: the scopes' claims (e-mail) go into the ID token itself.
-  conformIdTokenClaims: false,
+  // false as Google does: the scopes' claims (e-mail) go into the ID token itself.
+  conformIdTokenClaims: claimsAtUserInfo,
   features: { devInteractions: { enabled: true } },
   async findAccount(ctx, sub) {
     const email = sub.includes('@') ? sub : `${sub}@example.org`;

@@ -19,7 +19,10 @@ OidcProvider::OidcProvider() {
 }
 
 bool OidcProvider::start(QString *why) {
-    if (!m_tool.start(QStringLiteral(CLUSTERRA_OIDC_PROVIDER_JS), {clientId()}, why))
+    QStringList args{clientId()};
+    if (m_claimsAtUserInfo)
+        args << QStringLiteral("--claims-at-userinfo");
+    if (!m_tool.start(QStringLiteral(CLUSTERRA_OIDC_PROVIDER_JS), args, why))
         return false;
     m_issuer = QStringLiteral("http://127.0.0.1:%1").arg(m_tool.port());
     return true;

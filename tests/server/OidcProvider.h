@@ -14,6 +14,9 @@ class TestServer;
 class OidcProvider {
 public:
     OidcProvider();
+    // Before start(): the provider's certified default, claims of the scopes (the e-mail) only
+    // at UserInfo when an access token is issued, instead of in the ID token.
+    void setClaimsAtUserInfo(bool on) { m_claimsAtUserInfo = on; }
     bool start(QString *why);
     QString issuer() const { return m_issuer; }
     static QString clientId() { return QStringLiteral("clusterra-console"); }
@@ -49,5 +52,6 @@ private:
 
     NodeTool m_tool;
     QString m_issuer;
+    bool m_claimsAtUserInfo = false;
     QNetworkAccessManager m_nam;
 };
