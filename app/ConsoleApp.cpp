@@ -12,6 +12,7 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QProcess>
 #include <QTimer>
@@ -72,14 +73,31 @@ int consoleMain(int argc, char **argv) {
         return 2;
     }
 
+    if (p.isSet(profileOpt) && !Profile::exists(p.value(profileOpt))) {
+        std::fprintf(stderr, "clusterra-console: there is no profile \"%s\" (profiles: %s)\n",
+                     qPrintable(p.value(profileOpt)), qPrintable(Profile::names().join(u", ")));
+        return 2;
+    }
     Profile profile =
         Profile::load(p.isSet(profileOpt) ? p.value(profileOpt) : Profile::lastUsed());
     if (p.isSet(serverOpt)) {
-        profile.name = p.value(serverOpt);
-        profile.url = QUrl(p.value(serverOpt));
+        const QUrl url(p.value(serverOpt), QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+            std::fprintf(stderr,
+                         "clusterra-console: --server wants http(s)://HOST[:PORT][/PATH]\n");
+            return 2;
+        }
+        profile = Profile::forServer(url);
     }
+    if (p.isSet(tokenOpt))
+        profile.tokenFile = QFileInfo(p.value(tokenOpt)).absoluteFilePath();
     if (p.isSet(dataOpt))
         profile.localDataDir = p.value(dataOpt);
+    // A server named on the command line is a profile from now on, so the next plain launch
+    // goes back to it (the embedded server's --data stays a one-off).
+    if (!profile.isLocal())
+        Profile::save(profile);
     Profile::setLastUsed(profile.name);
 
     QElapsedTimer launch;
@@ -104,7 +122,7 @@ int consoleMain(int argc, char **argv) {
                 return;
             }
             window.setAccount(user, false, Profile::names(), profile.name);
-            window.start(profile.name, user);
+            window.start(profile.displayName(), user);
         });
     };
     // Another profile is another server and another person: a fresh console process.
@@ -142,18 +160,20 @@ int consoleMain(int argc, char **argv) {
         server.start();
     } else {
         api->setBaseUrl(profile.url);
-        if (p.isSet(tokenOpt)) {
-            QFile tokenFile(p.value(tokenOpt));
+        if (!profile.tokenFile.isEmpty()) {
+            QFile tokenFile(profile.tokenFile);
             if (!tokenFile.open(QIODevice::ReadOnly)) {
-                std::fprintf(stderr, "clusterra-console: cannot read %s\n",
-                             qPrintable(p.value(tokenOpt)));
+                std::fprintf(stderr,
+                             "clusterra-console: cannot read %s (the token file of "
+                             "profile \"%s\")\n",
+                             qPrintable(profile.tokenFile), qPrintable(profile.name));
                 return 2;
             }
             signIn(profile.url, tokenFile.readAll().trimmed());
         } else {
             auto *store = new TokenStore(QStringLiteral("Clusterra Console"), &window);
             auto *controller =
-                new SessionController(&window, api, store, profile.name, profile.url.host());
+                new SessionController(&window, api, store, profile.name, profile.displayName());
             // The link is no secret (its PKCE verifier never leaves this process), and a
             // terminal is where someone on a machine without a browser will look.
             QObject::connect(controller, &SessionController::browserUnavailable, &window,

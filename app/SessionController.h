@@ -21,6 +21,7 @@ class TokenStore;
 class SessionController : public QObject {
     Q_OBJECT
 public:
+    // `serverName` is what the dialogs and the window title call the server.
     SessionController(MainWindow *window, ApiClient *api, TokenStore *store, QString profileName,
                       QString serverName);
 

@@ -15,6 +15,7 @@
 #include <QAction>
 #include <QDir>
 #include <QDirIterator>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QMenu>
 #include <QNetworkReply>
@@ -184,6 +185,37 @@ private Q_SLOTS:
     // The binary, as someone would run it on a machine without a browser: it prints the link,
     // the person signs in, and the console comes up (here it renders its pages and exits).
     // Nothing it prints may carry a token.
+    // Runs the console binary in `env` with `args` (plus --screenshot), signs `login` in at the
+    // link it prints, and returns all it printed once it rendered its pages and exited.
+    QByteArray runSignedIn(const QProcessEnvironment &env, const QStringList &args,
+                           const QString &shots) {
+        QProcess console;
+        console.setProcessEnvironment(env);
+        console.start(QStringLiteral(CLUSTERRA_CONSOLE_PATH),
+                      args + QStringList{QStringLiteral("--screenshot"), shots});
+        if (!console.waitForStarted())
+            return "did not start";
+        QByteArray printed;
+        static const QRegularExpression signInAt(QStringLiteral("sign in at (\\S+)"));
+        QRegularExpressionMatch m;
+        [[maybe_unused]] const bool ended = QTest::qWaitFor(
+            [&] {
+                printed += console.readAllStandardError();
+                m = signInAt.match(QString::fromUtf8(printed));
+                return m.hasMatch() || console.state() == QProcess::NotRunning;
+            },
+            20000);
+        if (!m.hasMatch() || !QUrl(m.captured(1)).toString().startsWith(idp.issuer()))
+            return printed + "\n(no sign-in link of the provider)";
+        if (!completeInBrowser(QUrl(m.captured(1)), QStringLiteral("ada@example.org")))
+            return printed + "\n(the browser half failed)";
+        console.waitForFinished(60000);
+        printed += console.readAllStandardError() + console.readAllStandardOutput();
+        if (console.exitStatus() != QProcess::NormalExit || console.exitCode() != 0)
+            printed += "\n(exit code " + QByteArray::number(console.exitCode()) + ")";
+        return printed;
+    }
+
     void consoleBinarySignsIn() {
         QTemporaryDir home;
         QVERIFY(home.isValid());
@@ -195,31 +227,18 @@ private Q_SLOTS:
                    QStringLiteral("unix:path=/nonexistent"));
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.remove(QStringLiteral("BROWSER"));
-        QProcess console;
-        console.setProcessEnvironment(env);
         const QString shots = home.filePath(QStringLiteral("shots"));
-        console.start(
-            QStringLiteral(CLUSTERRA_CONSOLE_PATH),
-            {QStringLiteral("--server"), server.url(), QStringLiteral("--screenshot"), shots});
-        QVERIFY(console.waitForStarted());
-        QByteArray printed;
-        static const QRegularExpression signInAt(QStringLiteral("sign in at (\\S+)"));
-        QRegularExpressionMatch m;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                printed += console.readAllStandardError();
-                m = signInAt.match(QString::fromUtf8(printed));
-                return m.hasMatch() || console.state() == QProcess::NotRunning;
-            },
-            20000));
-        QVERIFY2(m.hasMatch(), printed.constData());
-        QVERIFY(completeInBrowser(QUrl(m.captured(1)), QStringLiteral("ada@example.org")));
-        QVERIFY(console.waitForFinished(60000));
-        printed += console.readAllStandardError() + console.readAllStandardOutput();
-        QVERIFY2(console.exitStatus() == QProcess::NormalExit && console.exitCode() == 0,
+        QByteArray printed = runSignedIn(env, {QStringLiteral("--server"), server.url()}, shots);
+        QVERIFY2(printed.contains("first data shown") && !printed.contains("(exit code"),
                  printed.constData());
-        QVERIFY2(printed.contains("first data shown"), printed.constData());
         QVERIFY(QFile::exists(QDir(shots).filePath(QStringLiteral("main-jobs.png"))));
+        // The next plain launch goes back to that server (it asks the same provider to sign in)
+        // and starts no embedded server of its own.
+        const QByteArray again = runSignedIn(env, {}, home.filePath(QStringLiteral("shots2")));
+        QVERIFY2(again.contains("first data shown") && !again.contains("(exit code"),
+                 again.constData());
+        QVERIFY(!QFileInfo::exists(home.filePath(QStringLiteral("data/clusterra/server"))));
+        printed += again;
         // JWTs start with "eyJ"; refresh tokens and codes are only ever sent, never printed.
         QVERIFY2(!printed.contains("eyJ"), printed.constData());
         QVERIFY(!printed.contains("refresh_token"));
