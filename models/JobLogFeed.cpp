@@ -1,6 +1,7 @@
 #include "JobLogFeed.h"
 
 #include "client/ApiClient.h"
+#include "sse/LogEvents.h"
 #include "util/Json.h"
 
 #include <QRegularExpression>
@@ -10,13 +11,6 @@ namespace clusterra {
 
 namespace {
 constexpr qint64 kChunk = 4 * 1024 * 1024;
-
-QString normaliseLineEnds(QString text) {
-    // The stream turns CRLF and lone CR into LF; snapshots get the same treatment.
-    text.replace(QLatin1String("\r\n"), QLatin1String("\n"));
-    text.replace(QLatin1Char('\r'), QLatin1Char('\n'));
-    return text;
-}
 } // namespace
 
 QString stripAnsi(const QString &text) {
@@ -37,8 +31,11 @@ JobLogFeed::JobLogFeed(ApiClient *api, QObject *parent)
     connect(&m_sse, &SseClient::failed, this, &JobLogFeed::failed);
     connect(&m_sse, &SseClient::eventReceived, this, [this](const SseEvent &e) {
         m_offset = e.lastEventId.toLongLong();
-        if (e.type == QLatin1String("log")) {
-            Q_EMIT textAppended(stripAnsi(e.data));
+        if (const auto text = logEventText(e)) {
+            Q_EMIT textAppended(stripAnsi(*text));
+        } else if (e.type == QLatin1String(kResetEvent)) {
+            m_startOffset = 0;
+            Q_EMIT restarted(stringOr(parseJson(e.data.toUtf8()), "reason"));
         } else if (e.type == QLatin1String("end")) {
             m_finished = true;
             m_sse.stop();
@@ -63,22 +60,22 @@ void JobLogFeed::follow(const QString &clusterId, qint64 jobId, int tailLines) {
     m_finished = false;
     const QString query = tailLines >= 0 ? QStringLiteral("?tail_lines=%1").arg(tailLines)
                                          : QStringLiteral("?offset=0");
-    m_api->sendRaw(
-        outputPath() + query, this,
-        [this, generation](const QByteArray &body, const QHash<QByteArray, QByteArray> &headers,
-                           const ApiError &error) {
-            if (generation != m_generation)
-                return;
-            if (error.isError()) {
-                Q_EMIT failed(error);
-                return;
-            }
-            m_startOffset = headers.value("x-output-offset").toLongLong();
-            m_offset = m_startOffset + body.size();
-            if (!body.isEmpty())
-                Q_EMIT textAppended(stripAnsi(normaliseLineEnds(QString::fromUtf8(body))));
-            startStream();
-        });
+    m_api->sendRaw(outputPath() + query, this,
+                   [this, generation](const QByteArray &body,
+                                      const QHash<QByteArray, QByteArray> &headers,
+                                      const ApiError &error) {
+                       if (generation != m_generation)
+                           return;
+                       if (error.isError()) {
+                           Q_EMIT failed(error);
+                           return;
+                       }
+                       m_startOffset = headers.value("x-output-offset").toLongLong();
+                       m_offset = m_startOffset + body.size();
+                       if (!body.isEmpty())
+                           Q_EMIT textAppended(stripAnsi(QString::fromUtf8(body)));
+                       startStream();
+                   });
 }
 
 void JobLogFeed::startStream() {
@@ -110,7 +107,7 @@ void JobLogFeed::loadEarlier(qint64 bytes) {
                     cut = 0;
             }
             m_startOffset = from + cut;
-            Q_EMIT textPrepended(stripAnsi(normaliseLineEnds(QString::fromUtf8(body.mid(cut)))));
+            Q_EMIT textPrepended(stripAnsi(QString::fromUtf8(body.mid(cut))));
         });
 }
 

@@ -38,8 +38,12 @@ public:
     bool hasEarlier() const { return m_startOffset > 0; }
 
 Q_SIGNALS:
+    // Output text as the job wrote it, carriage returns included (see TerminalLine).
     void textAppended(const QString &text);
     void textPrepended(const QString &text);
+    // The file was truncated or replaced under the job: what was shown is gone, and the
+    // output continues from its new start. `reason`: "truncated" or "replaced".
+    void restarted(const QString &reason);
     void finished(const QString &state, std::optional<int> exitCode);
     void failed(const clusterra::ApiError &error);
     void connectionChanged(clusterra::SseClient::State state);

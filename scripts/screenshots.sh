@@ -26,7 +26,8 @@ cid=$(api -X POST "$url/v1/clusters" -d "$cluster" | python3 -c 'import json,sys
 sleep 1
 submit() { api -X POST "$url/v1/clusters/$cid/jobs/submit" -d "$1" >/dev/null; }
 env='"current_working_directory":"/tmp","environment":["PATH=/usr/bin:/bin"]'
-submit '{"script":"#!/bin/bash\nfor i in $(seq 1 400); do echo \"[$(date +%T)] step $i: aligning reads chunk $i/400\"; sleep 0.5; done\n","job":{"name":"align-reads",'"$env"',"cpus_per_task":2}}'
+# A progress bar redrawn with carriage returns, as tqdm or wget draw one: the log shows its state.
+submit '{"script":"#!/bin/bash\nfor i in $(seq 1 400); do echo \"[$(date +%T)] step $i: aligning reads chunk $i/400\"; for p in 20 40 60 80 100; do printf \"\\r  chunk %d  %3d%% \" $i $p; sleep 0.1; done; printf \"\\n\"; done\n","job":{"name":"align-reads",'"$env"',"cpus_per_task":2}}'
 submit '{"script":"#!/bin/bash\necho variant calling done\n","job":{"name":"call-variants",'"$env"'}}'
 submit '{"script":"#!/bin/bash\necho missing input >&2; exit 2\n","job":{"name":"qc-report",'"$env"'}}'
 submit '{"script":"#!/bin/bash\nsleep 300\n","job":{"name":"assemble",'"$env"',"cpus_per_task":4}}'

@@ -131,6 +131,14 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
 
     connect(m_feed, &JobLogFeed::textAppended, this, &LogPanel::append);
     connect(m_feed, &JobLogFeed::textPrepended, this, &LogPanel::prepend);
+    connect(m_feed, &JobLogFeed::restarted, this, [this](const QString &reason) {
+        m_view->clear();
+        m_terminal.clear();
+        m_status->setText(reason == QLatin1String("replaced")
+                              ? tr("The output file was replaced; showing the new one.")
+                              : tr("The output file was truncated; showing it from its new "
+                                   "start."));
+    });
     connect(m_feed, &JobLogFeed::finished, this,
             [this](const QString &state, std::optional<int> code) {
                 m_status->setText(code ? tr("Job finished: %1 (exit code %2)").arg(state).arg(*code)
@@ -172,6 +180,7 @@ void LogPanel::clearJob() {
     m_feed->stop();
     m_job = {};
     m_view->clear();
+    m_terminal.clear();
     m_title->setText(tr("No job selected — choose “View log” on a job."));
     m_status->clear();
 }
@@ -180,6 +189,7 @@ void LogPanel::restart() {
     if (m_job.jobId == 0)
         return;
     m_view->clear();
+    m_terminal.clear();
     m_status->setText(tr("Loading…"));
     m_follow->setChecked(true);
     m_feed->follow(m_clusterId, m_job.jobId, m_tail->currentData().toInt());
@@ -194,9 +204,13 @@ void LogPanel::append(const QString &text) {
     const bool follow = m_follow->isChecked();
     const QScrollBar *bar = m_view->verticalScrollBar();
     const int keep = bar->value();
+    // The last block shows the line still being written: it is redrawn with what completed it
+    // and the line after, so a carriage return overwrites as in a terminal.
+    const QString done = m_terminal.feed(text);
     QTextCursor cursor(m_view->document());
     cursor.movePosition(QTextCursor::End);
-    cursor.insertText(text);
+    cursor.movePosition(QTextCursor::StartOfBlock, QTextCursor::KeepAnchor);
+    cursor.insertText(done + m_terminal.current());
     if (follow)
         m_view->verticalScrollBar()->setValue(m_view->verticalScrollBar()->maximum());
     else
@@ -208,7 +222,7 @@ void LogPanel::append(const QString &text) {
 void LogPanel::prepend(const QString &text) {
     QTextCursor cursor(m_view->document());
     cursor.movePosition(QTextCursor::Start);
-    cursor.insertText(text);
+    cursor.insertText(foldCarriageReturns(text));
     m_earlier->setEnabled(m_feed->hasEarlier() && m_view->blockCount() < kMaxLines);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "TerminalLine.h"
 #include "api/Types.h"
 #include "client/SseClient.h"
 
@@ -57,6 +58,7 @@ private:
     QWidget *m_findBar;
     QLineEdit *m_findText;
     QLabel *m_findStatus;
+    TerminalLine m_terminal; // the last line, as a terminal shows it
 };
 
 } // namespace clusterra

@@ -126,7 +126,7 @@ constexpr std::array<std::string_view, 116> kV0044Keys{
     "x11_target_port",
 };
 
-constexpr std::array<std::string_view, 21> kSupported{"account",
+constexpr std::array<std::string_view, 22> kSupported{"account",
                                                       "array",
                                                       "comment",
                                                       "cpus_per_task",
@@ -136,6 +136,7 @@ constexpr std::array<std::string_view, 21> kSupported{"account",
                                                       "memory_per_node",
                                                       "name",
                                                       "nodes",
+                                                      "open_mode",
                                                       "partition",
                                                       "priority",
                                                       "qos",

@@ -431,6 +431,16 @@ JobSubmitCheck checkJobSubmit(const nlohmann::json &body, JobKeys keys) {
     req.standardOutput = c.string(job, "standard_output").value_or(QString());
     req.standardError = c.string(job, "standard_error").value_or(QString());
     req.standardInput = c.string(job, "standard_input").value_or(QString());
+    if (const auto it = job.find("open_mode"); it != job.end() && !it->is_null()) {
+        // v0.0.44 sends a flag array; older clients (and sbatch users) think of one word.
+        const nlohmann::json modes = it->is_string() ? nlohmann::json::array({*it}) : *it;
+        bool valid = modes.is_array() && modes.size() == 1 && modes[0].is_string();
+        const QString mode = valid ? toQ(modes[0].get<std::string>()).toUpper() : QString();
+        valid = mode == QLatin1String("APPEND") || mode == QLatin1String("TRUNCATE");
+        if (!valid)
+            c.error(jobPath("open_mode"), tr("must be [\"APPEND\"] or [\"TRUNCATE\"]."));
+        req.appendOutput = mode == QLatin1String("APPEND");
+    }
     req.comment = c.string(job, "comment").value_or(QString());
     req.account = c.string(job, "account", 64).value_or(QString());
     req.qos = c.string(job, "qos", 64).value_or(QString());
@@ -452,8 +462,16 @@ JobSubmitCheck checkJobSubmit(const nlohmann::json &body, JobKeys keys) {
         req.job = job;
         req.job["script"] = toStd(req.script);
         req.job["name"] = toStd(req.name);
+        if (req.job.contains("open_mode")) // the flag array slurmrestd v0.0.44 takes
+            req.job["open_mode"] =
+                nlohmann::json::array({req.appendOutput ? "APPEND" : "TRUNCATE"});
     }
     return out;
+}
+
+bool appendsOutput(const nlohmann::json &job) {
+    const auto it = job.find("open_mode");
+    return it != job.end() && it->is_array() && it->size() == 1 && (*it)[0] == "APPEND";
 }
 
 } // namespace clusterra

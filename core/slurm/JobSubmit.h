@@ -27,6 +27,9 @@ struct JobRequest {
     QString standardOutput;
     QString standardError;
     QString standardInput;
+    // open_mode ["APPEND"]: output goes after what the files hold; default (TRUNCATE, as
+    // Slurm's default JobFileAppend=0): they are emptied when the job starts.
+    bool appendOutput = false;
     int gpusPerNode = 0;
     int gpusPerJob = 0;
     QString arraySpec;
@@ -62,11 +65,15 @@ struct JobSubmitCheck {
 //  - Wrapped numbers: `time_limit`, `memory_per_node`, `memory_per_cpu`, `priority` accept a
 //    plain integer or {"set", "infinite", "number"}, as slurmrestd does; plain-integer fields
 //    (`tasks`, `cpus_per_task`) refuse the wrapped form, as slurmrestd does.
+//  - `open_mode` is ["APPEND"] or ["TRUNCATE"] (a plain string is taken too).
 //  - Unknown keys are refused with their path (slurmrestd would silently ignore them).
 // Which v0.0.44 job keys a scheduler takes: the local executor's subset, or all of them for a
 // scheduler that forwards the job to slurmrestd (which translates or refuses them itself).
 enum class JobKeys { LocalExecutor, AllV0044 };
 JobSubmitCheck checkJobSubmit(const nlohmann::json &body, JobKeys keys = JobKeys::LocalExecutor);
+
+// Whether a canonical v0.0.44 job object (JobRequest::job) appends to its output files.
+bool appendsOutput(const nlohmann::json &job);
 
 // "0-15:4%2", "1,3,5-7": the task ids and the concurrency limit, or an error message.
 bool parseArraySpec(const QString &spec, QList<int> &ids, int &maxConcurrent, QString &error);

@@ -48,8 +48,9 @@ void closeFrom(int first) {
 }
 
 // The job's output: created by the job's own user, never through a symlink, and only ever a
-// regular file (a FIFO would block the job before it starts, a device is not output).
-int openOutput(const std::string &path) {
+// regular file (a FIFO would block the job before it starts, a device is not output). Emptied
+// first unless the job appends, as Slurm does; only once it is known to be the user's own.
+int openOutput(const std::string &path, bool append) {
     const int fd = ::open(
         path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
     if (fd < 0)
@@ -61,6 +62,10 @@ int openOutput(const std::string &path) {
         return -1;
     }
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    if (!append && ::ftruncate(fd, 0) != 0) {
+        ::close(fd);
+        return -1;
+    }
     return fd;
 }
 
@@ -117,6 +122,7 @@ int runJobFromSpec(const char *specPath) {
     const std::string statusPath = text("status_path");
     const std::string pidPath = text("pid_path");
     const long long jobId = intMember(spec, "job_id").value_or(0);
+    const bool append = spec.value("append", false);
     const auto uid = intMember(spec, "uid");
     const auto gid = intMember(spec, "gid");
     std::vector<std::string> env;
@@ -133,14 +139,14 @@ int runJobFromSpec(const char *specPath) {
         if (uid && gid)
             becomeUser(uid_t(*uid), gid_t(*gid));
         makeParents(output);
-        const int out = openOutput(output);
+        const int out = openOutput(output, append);
         if (out < 0)
             fail(("cannot open the output file " + output).c_str());
         ::dup2(out, STDOUT_FILENO);
         ::dup2(out, STDERR_FILENO);
-        if (!error.empty()) {
+        if (!error.empty() && error != output) { // the same file twice would be emptied twice
             makeParents(error);
-            const int err = openOutput(error);
+            const int err = openOutput(error, append);
             if (err < 0)
                 fail(("cannot open the error file " + error).c_str());
             ::dup2(err, STDERR_FILENO);

@@ -33,6 +33,17 @@ bool JobService::openOutput(const JobRecord &job, QFile *file) const {
     return true;
 }
 
+bool JobService::openOwnOutput(const JobRecord &job, QFile *file, OutputWindow *window) const {
+    if (!openOutput(job, file))
+        return false;
+    *window = resolveOutput(job.outputOrigin, identifyOpen(file->handle()));
+    if (window->updated)
+        m_jobs.setOutputOrigin(job.jobId, *window->updated);
+    if (window->empty)
+        file->close();
+    return !window->empty;
+}
+
 bool JobService::mayInspect(const http::Principal &who, const JobRecord &job) {
     return job.userId == who.userId;
 }

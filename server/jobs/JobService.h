@@ -27,6 +27,10 @@ public:
     // Opens the job's output file for reading (see openJobOutput); false when there is none
     // yet or it is not the job's to show.
     bool openOutput(const JobRecord &job, QFile *file) const;
+    // Opens the output and says where the job's own bytes start in it (after an earlier run's,
+    // or after what an appending job found); records a truncation or replacement it notices.
+    // False also while the file holds only an earlier run's bytes.
+    bool openOwnOutput(const JobRecord &job, QFile *file, OutputWindow *window) const;
     // A job's script, environment and output are its owner's alone, as the user's files are;
     // an administrator may still cancel it (quotas do, through the same route).
     static bool mayInspect(const http::Principal &who, const JobRecord &job);

@@ -13,7 +13,7 @@ const QString kColumns = QStringLiteral(
     "exit_signal, priority, tasks, cpus_per_task, nodes_min, nodes_max, memory_mb, gpus, "
     "time_limit_min, submit_time, start_time, end_time, updated_at, node_list, work_dir, "
     "output_path, array_job_id, array_task_id, array_max_concurrent, request, runner_pid, "
-    "job_pid, cancel_requested_at, kill_deadline, scheduler_job_id, linux_user");
+    "job_pid, cancel_requested_at, kill_deadline, scheduler_job_id, linux_user, output_origin");
 
 QVariant opt(const std::optional<qint64> &v) {
     return v ? QVariant(*v) : QVariant();
@@ -67,6 +67,8 @@ JobRecord fromQuery(const QSqlQuery &q) {
     j.killDeadline = optValue<qint64>(q.value(i++));
     j.schedulerJobId = optValue<qint64>(q.value(i++));
     j.linuxUser = q.value(i++).toString();
+    if (const QVariant origin = q.value(i++); !origin.isNull())
+        j.outputOrigin = OutputOrigin::fromJson(parseJson(origin.toString().toUtf8()));
     return j;
 }
 
@@ -143,8 +145,8 @@ qint64 JobStore::insert(JobRecord &job) {
             "state, reason, priority, tasks, cpus_per_task, nodes_min, nodes_max, "
             "memory_mb, gpus, time_limit_min, submit_time, updated_at, work_dir, "
             "output_path, array_job_id, array_task_id, array_max_concurrent, request, "
-            "scheduler_job_id, node_list, start_time, linux_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            "scheduler_job_id, node_list, start_time, linux_user, output_origin) VALUES (?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {job.clusterId,
          job.name,
          job.userEmail,
@@ -172,7 +174,8 @@ qint64 JobStore::insert(JobRecord &job) {
          opt(job.schedulerJobId),
          job.nodeList,
          opt(job.startTime),
-         job.linuxUser});
+         job.linuxUser,
+         QString::fromUtf8(dumpJson(job.outputOrigin.toJson()))});
     job.jobId = q.lastInsertId().toLongLong();
     return job.jobId;
 }
@@ -269,9 +272,16 @@ void JobStore::save(JobRecord &job) {
 }
 
 void JobStore::saveSubmitDetails(const JobRecord &job) {
-    m_db.exec(QStringLiteral("UPDATE jobs SET output_path = ?, array_job_id = ?, array_task_id = ? "
-                             "WHERE job_id = ?"),
-              {job.outputPath, opt(job.arrayJobId), opt(job.arrayTaskId), job.jobId});
+    m_db.exec(
+        QStringLiteral("UPDATE jobs SET output_path = ?, array_job_id = ?, array_task_id = ?, "
+                       "output_origin = ? WHERE job_id = ?"),
+        {job.outputPath, opt(job.arrayJobId), opt(job.arrayTaskId),
+         QString::fromUtf8(dumpJson(job.outputOrigin.toJson())), job.jobId});
+}
+
+void JobStore::setOutputOrigin(qint64 jobId, const OutputOrigin &origin) {
+    m_db.exec(QStringLiteral("UPDATE jobs SET output_origin = ? WHERE job_id = ?"),
+              {QString::fromUtf8(dumpJson(origin.toJson())), jobId});
 }
 
 void JobStore::transition(JobRecord &job, JobState from, const QString &actor) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "events/EventLog.h"
+#include "jobs/OutputOrigin.h"
 #include "slurm/JobState.h"
 #include "store/Database.h"
 
@@ -37,6 +38,7 @@ struct JobRecord {
     QString nodeList;
     QString workDir;
     QString outputPath;
+    OutputOrigin outputOrigin; // where this job's bytes start in outputPath
     std::optional<qint64> arrayJobId;
     std::optional<int> arrayTaskId;
     int arrayMaxConcurrent = 0;
@@ -76,6 +78,8 @@ public:
     void save(JobRecord &job);
     // The fields known only once the id is: output path and array ids.
     void saveSubmitDetails(const JobRecord &job);
+    // The output was found truncated or replaced: the job's bytes start elsewhere now.
+    void setOutputOrigin(qint64 jobId, const OutputOrigin &origin);
     Database::Transaction transaction() { return Database::Transaction(m_db); }
     // Saves and records the change as an event when the state differs from `from`.
     void transition(JobRecord &job, JobState from, const QString &actor = {});

@@ -189,6 +189,8 @@ void LocalExecutor::submit(const ClusterRecord &, const JobRequest &request, con
             job.arrayTaskId = task;
         }
         job.outputPath = outputPathFor(job, request);
+        job.outputOrigin =
+            markOutput(identifyPath(job.outputPath), request.appendOutput, job.submitTime);
         m_jobs.saveSubmitDetails(job);
         outcome.jobIds.append(job.jobId);
     }
@@ -431,6 +433,7 @@ bool LocalExecutor::launch(JobRecord &job, const ClusterRecord &cluster, const N
                         {"script_text", job.request.value("script", std::string())},
                         {"output", toStd(job.outputPath)},
                         {"error", toStd(errorPath)},
+                        {"append", appendsOutput(job.request)},
                         {"input", toStd(stringOr(job.request, "standard_input"))},
                         {"work_dir", toStd(job.workDir)},
                         {"home", toStd(areas.home())},

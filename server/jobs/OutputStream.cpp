@@ -2,6 +2,7 @@
 
 #include "jobs/JobService.h"
 
+#include "sse/LogEvents.h"
 #include "sse/SseParser.h"
 #include "util/Json.h"
 
@@ -21,15 +22,15 @@ qsizetype utf8Boundary(const QByteArray &buf, qsizetype n) {
 }
 } // namespace
 
-qint64 offsetOfLastLines(QFile &f, int lines) {
+qint64 offsetOfLastLines(QFile &f, int lines, qint64 floor) {
     if (!f.isOpen() || lines <= 0)
-        return f.size();
+        return qMax(floor, f.size());
     qint64 pos = f.size();
     // A final line end does not start another line.
     int newlines = 0;
     bool first = true;
-    while (pos > 0) {
-        const qint64 step = qMin<qint64>(pos, 64 * 1024);
+    while (pos > floor) {
+        const qint64 step = qMin<qint64>(pos - floor, 64 * 1024);
         pos -= step;
         f.seek(pos);
         const QByteArray block = f.read(step);
@@ -45,7 +46,7 @@ qint64 offsetOfLastLines(QFile &f, int lines) {
         }
         first = false;
     }
-    return 0;
+    return floor;
 }
 
 OutputStream::OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &jobs,
@@ -101,28 +102,71 @@ void OutputStream::onJobChanged(qint64 jobId, JobState state) {
 }
 
 bool OutputStream::openFile() {
-    if (const auto job = m_jobs.get(m_jobId))
-        return m_service.openOutput(*job, &m_file);
-    return false;
+    const auto job = m_jobs.get(m_jobId);
+    OutputWindow window;
+    if (!job || !m_service.openOwnOutput(*job, &m_file, &window))
+        return false;
+    m_opened = identifyOpen(m_file.handle());
+    m_base = window.base;
+    if (window.restarted && m_offset > 0)
+        sendReset("replaced"); // while this client was away
+    return true;
+}
+
+// The path names another file than the one open (a `mv` over it, a delete and a re-create).
+bool OutputStream::fileMoved() {
+    const FileIdentity now = identifyPath(m_path);
+    return now.exists() && !now.sameFile(m_opened);
+}
+
+void OutputStream::sendReset(const char *reason) {
+    m_offset = 0;
+    m_body->write(formatSseEvent(QLatin1String(kResetEvent), QStringLiteral("0"),
+                                 dumpJson({{"reason", reason}})));
+}
+
+// What was sent is no longer in the file: say so, and follow it from its new start.
+void OutputStream::restart(const char *reason) {
+    m_file.close();
+    sendReset(reason);
+    openFile();
 }
 
 void OutputStream::pump() {
     if (m_body->isClosed() || m_body->isFinished())
         return;
+    if (m_file.isOpen() && fileMoved())
+        restart("replaced");
     if (!m_file.isOpen() && !openFile()) {
         if (!m_finished)
-            return; // not created yet: the job has not started writing
+            return; // not created yet, or only an earlier run's bytes: the job has not written
     }
     if (!m_watching && m_file.isOpen())
         m_watching = m_files.watch(m_path);
-    const qint64 size = m_file.isOpen() ? m_file.size() : 0;
+    if (m_file.isOpen() && m_file.size() < m_base + m_offset) {
+        // Truncated under us (`> run.log`, a rotation): the job's bytes start at 0 again.
+        OutputOrigin origin;
+        origin.device = m_opened.device;
+        origin.inode = m_opened.inode;
+        m_jobs.setOutputOrigin(m_jobId, origin);
+        restart("truncated");
+    }
+    const qint64 size = m_file.isOpen() ? qMax<qint64>(0, m_file.size() - m_base) : 0;
     bool sent = false;
     while (m_body->pending() < kHighWater && m_offset < size) {
-        m_file.seek(m_offset);
+        m_file.seek(m_base + m_offset);
         const QByteArray buf = m_file.read(qMin(size - m_offset, kMaxLine));
-        qsizetype cut = buf.lastIndexOf('\n', qMin<qsizetype>(kChunk, buf.size()) - 1);
-        if (cut < 0)
-            cut = buf.indexOf('\n'); // a line longer than a chunk still goes whole
+        // A carriage return ends a piece too: a progress bar shows as it moves.
+        const auto lineEnd = [](char c) {
+            return c == '\n' || c == '\r';
+        };
+        qsizetype cut = -1;
+        for (qsizetype i = qMin<qsizetype>(kChunk, buf.size()) - 1; i >= 0 && cut < 0; --i)
+            if (lineEnd(buf[i]))
+                cut = i;
+        for (qsizetype i = kChunk; cut < 0 && i < buf.size(); ++i)
+            if (lineEnd(buf[i]))
+                cut = i; // a line longer than a chunk still goes whole
         qsizetype length = cut + 1;
         if (cut < 0) {
             if (buf.size() >= kMaxLine)
@@ -132,9 +176,8 @@ void OutputStream::pump() {
             else
                 break; // wait for the line to end
         }
+        m_body->write(formatLogEvents(QByteArrayView(buf).first(length), m_offset));
         m_offset += length;
-        m_body->write(formatSseEvent(QStringLiteral("log"), QString::number(m_offset),
-                                     QByteArrayView(buf).first(length)));
         sent = true;
     }
     if (sent)

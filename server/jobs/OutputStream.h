@@ -11,13 +11,15 @@ namespace clusterra::server {
 
 class JobService;
 
-// Byte offset where the last `lines` lines of an open file start.
-qint64 offsetOfLastLines(QFile &f, int lines);
+// Byte offset where the last `lines` lines of an open file start, not before `floor`.
+qint64 offsetOfLastLines(QFile &f, int lines, qint64 floor = 0);
 
-// Feeds one job's output file to an SSE stream as it grows: `event: log` chunks whose `id` is
-// the byte offset after the chunk, so Last-Event-ID resumes exactly. Chunks end at a line end
-// (a line longer than the chunk size is sent whole, up to 1 MiB, then cut between UTF-8
-// characters); `event: end` follows once the job has finished and every byte is out.
+// Feeds one job's own output to an SSE stream as it grows, in the events of sse/LogEvents.h:
+// `id` is the job-relative byte offset after each, so Last-Event-ID resumes exactly. Chunks end
+// at a line end or a carriage return (a line longer than the chunk size is sent whole, up to
+// 1 MiB, then cut between UTF-8 characters). A file truncated below what was sent, or replaced,
+// is followed from its new start after an `event: reset`; `event: end` follows once the job
+// has finished and every byte is out.
 class OutputStream : public QObject {
     Q_OBJECT
 public:
@@ -32,6 +34,9 @@ public:
 
 private:
     bool openFile();
+    bool fileMoved();
+    void restart(const char *reason);
+    void sendReset(const char *reason);
     void stopWatching();
     void pump();
     void onJobChanged(qint64 jobId, clusterra::JobState state);
@@ -44,7 +49,9 @@ private:
     qint64 m_jobId;
     QString m_path;
     QFile m_file;
-    qint64 m_offset;
+    FileIdentity m_opened; // the file m_file is
+    qint64 m_base = 0;     // where the job's bytes start in it
+    qint64 m_offset;       // job-relative: the next byte to send
     bool m_finished = false;
     QTimer m_poll;
     QTimer m_keepAlive;

@@ -31,8 +31,11 @@ QString OutputPublisher::keyFor(const QString &email, qint64 jobId, const QStrin
 void OutputPublisher::publish(qint64 jobId) {
     const auto job = m_jobs.get(jobId);
     auto output = std::make_shared<QFile>();
-    if (!job || !m_service.openOutput(*job, output.get()))
-        return; // cancelled before it ran, or nothing the job's user owns: nothing to publish
+    OutputWindow window;
+    // Cancelled before it ran, only an earlier run's bytes, or nothing the job's user owns:
+    // nothing to publish. (An appending job's copy holds the whole file.)
+    if (!job || !m_service.openOwnOutput(*job, output.get(), &window))
+        return;
     const auto cluster = m_clusters.byId(job->clusterId);
     if (!cluster)
         return;

@@ -47,8 +47,11 @@ std::optional<qint64> nonNegative(const QString &text) {
 }
 
 Response readOutput(const JobService &jobs, const JobRecord &job, const Request &req) {
+    // Offsets and sizes count the job's own bytes: 0 is its first, wherever that is in the file.
     QFile f;
-    const qint64 size = jobs.openOutput(job, &f) ? f.size() : 0;
+    OutputWindow window;
+    const qint64 base = jobs.openOwnOutput(job, &f, &window) ? window.base : 0;
+    const qint64 size = f.isOpen() ? qMax<qint64>(0, f.size() - base) : 0;
     qint64 offset = 0;
     qint64 length = 4 * 1024 * 1024; // a 2 GB log is never sent whole
     if (const QString t = req.query.value(QStringLiteral("tail_lines")); !t.isEmpty()) {
@@ -56,7 +59,7 @@ Response readOutput(const JobService &jobs, const JobRecord &job, const Request 
         if (!lines)
             return Response::error(ApiError::validation(
                 QStringLiteral("tail_lines"), QStringLiteral("must be a non-negative integer.")));
-        offset = offsetOfLastLines(f, int(qMin<qint64>(*lines, 1000000)));
+        offset = offsetOfLastLines(f, int(qMin<qint64>(*lines, 1000000)), base) - base;
     }
     if (const QString o = req.query.value(QStringLiteral("offset")); !o.isEmpty()) {
         const auto v = nonNegative(o);
@@ -74,7 +77,7 @@ Response readOutput(const JobService &jobs, const JobRecord &job, const Request 
     }
     offset = qMin(offset, size);
     QByteArray data;
-    if (f.isOpen() && f.seek(offset))
+    if (f.isOpen() && f.seek(base + offset))
         data = f.read(qMin(length, size - offset));
     return Response::text(data, "text/plain; charset=utf-8")
         .withHeader("X-Output-Size", QByteArray::number(size))
@@ -118,6 +121,7 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
         auto pending = std::make_shared<http::PendingResponse>();
         ctx.auth.exchangeIdToken(
             stringOr(body, "id_token").toUtf8(), stringOr(body, "nonce"),
+            stringOr(body, "access_token").toUtf8(),
             [pending](const std::optional<TokenGrant> &grant, const ApiError &e) {
                 pending->resolve(grant ? sessionResponse(*grant) : Response::error(e));
             });
@@ -288,8 +292,9 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
                   if (const QString tail = req.query.value(QStringLiteral("tail_lines"));
                       !tail.isEmpty()) {
                       QFile f;
-                      if (ctx.jobs.openOutput(*job, &f))
-                          start = offsetOfLastLines(f, tail.toInt());
+                      OutputWindow window;
+                      if (ctx.jobs.openOwnOutput(*job, &f, &window))
+                          start = offsetOfLastLines(f, tail.toInt(), window.base) - window.base;
                   }
                   if (const auto o = nonNegative(req.query.value(QStringLiteral("offset"))))
                       start = *o;

@@ -395,6 +395,9 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
             job.outputPath = QDir(request.workingDirectory)
                                  .absoluteFilePath(expandOutputPattern(
                                      pattern, {*slurmId, request.name, user, {}, {}, QString()}));
+            // What the file holds now is an earlier run's until Slurm truncates it at start.
+            job.outputOrigin =
+                markOutput(identifyPath(job.outputPath), request.appendOutput, job.submitTime);
             m_jobs.insert(job);
             done({{job.jobId}, ApiError()});
             QTimer::singleShot(0, this, [this, id = c->clusterId] {

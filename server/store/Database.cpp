@@ -165,6 +165,11 @@ CREATE TABLE revoked_access (
     expires_at INTEGER NOT NULL
 )
 )SQL",
+    // Where the job's own bytes start in its output file (OutputOrigin as JSON); NULL for jobs
+    // from before, which read their file from the start as they always did.
+    R"SQL(
+ALTER TABLE jobs ADD COLUMN output_origin TEXT
+)SQL",
 };
 } // namespace
 

@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include "sse/LogEvents.h"
 #include "util/Json.h"
 
 #include <QElapsedTimer>
@@ -301,8 +302,10 @@ nlohmann::json rawJob(const std::string &script, nlohmann::json extra) {
 QString logText(const QList<clusterra::SseEvent> &events) {
     QString out;
     for (const auto &e : events) {
-        if (e.type == QLatin1String("log"))
-            out += e.data;
+        if (const auto text = clusterra::logEventText(e))
+            out += *text;
+        else if (e.type == QLatin1String(clusterra::kResetEvent))
+            out.clear();
     }
     return out;
 }

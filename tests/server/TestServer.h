@@ -121,7 +121,7 @@ bool testAgainstS3();
 namespace testjobs {
 // A raw v0.0.44 submission with the fields every job needs; `extra` adds or replaces job keys.
 nlohmann::json rawJob(const std::string &script, nlohmann::json extra = nlohmann::json::object());
-// The text of the `log` events of an output stream, in order.
+// The output text of a stream's log and log-cr events, in order, from its last reset on.
 QString logText(const QList<clusterra::SseEvent> &events);
 bool hasEnd(const QList<clusterra::SseEvent> &events);
 std::function<bool(const nlohmann::json &)> inState(const char *state);

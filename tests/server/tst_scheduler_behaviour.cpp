@@ -3,10 +3,12 @@
 // slurmrestd, started by scripts/slurm-ci.sh as the CTest fixture "slurm").
 #include "SlurmEnv.h"
 #include "TestServer.h"
+#include "sse/LogEvents.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTest>
+#include <QUuid>
 
 using nlohmann::json;
 
@@ -184,6 +186,97 @@ private Q_SLOTS:
             QCOMPARE(partitions[0]["max_time"].get<int>(), 30);
             QVERIFY(partitions[1]["max_time"].is_null());
         }
+    }
+
+    // The stream of a job from its first byte until its end, with the raw events.
+    QList<clusterra::SseEvent> streamToEnd(qint64 id, const QByteArray &from = {}) {
+        return server.readSse(TestServer::jobPath(cluster, id) + QStringLiteral("/output/stream"),
+                              from, [](const auto &evs) { return hasEnd(evs); });
+    }
+    static QString scratchFile(const char *what) {
+        return QStringLiteral("/tmp/clusterra-%1-%2.log")
+            .arg(QLatin1String(what), QUuid::createUuid().toString(QUuid::Id128));
+    }
+
+    // A fixed output name reused by the next run: the second run's log is the second run's,
+    // before it starts, while it runs and after (Slurm truncates at start; so does the local
+    // executor, and neither shows the first run's bytes meanwhile).
+    void aSecondRunShowsOnlyItsOwnOutput() {
+        const QString path = scratchFile("rerun");
+        const json out{{"standard_output", path.toStdString()}};
+        const qint64 first = submit(rawJob("#!/bin/bash\necho first run\n", out));
+        QCOMPARE(server.waitForJob(cluster, first, inState("COMPLETED")).value("state", ""),
+                 std::string("COMPLETED"));
+        QCOMPARE(output(first), QByteArray("first run\n"));
+
+        const qint64 second = submit(rawJob("#!/bin/bash\nsleep 1\necho second run\n", out));
+        QVERIFY(second > 0);
+        QVERIFY2(!output(second).contains("first"), output(second).constData());
+        const auto events = streamToEnd(second);
+        QVERIFY(hasEnd(events));
+        QCOMPARE(logText(events), QStringLiteral("second run\n"));
+        QCOMPARE(output(second), QByteArray("second run\n"));
+        const auto tail = server.get(TestServer::jobPath(cluster, second) +
+                                     QStringLiteral("/output?tail_lines=5"));
+        QCOMPARE(tail.body, QByteArray("second run\n"));
+
+        // open_mode APPEND keeps what is there; this job's log is still only its own bytes.
+        const qint64 third = submit(
+            rawJob("#!/bin/bash\necho third run\n", {{"standard_output", path.toStdString()},
+                                                     {"open_mode", json::array({"APPEND"})}}));
+        server.waitForJob(cluster, third, inState("COMPLETED"));
+        QCOMPARE(output(third), QByteArray("third run\n"));
+        QCOMPARE(logText(streamToEnd(third)), QStringLiteral("third run\n"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("second run\nthird run\n"));
+        QFile::remove(path);
+    }
+
+    // Progress bars and CRLF arrive byte for byte, and ids still count bytes.
+    void carriageReturnsSurviveTheStream() {
+        const QByteArray bytes = "10%\r20%\r30%\nwin\r\nend";
+        const qint64 id =
+            submit(rawJob("#!/bin/bash\nprintf '10%%\\r20%%\\r30%%\\nwin\\r\\nend'\n"));
+        server.waitForJob(cluster, id, inState("COMPLETED"));
+        QCOMPARE(output(id), bytes);
+        const auto events = streamToEnd(id);
+        QCOMPARE(logText(events).toUtf8(), bytes);
+        qint64 sent = 0;
+        for (const auto &e : events) {
+            if (const auto text = clusterra::logEventText(e)) {
+                sent += text->toUtf8().size();
+                QCOMPARE(e.lastEventId.toLongLong(), sent);
+            }
+        }
+        QCOMPARE(sent, qint64(bytes.size()));
+        // Resuming after the second CR gives exactly the rest.
+        QCOMPARE(logText(streamToEnd(id, "8")).toUtf8(), bytes.mid(8));
+    }
+
+    // A log truncated or replaced while it is tailed: the stream says so and goes on.
+    void truncationAndReplacementAreAnnounced() {
+        const QString path = scratchFile("rotate");
+        const std::string p = path.toStdString();
+        const qint64 id = submit(rawJob(
+            "#!/bin/bash\nfor i in $(seq 1 20); do echo \"before truncation $i\"; done\nsleep 1.5\n"
+            "truncate -s 0 " +
+                p +
+                "\nsleep 0.5\necho after truncation\nsleep 1.5\n"
+                "echo replacement > " +
+                p + ".new\nmv " + p + ".new " + p + "\nsleep 1.5\n",
+            {{"standard_output", p}}));
+        QVERIFY(id > 0);
+        const auto events = streamToEnd(id);
+        QVERIFY(hasEnd(events));
+        QStringList resets;
+        for (const auto &e : events)
+            if (e.type == QLatin1String(clusterra::kResetEvent))
+                resets << QString::fromStdString(json::parse(e.data.toStdString())["reason"]);
+        QCOMPARE(resets, (QStringList{QStringLiteral("truncated"), QStringLiteral("replaced")}));
+        QCOMPARE(logText(events), QStringLiteral("replacement\n"));
+        QCOMPARE(output(id), QByteArray("replacement\n"));
+        QFile::remove(path);
     }
 
     void jobSurvivesServerRestart() {

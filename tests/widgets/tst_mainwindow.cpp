@@ -3,6 +3,7 @@
 #include "Confirm.h"
 #include "EventsPanel.h"
 #include "JobFilterProxy.h"
+#include "JobLogFeed.h"
 #include "JobTableModel.h"
 #include "JobsPage.h"
 #include "LogPanel.h"
@@ -11,6 +12,9 @@
 #include "TestServer.h"
 #include "client/ApiClient.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -203,6 +207,74 @@ private Q_SLOTS:
         QCOMPARE(window->logPanel()->text(),
                  QStringLiteral("tick 1\ntick 2\ntick 3\ntick 4\ntick 5\n"));
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("COMPLETED"), 10000);
+    }
+
+    // A progress bar redrawn with carriage returns reads as its last state, as in a terminal;
+    // Save writes the bytes as the job wrote them.
+    void progressBarsReadAsInATerminal() {
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+            {{"script", "#!/bin/bash\nprintf 'fetch  10%%\\r'; sleep 0.6; printf 'fetch  55%%\\r'; "
+                        "sleep 1.5; printf 'fetch 100%%\\nwin\\r\\nabcdef\\rXY\\ndone'\n"},
+             {"job",
+              {{"name", "progress"},
+               {"current_working_directory", "/tmp"},
+               {"environment", {"PATH=/usr/bin:/bin"}}}}});
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("RUNNING"), 10000);
+        window->viewLog(*jobById(id));
+        LogPanel *panel = window->logPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->text().contains(QStringLiteral("55%")), 10000);
+        QCOMPARE(panel->text(), QStringLiteral("fetch  55%"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->findChild<QLabel *>(QStringLiteral("logStatus"))
+                                     ->text()
+                                     .contains(QStringLiteral("exit code 0")),
+                                 10000);
+        QCOMPARE(panel->text(), QStringLiteral("fetch 100%\nwin\nXYcdef\ndone"));
+
+        auto *feed = panel->findChild<JobLogFeed *>();
+        QVERIFY(feed);
+        QSignalSpy saved(feed, &JobLogFeed::saved);
+        const QString path =
+            QDir::temp().filePath(QStringLiteral("clusterra-progress-%1.out").arg(id));
+        feed->saveTo(path);
+        QVERIFY(saved.wait(10000));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(),
+                 QByteArray("fetch  10%\rfetch  55%\rfetch 100%\nwin\r\nabcdef\rXY\ndone"));
+        file.remove();
+    }
+
+    // The job empties its own log while it is shown: the panel says so and shows what follows.
+    void aTruncatedLogIsAnnounced() {
+        const QString path = QDir::temp().filePath(
+            QStringLiteral("clusterra-trunc-%1.log").arg(QDateTime::currentMSecsSinceEpoch()));
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+            {{"script", "#!/bin/bash\nseq 1 200\nsleep 1.5\ntruncate -s 0 " + path.toStdString() +
+                            "\nsleep 0.3\necho fresh start\n"},
+             {"job",
+              {{"name", "rotate"},
+               {"standard_output", path.toStdString()},
+               {"current_working_directory", "/tmp"},
+               {"environment", {"PATH=/usr/bin:/bin"}}}}});
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        QTRY_VERIFY_WITH_TIMEOUT(jobById(id), 10000);
+        QSignalSpy restarted(window->logPanel()->findChild<JobLogFeed *>(), &JobLogFeed::restarted);
+        window->viewLog(*jobById(id));
+        LogPanel *panel = window->logPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->text().contains(QStringLiteral("\n200\n")), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(restarted.size(), 1, 10000);
+        QCOMPARE(restarted.first().at(0).toString(), QStringLiteral("truncated"));
+        QTRY_COMPARE_WITH_TIMEOUT(panel->text(), QStringLiteral("fresh start\n"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->findChild<QLabel *>(QStringLiteral("logStatus"))
+                                     ->text()
+                                     .contains(QStringLiteral("exit code 0")),
+                                 10000);
+        QFile::remove(path);
     }
 
     // The server restarts while the log streams: every line arrives once, in order.

@@ -1,0 +1,54 @@
+// Output with carriage returns, as a terminal shows it.
+#include "TerminalLine.h"
+
+#include <QTest>
+
+using clusterra::TerminalLine;
+
+class TestTerminalLine : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void foldsLikeATerminal_data() {
+        QTest::addColumn<QString>("raw");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("plain") << QStringLiteral("a\nb\n") << QStringLiteral("a\nb\n");
+        QTest::newRow("progress") << QStringLiteral("10%\r20%\r30%\n") << QStringLiteral("30%\n");
+        QTest::newRow("crlf") << QStringLiteral("one\r\ntwo\r\n") << QStringLiteral("one\ntwo\n");
+        // A shorter update overwrites only its own columns, as a terminal does.
+        QTest::newRow("overwrite") << QStringLiteral("abcdef\rXY\n") << QStringLiteral("XYcdef\n");
+        QTest::newRow("open line") << QStringLiteral("a\n 5%\r50%") << QStringLiteral("a\n50%");
+        QTest::newRow("cr at end") << QStringLiteral("done\r") << QStringLiteral("done");
+    }
+    void foldsLikeATerminal() {
+        QFETCH(QString, raw);
+        QFETCH(QString, shown);
+        QCOMPARE(clusterra::foldCarriageReturns(raw), shown);
+    }
+
+    // Chunks split anywhere (between CR and LF, inside an update) give the same result.
+    void chunksSplitAnywhere() {
+        const QString raw = QStringLiteral("start\nfetch  10%\rfetch  55%\rfetch 100%\r\nabc\rX\n");
+        const QString whole = clusterra::foldCarriageReturns(raw);
+        for (int cut = 0; cut <= raw.size(); ++cut) {
+            TerminalLine line;
+            QString shown = line.feed(QStringView(raw).first(cut));
+            shown += line.feed(QStringView(raw).sliced(cut));
+            QCOMPARE(shown + line.current(), whole);
+        }
+    }
+
+    void theOpenLineShowsItsState() {
+        TerminalLine line;
+        QCOMPARE(line.feed(u"log\n 1%"), QStringLiteral("log\n"));
+        QCOMPARE(line.current(), QStringLiteral(" 1%"));
+        QVERIFY(line.atEnd());
+        QCOMPARE(line.feed(u"\r"), QString());
+        QVERIFY(!line.atEnd());
+        QCOMPARE(line.current(), QStringLiteral(" 1%")); // shown until overwritten
+        line.feed(u"99");
+        QCOMPARE(line.current(), QStringLiteral("99%"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTerminalLine)
+#include "tst_terminalline.moc"
