@@ -8,6 +8,7 @@
 #include "util/Time.h"
 
 #include <QDir>
+#include <algorithm>
 #include <QFile>
 #include <QSaveFile>
 #include <QUuid>
@@ -184,6 +185,14 @@ void AuthService::exchangeIdToken(const QByteArray &idToken, const QString &nonc
             };
             if (!stringOr(r.claims, "email").trimmed().isEmpty() || accessToken.isEmpty())
                 return finish(r.claims);
+            // It goes into a header of a request to the provider: printable ASCII only
+            // (RFC 6750's b64token is narrower still), and of a sane length.
+            const bool printable = std::all_of(accessToken.begin(), accessToken.end(),
+                                               [](char c) { return c > 0x20 && c < 0x7F; });
+            if (!printable || accessToken.size() > 8192)
+                return done(std::nullopt,
+                            ApiError::validation(QStringLiteral("access_token"),
+                                                 QStringLiteral("is not an OAuth access token.")));
             // OpenID-certified providers (oidc-provider, Okta's org server) keep the scopes'
             // claims out of an ID token issued with an access token: ask UserInfo for them.
             if (const QString why = accessTokenMismatch(r.claims, accessToken); !why.isEmpty())

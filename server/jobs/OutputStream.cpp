@@ -145,10 +145,15 @@ void OutputStream::pump() {
         m_watching = m_files.watch(m_path);
     if (m_file.isOpen() && m_file.size() < m_base + m_offset) {
         // Truncated under us (`> run.log`, a rotation): the job's bytes start at 0 again.
-        OutputOrigin origin;
-        origin.device = m_opened.device;
-        origin.inode = m_opened.inode;
-        m_jobs.setOutputOrigin(m_jobId, origin);
+        // Recorded once per file: a job truncating in a loop costs a reset event each time,
+        // not a database write.
+        if (m_recordedRestart != m_opened.inode) {
+            OutputOrigin origin;
+            origin.device = m_opened.device;
+            origin.inode = m_opened.inode;
+            m_jobs.setOutputOrigin(m_jobId, origin);
+            m_recordedRestart = m_opened.inode;
+        }
         restart("truncated");
     }
     const qint64 size = m_file.isOpen() ? qMax<qint64>(0, m_file.size() - m_base) : 0;

@@ -98,6 +98,12 @@ private Q_SLOTS:
         const auto r = callback(idp.mint(claims), QStringLiteral("n-c"), "not-a-token");
         QCOMPARE(r.status, 401);
         QVERIFY2(message(r).contains(QLatin1String("did not accept")), qPrintable(message(r)));
+        // It would go into a header of the request to the provider: no line breaks get there.
+        const auto injected =
+            callback(idp.mint(claims), QStringLiteral("n-c"), "abc\r\nX-Injected: 1");
+        QCOMPARE(injected.status, 400);
+        QCOMPARE(QString::fromStdString(injected.json["error"].value("field", std::string())),
+                 QStringLiteral("access_token"));
     }
 };
 
