@@ -226,8 +226,8 @@ std::optional<JobRecord> JobService::find(const ClusterRecord &cluster, const QS
                                           ApiError *error) {
     bool ok = false;
     const qint64 id = jobId.toLongLong(&ok);
-    auto job = ok ? m_jobs.get(id) : std::nullopt;
-    if (!job || job->clusterId != cluster.id) {
+    auto job = ok ? m_jobs.byPublicId(cluster.id, id) : std::nullopt;
+    if (!job) {
         *error =
             ApiError::make(ErrorType::NotFound,
                            QStringLiteral("No job %1 in cluster %2.").arg(jobId, cluster.name));
@@ -248,24 +248,27 @@ void JobService::cancel(const http::Principal &who, const ClusterRecord &cluster
                                                       "may cancel it.")));
     if (isFinished(job->state)) {
         return done(
-            {{"job_id", job->jobId},
+            {{"job_id", job->publicId()},
              {"state", toStd(jobStateName(job->state))},
              {"cancelled", false},
              {"message", toStd(QStringLiteral("Job %1 already finished (%2); nothing to cancel.")
-                                   .arg(job->jobId)
+                                   .arg(job->publicId())
                                    .arg(jobStateName(job->state)))}},
             ApiError());
     }
-    m_events.append(
-        cluster.id, QStringLiteral("job.cancel_requested"), QStringLiteral("info"),
-        QStringLiteral("%1 cancelled job %2 (%3)").arg(who.email).arg(job->jobId).arg(job->name),
-        who.email, {{"job_id", job->jobId}});
+    m_events.append(cluster.id, QStringLiteral("job.cancel_requested"), QStringLiteral("info"),
+                    QStringLiteral("%1 cancelled job %2 (%3)")
+                        .arg(who.email)
+                        .arg(job->publicId())
+                        .arg(job->name),
+                    who.email, {{"job_id", job->publicId()}});
     const qint64 id = job->jobId;
-    m_scheduler.cancel(*job, who.email, [this, id, done](const ApiError &refused) {
+    const qint64 shown = job->publicId();
+    m_scheduler.cancel(*job, who.email, [this, id, shown, done](const ApiError &refused) {
         if (refused.isError())
             return done({}, refused);
         const auto now = m_jobs.get(id);
-        done({{"job_id", id},
+        done({{"job_id", shown},
               {"state", toStd(jobStateName(now ? now->state : JobState::Unknown))},
               {"cancelled", true}},
              ApiError());

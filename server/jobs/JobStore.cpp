@@ -86,7 +86,7 @@ QString placeholders(qsizetype n) {
 
 nlohmann::json JobRecord::toJson(bool detailed) const {
     nlohmann::json j{
-        {"job_id", jobId},
+        {"job_id", publicId()},
         {"cluster_id", toStd(clusterId)},
         {"name", toStd(name)},
         {"user", toStd(userEmail)},
@@ -178,6 +178,24 @@ qint64 JobStore::insert(JobRecord &job) {
          QString::fromUtf8(dumpJson(job.outputOrigin.toJson()))});
     job.jobId = q.lastInsertId().toLongLong();
     return job.jobId;
+}
+
+std::optional<JobRecord> JobStore::byPublicId(const QString &clusterId, qint64 publicId) {
+    // Slurm's ids first (its index); a row of this server's own only where Slurm gave none,
+    // so a Slurm job is never reachable by its internal row id.
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM jobs WHERE cluster_id = ? AND "
+                                           "scheduler_job_id = ? ORDER BY job_id DESC LIMIT 1")
+                                .arg(kColumns),
+                            {clusterId, publicId});
+    if (q.next())
+        return fromQuery(q);
+    q = m_db.exec(QStringLiteral("SELECT %1 FROM jobs WHERE cluster_id = ? AND job_id = ? AND "
+                                 "scheduler_job_id IS NULL")
+                      .arg(kColumns),
+                  {clusterId, publicId});
+    if (q.next())
+        return fromQuery(q);
+    return std::nullopt;
 }
 
 std::optional<JobRecord> JobStore::get(qint64 jobId) {
@@ -289,7 +307,7 @@ void JobStore::transition(JobRecord &job, JobState from, const QString &actor) {
     if (job.state == from)
         return;
     QString message = QStringLiteral("Job %1 (%2) %3 → %4")
-                          .arg(job.jobId)
+                          .arg(job.publicId())
                           .arg(job.name, jobStateName(from), jobStateName(job.state));
     if (!job.reason.isEmpty() && job.reason != QLatin1String("None") &&
         job.state != JobState::Running)
@@ -299,7 +317,7 @@ void JobStore::transition(JobRecord &job, JobState from, const QString &actor) {
     const bool bad = stateFilterOf(job.state) == StateFilter::Failed;
     m_events.append(job.clusterId, QStringLiteral("job.state_changed"),
                     bad ? QStringLiteral("warning") : QStringLiteral("info"), message, actor,
-                    {{"job_id", job.jobId},
+                    {{"job_id", job.publicId()},
                      {"from", toStd(jobStateName(from))},
                      {"to", toStd(jobStateName(job.state))},
                      {"reason", toStd(job.reason)}});

@@ -50,6 +50,9 @@ struct JobRecord {
     std::optional<qint64> schedulerJobId; // the id in Slurm, for Slurm-backed clusters
 
     int cpus() const { return tasks * cpusPerTask; }
+    // The id the API and the console show: Slurm's own on a Slurm-backed cluster (so squeue,
+    // sacct and scontrol agree with the console), this server's row id otherwise.
+    qint64 publicId() const { return schedulerJobId.value_or(jobId); }
     // `detailed` adds the script and the environment: only for the owner or an admin.
     nlohmann::json toJson(bool detailed) const;
 };
@@ -71,6 +74,8 @@ public:
 
     qint64 insert(JobRecord &job); // sets jobId and updatedAt
     std::optional<JobRecord> get(qint64 jobId);
+    // The job a cluster's API id names (see publicId); after Slurm reused an id, the newest.
+    std::optional<JobRecord> byPublicId(const QString &clusterId, qint64 publicId);
     QList<JobRecord> list(const JobQuery &query, qint64 *total);
     QList<JobRecord> withStates(const QList<JobState> &states, const QString &clusterId = {});
     int countInStates(const QString &clusterId, const QList<JobState> &states);

@@ -189,7 +189,7 @@ void OutputStream::pump() {
         m_keepAlive.start();
     if (m_finished && m_offset >= size && m_body->pending() < kHighWater) {
         const auto job = m_jobs.get(m_jobId);
-        nlohmann::json data{{"job_id", m_jobId}};
+        nlohmann::json data{{"job_id", job ? job->publicId() : m_jobId}};
         if (job) {
             data["state"] = toStd(jobStateName(job->state));
             data["exit_code"] = job->exitCode ? nlohmann::json(*job->exitCode) : nlohmann::json();

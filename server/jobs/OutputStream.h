@@ -49,10 +49,10 @@ private:
     qint64 m_jobId;
     QString m_path;
     QFile m_file;
-    FileIdentity m_opened; // the file m_file is
-    qint64 m_base = 0;     // where the job's bytes start in it
+    FileIdentity m_opened;         // the file m_file is
+    qint64 m_base = 0;             // where the job's bytes start in it
     qint64 m_recordedRestart = -1; // the inode whose truncation is already recorded
-    qint64 m_offset;       // job-relative: the next byte to send
+    qint64 m_offset;               // job-relative: the next byte to send
     bool m_finished = false;
     QTimer m_poll;
     QTimer m_keepAlive;

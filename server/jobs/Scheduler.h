@@ -14,7 +14,7 @@ namespace clusterra::server {
 class ClusterService;
 
 struct SubmitOutcome {
-    QList<qint64> jobIds; // one per array task; empty when refused
+    QList<qint64> jobIds; // public ids (JobRecord::publicId), one per array task; empty: refused
     ApiError error;
 };
 using SubmitDone = std::function<void(const SubmitOutcome &)>;

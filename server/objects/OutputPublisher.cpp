@@ -39,7 +39,8 @@ void OutputPublisher::publish(qint64 jobId) {
     const auto cluster = m_clusters.byId(job->clusterId);
     if (!cluster)
         return;
-    const QString key = keyFor(job->userEmail, jobId, QFileInfo(job->outputPath).fileName());
+    const QString key =
+        keyFor(job->userEmail, job->publicId(), QFileInfo(job->outputPath).fileName());
     if (!rules::storageRefusal(key, rules::StorageAccess::Write, job->userEmail, false).isEmpty())
         return; // an email that cannot be a key segment: the log stays readable via the API
     m_storage.importFile(*cluster, key, std::move(output), QStringLiteral("text/plain"));

@@ -399,7 +399,7 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
             job.outputOrigin =
                 markOutput(identifyPath(job.outputPath), request.appendOutput, job.submitTime);
             m_jobs.insert(job);
-            done({{job.jobId}, ApiError()});
+            done({{job.publicId()}, ApiError()});
             QTimer::singleShot(0, this, [this, id = c->clusterId] {
                 if (Connection *now = connection(id); now && !now->busy && now->dialect)
                     pollJobs(now);

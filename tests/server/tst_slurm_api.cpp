@@ -83,6 +83,9 @@ private Q_SLOTS:
         const qint64 id = r.json["job_id"].get<qint64>();
         const json done = server.waitForJob(cluster, id, inState("COMPLETED"));
         const qint64 slurmId = done["slurm_job_id"].get<qint64>();
+        // The console's id is Slurm's: squeue -j, sacct -j and scontrol agree with it.
+        QCOMPARE(id, slurmId);
+        QCOMPARE(done["job_id"].get<qint64>(), slurmId);
         const json detail = server.get(TestServer::jobPath(cluster, id)).json;
         QCOMPARE(QString::fromStdString(detail["standard_output"].get<std::string>()),
                  QStringLiteral("/tmp/clusterra-test-%1-t.txt").arg(slurmId));
@@ -296,6 +299,33 @@ s.serve_forever()
         const auto r = submit(server, cluster, rawJob("#!/bin/sh\necho back\n"));
         QCOMPARE(r.status, 201);
         server.waitForJob(cluster, r.json["job_id"].get<qint64>(), inState("COMPLETED"));
+    }
+
+    // A Slurm whose counter was reset hands out an id the server's history already holds: the
+    // id names the newest job, and the older row stays in the listing.
+    void aReusedSlurmIdNamesTheNewestJob() {
+        const auto a = submit(server, cluster, rawJob("#!/bin/sh\necho older\n"));
+        const auto b = submit(server, cluster, rawJob("#!/bin/sh\necho newer\n"));
+        QCOMPARE(a.status, 201);
+        QCOMPARE(b.status, 201);
+        const qint64 older = a.json["job_id"].get<qint64>();
+        const qint64 newer = b.json["job_id"].get<qint64>();
+        server.waitForJob(cluster, older, inState("COMPLETED"));
+        server.waitForJob(cluster, newer, inState("COMPLETED"));
+        QVERIFY(server.stop() == 0);
+        QVERIFY(server.editDatabase({QStringLiteral("UPDATE jobs SET scheduler_job_id = %1 WHERE "
+                                                    "scheduler_job_id = %2")
+                                         .arg(newer)
+                                         .arg(older)}));
+        QVERIFY(server.startOnSamePort());
+        QCOMPARE(server.get(TestServer::jobPath(cluster, newer) + QStringLiteral("/output")).body,
+                 QByteArray("newer\n"));
+        QCOMPARE(server.get(TestServer::jobPath(cluster, older)).status, 404);
+        const json list = server.get(QStringLiteral("/v1/clusters/%1/jobs").arg(cluster)).json;
+        int named = 0;
+        for (const auto &j : list["jobs"])
+            named += j.value("job_id", qint64(0)) == newer;
+        QCOMPARE(named, 2);
     }
 
     // Slurm forgets finished jobs after MinJobAge; the server keeps its own record.
