@@ -132,6 +132,8 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->executor = std::make_unique<LocalExecutor>(*d->jobStore, *d->clusters, exec);
     d->slurm = std::make_unique<SlurmScheduler>(*d->jobStore, *d->clusters,
                                                 SlurmSettings{o.slurmPollMs, 10000, o.slurmMinUid});
+    d->slurm->setAccountOwner(
+        [this](const QString &account) { return d->auth->users().byLinuxUser(account); });
     d->slurmProvider = std::make_unique<SlurmProvider>(*d->slurm);
     d->clusters->addProvider(QStringLiteral("slurm"), d->slurmProvider.get());
     d->schedulers = std::make_unique<SchedulerRouter>(*d->clusters);

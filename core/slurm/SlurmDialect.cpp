@@ -276,6 +276,13 @@ QList<SlurmJobInfo> SlurmDialect::jobs(const json &reply) {
         info.timeLimitMinutes = limit.set ? std::optional<qint64>(limit.value) : std::nullopt;
         info.startTime = timeOf(j, "start_time");
         info.endTime = timeOf(j, "end_time");
+        info.submitTime = timeOf(j, "submit_time");
+        info.standardOutput = stringOr(j, "standard_output");
+        info.workDir = stringOr(j, "current_working_directory");
+        if (info.workDir.isEmpty())
+            info.workDir = stringOr(j, "current_directory"); // v0.0.38's name
+        info.cpus = int(numberOf(member(j, "cpus")).value);
+        info.nodeCount = int(numberOf(member(j, "node_count")).value);
         if (isFinished(info.state))
             readExit(member(j, "exit_code"), info);
         out.append(info);

@@ -26,6 +26,11 @@ struct SlurmJobInfo {
     std::optional<qint64> endTime;
     std::optional<int> exitCode;
     std::optional<int> exitSignal;
+    std::optional<qint64> submitTime; // unix seconds
+    QString standardOutput;           // as Slurm reports it (patterns may be unexpanded)
+    QString workDir;
+    int cpus = 0;
+    int nodeCount = 0;
 };
 
 // One node, its state folded onto the console's five: IDLE, ALLOCATED, MIXED, DOWN, UNKNOWN.

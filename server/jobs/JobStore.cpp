@@ -13,7 +13,8 @@ const QString kColumns = QStringLiteral(
     "exit_signal, priority, tasks, cpus_per_task, nodes_min, nodes_max, memory_mb, gpus, "
     "time_limit_min, submit_time, start_time, end_time, updated_at, node_list, work_dir, "
     "output_path, array_job_id, array_task_id, array_max_concurrent, request, runner_pid, "
-    "job_pid, cancel_requested_at, kill_deadline, scheduler_job_id, linux_user, output_origin");
+    "job_pid, cancel_requested_at, kill_deadline, scheduler_job_id, linux_user, output_origin, "
+    "submitted_outside");
 
 QVariant opt(const std::optional<qint64> &v) {
     return v ? QVariant(*v) : QVariant();
@@ -69,6 +70,7 @@ JobRecord fromQuery(const QSqlQuery &q) {
     j.linuxUser = q.value(i++).toString();
     if (const QVariant origin = q.value(i++); !origin.isNull())
         j.outputOrigin = OutputOrigin::fromJson(parseJson(origin.toString().toUtf8()));
+    j.submittedOutside = q.value(i++).toBool();
     return j;
 }
 
@@ -89,7 +91,8 @@ nlohmann::json JobRecord::toJson(bool detailed) const {
         {"job_id", publicId()},
         {"cluster_id", toStd(clusterId)},
         {"name", toStd(name)},
-        {"user", toStd(userEmail)},
+        // A job from outside with no console user is its Slurm user's, as squeue says.
+        {"user", toStd(userEmail.isEmpty() ? linuxUser : userEmail)},
         {"uid", uid},
         {"partition", toStd(partition)},
         {"state", toStd(jobStateName(state))},
@@ -111,8 +114,13 @@ nlohmann::json JobRecord::toJson(bool detailed) const {
         {"updated_at", std::to_string(updatedAt)},
         {"array_job_id", arrayJobId ? nlohmann::json(*arrayJobId) : nlohmann::json()},
         {"array_task_id", arrayTaskId ? nlohmann::json(*arrayTaskId) : nlohmann::json()}};
-    if (schedulerJobId)
+    if (schedulerJobId) {
         j["slurm_job_id"] = *schedulerJobId;
+        if (!linuxUser.isEmpty())
+            j["slurm_user"] = toStd(linuxUser);
+    }
+    if (submittedOutside)
+        j["submitted_outside"] = true;
     if (detailed) {
         j["script"] = request.value("script", std::string());
         j["environment"] = request.value("environment", nlohmann::json::array());
@@ -145,8 +153,9 @@ qint64 JobStore::insert(JobRecord &job) {
             "state, reason, priority, tasks, cpus_per_task, nodes_min, nodes_max, "
             "memory_mb, gpus, time_limit_min, submit_time, updated_at, work_dir, "
             "output_path, array_job_id, array_task_id, array_max_concurrent, request, "
-            "scheduler_job_id, node_list, start_time, linux_user, output_origin) VALUES (?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            "scheduler_job_id, node_list, start_time, linux_user, output_origin, "
+            "submitted_outside) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {job.clusterId,
          job.name,
          job.userEmail,
@@ -175,7 +184,8 @@ qint64 JobStore::insert(JobRecord &job) {
          job.nodeList,
          opt(job.startTime),
          job.linuxUser,
-         QString::fromUtf8(dumpJson(job.outputOrigin.toJson()))});
+         QString::fromUtf8(dumpJson(job.outputOrigin.toJson())),
+         job.submittedOutside});
     job.jobId = q.lastInsertId().toLongLong();
     return job.jobId;
 }
@@ -196,6 +206,16 @@ std::optional<JobRecord> JobStore::byPublicId(const QString &clusterId, qint64 p
     if (q.next())
         return fromQuery(q);
     return std::nullopt;
+}
+
+QSet<qint64> JobStore::schedulerIds(const QString &clusterId) {
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT scheduler_job_id FROM jobs WHERE cluster_id = ? "
+                                           "AND scheduler_job_id IS NOT NULL"),
+                            {clusterId});
+    QSet<qint64> out;
+    while (q.next())
+        out.insert(q.value(0).toLongLong());
+    return out;
 }
 
 std::optional<JobRecord> JobStore::get(qint64 jobId) {

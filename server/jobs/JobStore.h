@@ -6,6 +6,7 @@
 #include "store/Database.h"
 
 #include <QObject>
+#include <QSet>
 #include <optional>
 
 namespace clusterra::server {
@@ -48,6 +49,7 @@ struct JobRecord {
     std::optional<qint64> cancelRequestedAt;
     std::optional<qint64> killDeadline;
     std::optional<qint64> schedulerJobId; // the id in Slurm, for Slurm-backed clusters
+    bool submittedOutside = false; // found in Slurm's queue, not submitted through this server
 
     int cpus() const { return tasks * cpusPerTask; }
     // The id the API and the console show: Slurm's own on a Slurm-backed cluster (so squeue,
@@ -76,6 +78,8 @@ public:
     std::optional<JobRecord> get(qint64 jobId);
     // The job a cluster's API id names (see publicId); after Slurm reused an id, the newest.
     std::optional<JobRecord> byPublicId(const QString &clusterId, qint64 publicId);
+    // Every Slurm id a cluster's rows hold.
+    QSet<qint64> schedulerIds(const QString &clusterId);
     QList<JobRecord> list(const JobQuery &query, qint64 *total);
     QList<JobRecord> withStates(const QList<JobState> &states, const QString &clusterId = {});
     int countInStates(const QString &clusterId, const QList<JobState> &states);

@@ -79,6 +79,9 @@ struct SlurmScheduler::Connection {
     std::unique_ptr<SlurmDialect> dialect;
     QTimer timer;
     bool busy = false;
+    // Slurm ids this server has a row for (loaded on the first poll); while a submit is in
+    // flight its new id may already be in a listing, so nothing is adopted then.
+    std::optional<QSet<qint64>> known;
     qint64 lastJobsPollMs = 0;
     qint64 lastInventoryMs = 0;
 };
@@ -292,6 +295,14 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
     QHash<qint64, SlurmJobInfo> bySlurmId;
     for (const auto &info : SlurmDialect::jobs(reply.body))
         bySlurmId.insert(info.jobId, info);
+    // The whole queue, as squeue shows it: jobs submitted with sbatch appear too.
+    if (!c->known)
+        c->known = m_jobs.schedulerIds(c->clusterId);
+    if (m_submitting.value(c->clusterId) == 0) {
+        for (const SlurmJobInfo &info : std::as_const(bySlurmId))
+            if (info.jobId > 0 && !c->known->contains(info.jobId) && !isFinished(info.state))
+                adopt(c, info);
+    }
     for (JobRecord &job : m_jobs.withStates(kActive, c->clusterId)) {
         if (!job.schedulerJobId)
             continue;
@@ -301,6 +312,43 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
         else if (job.submitTime < askedAtMs)
             confirmGone(c, job.jobId); // or it was accepted after the listing was taken
     }
+}
+
+void SlurmScheduler::adopt(Connection *c, const SlurmJobInfo &info) {
+    c->known->insert(info.jobId);
+    JobRecord job;
+    job.clusterId = c->clusterId;
+    job.schedulerJobId = info.jobId;
+    job.submittedOutside = true;
+    job.name = info.name;
+    job.linuxUser = info.userName;
+    if (const auto owner = m_accountOwner && !info.userName.isEmpty()
+                               ? m_accountOwner(info.userName)
+                               : std::nullopt) {
+        job.userId = owner->userId;
+        job.userEmail = owner->email;
+        job.uid = owner->uid;
+    }
+    job.partition = info.partition;
+    job.state = info.state;
+    job.reason = info.reason.isEmpty() ? QStringLiteral("None") : info.reason;
+    job.nodeList = info.nodes;
+    job.timeLimitMin = info.timeLimitMinutes;
+    job.tasks = 1;
+    job.cpusPerTask = qMax(1, info.cpus);
+    job.nodesMin = job.nodesMax = qMax(1, info.nodeCount);
+    job.submitTime = info.submitTime ? *info.submitTime * 1000 : nowMs();
+    if (info.state != JobState::Pending && !info.nodes.isEmpty())
+        job.startTime = msOf(info.startTime);
+    job.workDir = info.workDir;
+    const QString pattern =
+        info.standardOutput.isEmpty() ? defaultOutputPattern(false) : info.standardOutput;
+    job.outputPath = QDir(info.workDir.isEmpty() ? QStringLiteral("/") : info.workDir)
+                         .absoluteFilePath(expandOutputPattern(
+                             pattern, {info.jobId, info.name, info.userName, {}, {}, QString()}));
+    job.outputOrigin = markOutput(identifyPath(job.outputPath), false, job.submitTime);
+    job.request = nlohmann::json::object();
+    m_jobs.insert(job);
 }
 
 void SlurmScheduler::update(JobRecord &job, const SlurmJobInfo &info) {
@@ -373,9 +421,11 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
     if (ApiError refused = checkActingUser(*c, base, user, QStringLiteral("nothing was submitted"));
         refused.isError())
         return done({{}, refused});
+    ++m_submitting[cluster.id];
     c->client->post(
         c->dialect->path(QStringLiteral("/job/submit")), user, body.body,
         [this, c, request, base, user, done](const SlurmReply &reply) {
+            --m_submitting[base.clusterId];
             if (!reply.reachable())
                 return done({{},
                              unreachable(c->clusterName, reply.problem(),
@@ -399,6 +449,8 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
             job.outputOrigin =
                 markOutput(identifyPath(job.outputPath), request.appendOutput, job.submitTime);
             m_jobs.insert(job);
+            if (c->known)
+                c->known->insert(*slurmId);
             done({{job.publicId()}, ApiError()});
             QTimer::singleShot(0, this, [this, id = c->clusterId] {
                 if (Connection *now = connection(id); now && !now->busy && now->dialect)
@@ -450,7 +502,8 @@ std::optional<qint64> SlurmScheduler::outputOwner(const JobRecord &job) const {
     const auto it = m_connections.find(job.clusterId);
     if (it == m_connections.end())
         return qint64(-1);
-    const QString user = userFor(*it->second, job);
+    // A job from outside writes as its own Slurm user, whatever the cluster's mapping.
+    const QString user = job.submittedOutside ? job.linuxUser : userFor(*it->second, job);
     const passwd *pw = user.isEmpty() ? nullptr : ::getpwnam(user.toLocal8Bit().constData());
     return pw ? qint64(pw->pw_uid) : qint64(-1);
 }

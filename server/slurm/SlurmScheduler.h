@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/HttpTypes.h"
 #include "jobs/Scheduler.h"
 #include "slurm/SlurmDialect.h"
 #include "slurm/SlurmRestClient.h"
@@ -46,6 +47,10 @@ public:
     // theirs (-1, which no file has, when that account is unknown here).
     std::optional<qint64> outputOwner(const JobRecord &job) const override;
     void resume() override;
+    // Who a Slurm account is here (per_user mapping), for jobs found in the queue that were
+    // submitted outside this server; none: only administrators act on them.
+    using AccountOwner = std::function<std::optional<http::Principal>(const QString &account)>;
+    void setAccountOwner(AccountOwner owner) { m_accountOwner = std::move(owner); }
 
 private:
     struct Connection;
@@ -58,6 +63,7 @@ private:
     void pollJobs(Connection *c);
     void applyJobs(Connection *c, const SlurmReply &reply, qint64 askedAtMs);
     void update(JobRecord &job, const SlurmJobInfo &info);
+    void adopt(Connection *c, const SlurmJobInfo &info);
     void confirmGone(Connection *c, qint64 jobId);
     void lost(Connection *c, const QString &problem);
     QString userFor(const Connection &c, const JobRecord &job) const;
@@ -69,6 +75,8 @@ private:
     SlurmSettings m_settings;
     QNetworkAccessManager m_nam;
     std::map<QString, std::unique_ptr<Connection>> m_connections;
+    AccountOwner m_accountOwner;
+    QHash<QString, int> m_submitting; // per cluster: submits slurmrestd has not answered yet
 };
 
 // Registers an existing Slurm cluster: ready once slurmrestd answers with its inventory.

@@ -170,6 +170,11 @@ CREATE TABLE revoked_access (
     R"SQL(
 ALTER TABLE jobs ADD COLUMN output_origin TEXT
 )SQL",
+    // Jobs a Slurm-backed cluster's queue holds that were submitted outside this server (sbatch):
+    // shown as squeue shows them, acted on by their mapped owner or an administrator.
+    R"SQL(
+ALTER TABLE jobs ADD COLUMN submitted_outside INTEGER NOT NULL DEFAULT 0
+)SQL",
 };
 } // namespace
 

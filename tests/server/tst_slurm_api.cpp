@@ -5,6 +5,7 @@
 #include "TestServer.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -301,6 +302,82 @@ s.serve_forever()
         server.waitForJob(cluster, r.json["job_id"].get<qint64>(), inState("COMPLETED"));
     }
 
+    // The Jobs tab shows the whole queue, as squeue does: a job someone submitted with sbatch
+    // appears with Slurm's id, user and partition. Its Slurm user is nobody here, so only an
+    // administrator acts on it, and nobody reads its output.
+    void jobsFromSbatchAreShown() {
+        QProcess sbatch;
+        sbatch.start(QStringLiteral("runuser"),
+                     {QStringLiteral("-u"), env.jobUser, QStringLiteral("--"),
+                      QStringLiteral("sbatch"), QStringLiteral("--parsable"), QStringLiteral("-J"),
+                      QStringLiteral("from-sbatch"), QStringLiteral("-D"), QStringLiteral("/tmp"),
+                      QStringLiteral("--wrap"), QStringLiteral("echo outside; sleep 60")});
+        QVERIFY(sbatch.waitForFinished(20000));
+        const QByteArray printed = sbatch.readAllStandardOutput().trimmed();
+        const qint64 slurmId = printed.split(';').first().toLongLong();
+        QVERIFY2(slurmId > 0, QByteArray(printed + sbatch.readAllStandardError()).constData());
+
+        json found;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const auto list = server.get(QStringLiteral("/v1/clusters/%1/jobs").arg(cluster));
+                for (const auto &j : list.json["jobs"])
+                    if (j.value("job_id", qint64(0)) == slurmId)
+                        found = j;
+                return found.is_object() && found.value("state", "") == "RUNNING";
+            },
+            20000));
+        QCOMPARE(found["name"].get<std::string>(), std::string("from-sbatch"));
+        QCOMPARE(QString::fromStdString(found["user"].get<std::string>()), env.jobUser);
+        QCOMPARE(QString::fromStdString(found["slurm_user"].get<std::string>()), env.jobUser);
+        QVERIFY(found.value("submitted_outside", false));
+        QVERIFY(!found["partition"].get<std::string>().empty());
+        const QString path = TestServer::jobPath(cluster, slurmId);
+        QCOMPARE(server.get(path).json.value("job_id", qint64(0)), slurmId);
+        const int read = server.get(path + QStringLiteral("/output")).status;
+        QVERIFY2(read == 403 || read == 404, QByteArray::number(read).constData());
+
+        const auto cancel = server.request("DELETE", path);
+        QVERIFY2(cancel.status == 200, cancel.body.constData());
+        QCOMPARE(server.waitForJob(cluster, slurmId, inState("CANCELLED")).value("state", ""),
+                 std::string("CANCELLED"));
+    }
+
+    // With per_user mapping an sbatch job of an account someone here holds is that person's:
+    // theirs to read and cancel.
+    void sbatchJobsOfAMappedAccountAreTheirs() {
+        if (env.rootToken.isEmpty())
+            QSKIP("no root token in the Slurm env");
+        TestServer other{{QStringLiteral("--local-email"),
+                          env.jobUser + QStringLiteral("@localhost"),
+                          QStringLiteral("--slurm-poll-ms"), QStringLiteral("200")}};
+        QVERIFY(other.start());
+        const QString mapped = env.readyCluster(other, QStringLiteral("mapped"),
+                                                QStringLiteral("per_user"), env.rootToken);
+        QVERIFY(!mapped.isEmpty());
+        const QString out =
+            QStringLiteral("/tmp/clusterra-sbatch-%1.out").arg(QDateTime::currentMSecsSinceEpoch());
+        QProcess sbatch;
+        sbatch.start(QStringLiteral("runuser"),
+                     {QStringLiteral("-u"), env.jobUser, QStringLiteral("--"),
+                      QStringLiteral("sbatch"), QStringLiteral("--parsable"), QStringLiteral("-J"),
+                      QStringLiteral("mine"), QStringLiteral("-o"), out, QStringLiteral("--wrap"),
+                      QStringLiteral("echo mine; sleep 60")});
+        QVERIFY(sbatch.waitForFinished(20000));
+        const qint64 slurmId =
+            sbatch.readAllStandardOutput().trimmed().split(';').first().toLongLong();
+        QVERIFY(slurmId > 0);
+        const QString path = TestServer::jobPath(mapped, slurmId);
+        const json running = other.waitForJob(mapped, slurmId, inState("RUNNING"));
+        QCOMPARE(QString::fromStdString(running.value("user", "")),
+                 env.jobUser + QStringLiteral("@localhost"));
+        QTRY_COMPARE_WITH_TIMEOUT(other.get(path + QStringLiteral("/output")).body,
+                                  QByteArray("mine\n"), 10000);
+        QCOMPARE(other.request("DELETE", path).status, 200);
+        other.waitForJob(mapped, slurmId, inState("CANCELLED"));
+        QFile::remove(out);
+    }
+
     // A Slurm whose counter was reset hands out an id the server's history already holds: the
     // id names the newest job, and the older row stays in the listing.
     void aReusedSlurmIdNamesTheNewestJob() {
@@ -318,6 +395,10 @@ s.serve_forever()
                                          .arg(newer)
                                          .arg(older)}));
         QVERIFY(server.startOnSamePort());
+        // Connected to slurmrestd again before the next test submits.
+        QTRY_COMPARE_WITH_TIMEOUT(server.get(QStringLiteral("/v1/clusters/") + cluster)
+                                      .json.value("connection_state", ""),
+                                  std::string("connected"), 30000);
         QCOMPARE(server.get(TestServer::jobPath(cluster, newer) + QStringLiteral("/output")).body,
                  QByteArray("newer\n"));
         QCOMPARE(server.get(TestServer::jobPath(cluster, older)).status, 404);
