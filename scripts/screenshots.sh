@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders the console's pages and dialogs to PNG under Xvfb, against a local server seeded with
-# a cluster and jobs in every state. Usage: scripts/screenshots.sh [OUT_DIR]
+# a cluster and jobs in every state. Usage: [SCREEN=1024x640x24] scripts/screenshots.sh [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-build/screenshots}"
@@ -53,6 +53,6 @@ put "scripts/admin@localhost/align.sh" "$seed/align.sh"
 sleep 2
 mkdir -p "$out"
 rm -f "$out"/*.png
-HOME="$data/home" xvfb-run -a -s '-screen 0 1440x900x24' \
+HOME="$data/home" xvfb-run -a -s "-screen 0 ${SCREEN:-1440x900x24}" \
     build/app/clusterra-console --data "$data" --screenshot "$out"
 ls "$out"
