@@ -299,9 +299,12 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
     if (!c->known)
         c->known = m_jobs.schedulerIds(c->clusterId);
     if (m_submitting.value(c->clusterId) == 0) {
+        // One transaction: a big queue seen for the first time is one commit, not thousands.
+        auto tx = m_jobs.transaction();
         for (const SlurmJobInfo &info : std::as_const(bySlurmId))
             if (info.jobId > 0 && !c->known->contains(info.jobId) && !isFinished(info.state))
                 adopt(c, info);
+        tx.commit();
     }
     for (JobRecord &job : m_jobs.withStates(kActive, c->clusterId)) {
         if (!job.schedulerJobId)
