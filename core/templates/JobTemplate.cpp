@@ -116,6 +116,10 @@ bool isSafeObjectKey(const QString &key, QString *why) {
     for (const QChar ch : key) {
         if (ch.category() == QChar::Other_Control)
             return fail(tr("must not contain control characters."));
+        // U+FFFE, U+FFFF, U+FDD0..U+FDEF are no text: decoders turn them into U+FFFD, so such a
+        // key would list under another key's name and page forever.
+        if (ch.isNonCharacter())
+            return fail(tr("must not contain Unicode noncharacters (such as U+FFFF)."));
     }
     const QStringList segments = key.split(QLatin1Char('/'));
     for (qsizetype i = 0; i < segments.size(); ++i) {

@@ -23,6 +23,7 @@ struct ConnectionContext {
     const Route *route = nullptr;
     ApiError routeError;
     bool bodyTooLarge = false;
+    qint64 discarded = 0; // bytes of an oversize chunked body read and dropped
     bool responded = false;
     bool suspended = false;
     std::shared_ptr<StreamBody> stream;
@@ -280,9 +281,14 @@ int HttpServer::handle(MHD_Connection *connection, const char *url, const char *
         const qint64 limit = ctx->route ? ctx->route->maxBodyBytes : 1 << 16;
         if (ctx->bodyTooLarge)
             return MHD_NO;
-        if (ctx->request.body.size() + qint64(*uploadDataSize) > limit) {
-            // A 413 cannot be queued while the body is still arriving (pitfall 4): abort.
-            return MHD_NO;
+        if (ctx->discarded > 0 || ctx->request.body.size() + qint64(*uploadDataSize) > limit) {
+            // A chunked body (no Content-Length) that turns out too large: a 413 cannot be
+            // queued while it is still arriving (pitfall 4), so the rest is read and dropped and
+            // the answer goes out at its end; one far too large is cut off.
+            ctx->discarded += qint64(*uploadDataSize);
+            ctx->request.body.clear();
+            *uploadDataSize = 0;
+            return ctx->discarded > 16 * limit + (1 << 20) ? MHD_NO : MHD_YES;
         }
         ctx->request.body.append(uploadData, qsizetype(*uploadDataSize));
         *uploadDataSize = 0;
@@ -290,6 +296,13 @@ int HttpServer::handle(MHD_Connection *connection, const char *url, const char *
     }
     if (ctx->responded)
         return MHD_YES;
+    if (ctx->discarded > 0) {
+        const qint64 limit = ctx->route ? ctx->route->maxBodyBytes : 1 << 16;
+        return queue(ctx,
+                     Response::error(ApiError::make(
+                         ErrorType::PayloadTooLarge,
+                         QStringLiteral("The request body is larger than %1 bytes.").arg(limit))));
+    }
     if (!ctx->route)
         return queue(ctx, Response::error(ctx->routeError));
     return queue(ctx, m_router.dispatch(*ctx->route, ctx->request));

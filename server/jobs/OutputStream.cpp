@@ -144,10 +144,12 @@ void OutputStream::pump() {
     if (!m_watching && m_file.isOpen())
         m_watching = m_files.watch(m_path);
     if (m_file.isOpen() && m_file.size() < m_base + m_offset) {
-        // Truncated under us (`> run.log`, a rotation): the job's bytes start at 0 again.
-        // Recorded once per file: a job truncating in a loop costs a reset event each time,
-        // not a database write.
-        if (m_recordedRestart != m_opened.inode) {
+        // Truncated under us (`> run.log`, a rotation), or a client resuming past the end: the
+        // stream starts again at the job's first byte. Only a file now shorter than where the
+        // job's bytes began moves that start (to 0); a resume offset never does, so no request
+        // can uncover an earlier run's bytes. Recorded once per file: a job truncating in a loop
+        // costs a reset event each time, not a database write.
+        if (m_file.size() < m_base && m_recordedRestart != m_opened.inode) {
             OutputOrigin origin;
             origin.device = m_opened.device;
             origin.inode = m_opened.inode;

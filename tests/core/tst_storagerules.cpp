@@ -40,6 +40,8 @@ private Q_SLOTS:
         row("leading slash", QStringLiteral("/data/ada@example.com/x"), false, false, false);
         row("backslash", QStringLiteral("data/ada@example.com/a\\b"), false, false, false);
         row("control char", QStringLiteral("data/ada@example.com/a\nb"), false, false, false);
+        row("noncharacter", QStringLiteral("data/ada@example.com/\uFFFF.txt"), false, false, false);
+        row("emoji", QStringLiteral("data/ada@example.com/\U0001F600.txt"), true, false, true);
         row("too long", QStringLiteral("data/ada@example.com/") + QString(1100, QLatin1Char('x')),
             false, false, false);
     }

@@ -133,6 +133,30 @@ private Q_SLOTS:
     // 4,000 connections from 40 addresses (under each address's limit) that trickle their
     // headers a byte at a time, which an idle timeout alone never ends: a fresh client is
     // still served, and the server hangs up on every trickler once the header deadline passes.
+    // A chunked body (no Content-Length) that turns out too large still gets its 413, as one
+    // with a Content-Length does, instead of a connection closed without an answer.
+    void oversizeChunkedBodiesGetAnAnswer() {
+        QTcpSocket s;
+        const QUrl url(server.url());
+        s.connectToHost(url.host(), quint16(url.port()));
+        QVERIFY(s.waitForConnected(5000));
+        s.write("POST /v1/auth/callback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n");
+        const QByteArray chunk(64 * 1024, 'x');
+        for (int i = 0; i < 32; ++i) // 2 MiB
+            s.write(QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");
+        s.write("0\r\n\r\n");
+        QByteArray answer;
+        QElapsedTimer t;
+        t.start();
+        while (!answer.contains("\r\n\r\n") && t.elapsed() < 10000) {
+            s.waitForReadyRead(200);
+            answer += s.readAll();
+        }
+        QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(200).constData());
+        QVERIFY(healthy());
+    }
+
     void tricklingHeadersDoNotHoldConnections() {
         const auto hogs = connectMany(4000, 40, 1);
         QElapsedTimer t;

@@ -227,6 +227,10 @@ private Q_SLOTS:
         server.waitForJob(cluster, third, inState("COMPLETED"));
         QCOMPARE(output(third), QByteArray("third run\n"));
         QCOMPARE(logText(streamToEnd(third)), QStringLiteral("third run\n"));
+        // A resume offset past the end starts again at the job's first byte, never before it,
+        // and leaves the job's start where it was.
+        QCOMPARE(logText(streamToEnd(third, "999999")), QStringLiteral("third run\n"));
+        QCOMPARE(output(third), QByteArray("third run\n"));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), QByteArray("second run\nthird run\n"));

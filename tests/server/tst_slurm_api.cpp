@@ -361,7 +361,8 @@ s.serve_forever()
         sbatch.start(QStringLiteral("runuser"),
                      {QStringLiteral("-u"), env.jobUser, QStringLiteral("--"),
                       QStringLiteral("sbatch"), QStringLiteral("--parsable"), QStringLiteral("-J"),
-                      QStringLiteral("mine"), QStringLiteral("-o"), out, QStringLiteral("--wrap"),
+                      QStringLiteral("mine"), QStringLiteral("-D"), QStringLiteral("/tmp"),
+                      QStringLiteral("-o"), out, QStringLiteral("--wrap"),
                       QStringLiteral("echo mine; sleep 60")});
         QVERIFY(sbatch.waitForFinished(20000));
         const qint64 slurmId =
