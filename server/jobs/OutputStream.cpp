@@ -145,17 +145,9 @@ void OutputStream::pump() {
         m_watching = m_files.watch(m_path);
     if (m_file.isOpen() && m_file.size() < m_base + m_offset) {
         // Truncated under us (`> run.log`, a rotation), or a client resuming past the end: the
-        // stream starts again at the job's first byte. Only a file now shorter than where the
-        // job's bytes began moves that start (to 0); a resume offset never does, so no request
-        // can uncover an earlier run's bytes. Recorded once per file: a job truncating in a loop
-        // costs a reset event each time, not a database write.
-        if (m_file.size() < m_base && m_recordedRestart != m_opened.inode) {
-            OutputOrigin origin;
-            origin.device = m_opened.device;
-            origin.inode = m_opened.inode;
-            m_jobs.setOutputOrigin(m_jobId, origin);
-            m_recordedRestart = m_opened.inode;
-        }
+        // stream starts again at the job's first byte. Reopening resolves the origin again, so
+        // only a file now shorter than where the job's bytes began moves that start; a resume
+        // offset never does, and no request can uncover an earlier run's bytes.
         restart("truncated");
     }
     const qint64 size = m_file.isOpen() ? qMax<qint64>(0, m_file.size() - m_base) : 0;

@@ -51,7 +51,6 @@ private:
     QFile m_file;
     FileIdentity m_opened;         // the file m_file is
     qint64 m_base = 0;             // where the job's bytes start in it
-    qint64 m_recordedRestart = -1; // the inode whose truncation is already recorded
     qint64 m_offset;               // job-relative: the next byte to send
     bool m_finished = false;
     QTimer m_poll;
