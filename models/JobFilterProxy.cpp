@@ -42,8 +42,9 @@ bool JobFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) const 
     const auto has = [this](const QString &s) {
         return s.contains(m_search, Qt::CaseInsensitive);
     };
-    return has(QString::number(j.jobId)) || has(j.name) || has(j.user) || has(j.partition) ||
-           has(j.reason) || has(j.nodes) || has(j.stateName);
+    // The id as shown, so "42_" finds every task of array 42 on either scheduler.
+    return has(formatJobId(j)) || has(j.name) || has(j.user) || has(j.partition) || has(j.reason) ||
+           has(j.nodes) || has(j.stateName);
 }
 
 } // namespace clusterra

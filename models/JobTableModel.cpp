@@ -83,6 +83,22 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
             return {};
         }
     case Qt::ToolTipRole:
+        if (index.column() == User && j.submittedOutside)
+            return j.user == j.slurmUser
+                       ? tr("Submitted outside Clusterra (sbatch, srun or salloc) by Slurm user "
+                            "%1, who is nobody here: only administrators act on it.")
+                             .arg(j.slurmUser)
+                       : tr("Submitted outside Clusterra (sbatch, srun or salloc) by Slurm user "
+                            "%1, who is %2 here.")
+                             .arg(j.slurmUser, j.user);
+        if (index.column() == JobId && j.arrayJobId) {
+            if (j.arrayTaskId)
+                return tr("Task %1 of array job %2").arg(*j.arrayTaskId).arg(*j.arrayJobId);
+            if (!j.arrayTaskString.isEmpty())
+                return tr("Array job %1: tasks %2 not started yet")
+                    .arg(*j.arrayJobId)
+                    .arg(j.arrayTaskString);
+        }
         if (index.column() == State || index.column() == Reason)
             return j.reason.isEmpty() || j.reason == QLatin1String("None")
                        ? j.stateName
@@ -110,15 +126,11 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
     case Qt::DisplayRole:
         switch (index.column()) {
         case JobId:
-            return j.arrayJobId ? QStringLiteral("%1 (%2_%3)")
-                                      .arg(j.jobId)
-                                      .arg(*j.arrayJobId)
-                                      .arg(j.arrayTaskId.value_or(0))
-                                : QString::number(j.jobId);
+            return formatJobId(j);
         case Name:
             return j.name;
         case User:
-            return j.user;
+            return j.submittedOutside ? tr("%1 (outside)").arg(j.user) : j.user;
         case Partition:
             return j.partition;
         case Nodes:

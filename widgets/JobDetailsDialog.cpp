@@ -21,7 +21,7 @@ QString when(const std::optional<qint64> &ms) {
 JobDetailsDialog::JobDetailsDialog(const JobInfo &job, QWidget *parent)
     : QDialog(parent) {
     setObjectName(QStringLiteral("jobDetailsDialog"));
-    setWindowTitle(tr("Job %1 — %2").arg(job.jobId).arg(job.name));
+    setWindowTitle(tr("Job %1 — %2").arg(formatJobId(job), job.name));
     resize(720, 520);
     auto *layout = new QVBoxLayout(this);
     auto *tabs = new QTabWidget(this);
@@ -38,7 +38,10 @@ JobDetailsDialog::JobDetailsDialog(const JobInfo &job, QWidget *parent)
     add(tr("Exit code"), job.exitCode ? QString::number(*job.exitCode)
                                       : (job.exitSignal ? tr("signal %1").arg(*job.exitSignal)
                                                         : QStringLiteral("—")));
-    add(tr("User"), job.user);
+    add(tr("User"),
+        job.submittedOutside
+            ? tr("%1 (submitted outside Clusterra as Slurm user %2)").arg(job.user, job.slurmUser)
+            : job.user);
     add(tr("Partition"), job.partition);
     add(tr("Nodes"), job.nodes.isEmpty() ? QString::number(job.nodeCount) : job.nodes);
     add(tr("Resources"), tr("%1 task(s) × %2 CPU(s), %3 MB memory, %4 GPU(s)")

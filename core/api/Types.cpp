@@ -105,6 +105,9 @@ JobInfo JobInfo::fromJson(const nlohmann::json &j) {
     job.updatedAt = stringOr(j, "updated_at").toLongLong();
     job.arrayJobId = optInt<qint64>(j, "array_job_id");
     job.arrayTaskId = optInt<int>(j, "array_task_id");
+    job.arrayTaskString = stringOr(j, "array_task_string");
+    job.submittedOutside = boolOr(j, "submitted_outside", false);
+    job.slurmUser = stringOr(j, "slurm_user");
     job.script = stringOr(j, "script");
     job.environment = stringList(arrayMember(j, "environment"));
     job.workingDirectory = stringOr(j, "current_working_directory");
@@ -149,6 +152,18 @@ QString formatDuration(qint64 seconds) {
 
 QString formatTimeLimit(const std::optional<qint64> &minutes) {
     return minutes ? formatDuration(*minutes * 60) : QStringLiteral("UNLIMITED");
+}
+
+QString formatJobId(const JobInfo &job) {
+    const QString id = QString::number(job.jobId);
+    if (!job.arrayJobId)
+        return id;
+    const QString array = QString::number(*job.arrayJobId);
+    if (job.arrayTaskId)
+        return QStringLiteral("%1 (%2_%3)").arg(id, array).arg(*job.arrayTaskId);
+    if (!job.arrayTaskString.isEmpty())
+        return QStringLiteral("%1 (%2_[%3])").arg(id, array, job.arrayTaskString);
+    return id;
 }
 
 FileEntry FileEntry::fromJson(const nlohmann::json &j) {

@@ -90,6 +90,9 @@ struct JobInfo {
     qint64 updatedAt = 0;
     std::optional<qint64> arrayJobId;
     std::optional<int> arrayTaskId;
+    QString arrayTaskString;       // a Slurm array's own row: its tasks still pending ("5-9%2")
+    bool submittedOutside = false; // found in Slurm's queue (sbatch, srun), not sent from here
+    QString slurmUser;             // the Slurm account it runs as, on Slurm-backed clusters
     // Detail fields (GET one job, owner or admin only).
     QString script;
     QStringList environment;
@@ -163,6 +166,10 @@ QString formatBytes(qint64 bytes);
 // "1-02:03:04" style durations for tables; "UNLIMITED" for nullopt minutes.
 QString formatDuration(qint64 seconds);
 QString formatTimeLimit(const std::optional<qint64> &minutes);
+
+// A job's id as squeue writes it beside the id itself: "42", "45 (42_3)" for a task of array
+// 42, "42 (42_[4-9%2])" for the array's own row while tasks of it are pending.
+QString formatJobId(const JobInfo &job);
 
 } // namespace clusterra
 

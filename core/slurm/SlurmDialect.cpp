@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QRegularExpression>
+#include <climits>
 
 namespace clusterra {
 
@@ -283,6 +284,16 @@ QList<SlurmJobInfo> SlurmDialect::jobs(const json &reply) {
             info.workDir = stringOr(j, "current_directory"); // v0.0.38's name
         info.cpus = int(numberOf(member(j, "cpus")).value);
         info.nodeCount = int(numberOf(member(j, "node_count")).value);
+        // "0 if N/A"; NO_VAL (0xfffffffe) and beyond are not task ids either.
+        constexpr qint64 kNoVal = 0xfffffffe;
+        if (const Number a = numberOf(member(j, "array_job_id"));
+            a.set && a.value > 0 && a.value < kNoVal) {
+            info.arrayJobId = a.value;
+            if (const Number t = numberOf(member(j, "array_task_id"));
+                t.set && t.value >= 0 && t.value < kNoVal && t.value <= INT_MAX)
+                info.arrayTaskId = int(t.value);
+            info.arrayTaskString = stringOr(j, "array_task_string");
+        }
         if (isFinished(info.state))
             readExit(member(j, "exit_code"), info);
         out.append(info);

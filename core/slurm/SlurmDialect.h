@@ -31,6 +31,12 @@ struct SlurmJobInfo {
     QString workDir;
     int cpus = 0;
     int nodeCount = 0;
+    // Arrays: each started task is its own job (its own id, arrayJobId the array's); the
+    // array's own record (jobId == arrayJobId) holds the pending rest as `arrayTaskString`
+    // ("5-9%2") until it becomes the last task itself.
+    std::optional<qint64> arrayJobId;
+    std::optional<int> arrayTaskId;
+    QString arrayTaskString;
 };
 
 // One node, its state folded onto the console's five: IDLE, ALLOCATED, MIXED, DOWN, UNKNOWN.

@@ -141,13 +141,15 @@ void JobService::submitChecked(const http::Principal &who, const ClusterRecord &
     const QString email = who.email;
     const QString name = req.name;
     const QStringList warnings = check.warnings;
+    const auto arrayTasks = req.arrayTaskIds.size();
     m_scheduler.submit(cluster, req, base, [=, this](const SubmitOutcome &outcome) {
         if (outcome.error.isError() || outcome.jobIds.isEmpty()) {
             done({}, outcome.error);
             return;
         }
         const qint64 firstId = outcome.jobIds.first();
-        const auto tasks = outcome.jobIds.size();
+        // Slurm answers an array with the array's id alone; its tasks get ids as they start.
+        const auto tasks = qMax(outcome.jobIds.size(), qsizetype(arrayTasks));
         m_events.append(
             clusterId, QStringLiteral("job.submitted"), QStringLiteral("info"),
             tasks > 1
@@ -158,7 +160,7 @@ void JobService::submitChecked(const http::Principal &who, const ClusterRecord &
                 : QStringLiteral("%1 submitted job %2 (%3)").arg(email).arg(firstId).arg(name),
             email, {{"job_id", firstId}, {"template_id", toStd(templateId)}, {"tasks", tasks}});
         nlohmann::json out{{"job_id", firstId}, {"warnings", toJsonArray(warnings)}};
-        if (tasks > 1) {
+        if (outcome.jobIds.size() > 1) {
             auto ids = nlohmann::json::array();
             for (qint64 id : outcome.jobIds)
                 ids.push_back(id);

@@ -14,7 +14,7 @@ const QString kColumns = QStringLiteral(
     "time_limit_min, submit_time, start_time, end_time, updated_at, node_list, work_dir, "
     "output_path, array_job_id, array_task_id, array_max_concurrent, request, runner_pid, "
     "job_pid, cancel_requested_at, kill_deadline, scheduler_job_id, linux_user, output_origin, "
-    "submitted_outside");
+    "submitted_outside, array_task_string");
 
 QVariant opt(const std::optional<qint64> &v) {
     return v ? QVariant(*v) : QVariant();
@@ -71,6 +71,7 @@ JobRecord fromQuery(const QSqlQuery &q) {
     if (const QVariant origin = q.value(i++); !origin.isNull())
         j.outputOrigin = OutputOrigin::fromJson(parseJson(origin.toString().toUtf8()));
     j.submittedOutside = q.value(i++).toBool();
+    j.arrayPendingTasks = q.value(i++).toString();
     return j;
 }
 
@@ -121,6 +122,8 @@ nlohmann::json JobRecord::toJson(bool detailed) const {
     }
     if (submittedOutside)
         j["submitted_outside"] = true;
+    if (!arrayPendingTasks.isEmpty())
+        j["array_task_string"] = toStd(arrayPendingTasks);
     if (detailed) {
         j["script"] = request.value("script", std::string());
         j["environment"] = request.value("environment", nlohmann::json::array());
@@ -154,8 +157,8 @@ qint64 JobStore::insert(JobRecord &job) {
             "memory_mb, gpus, time_limit_min, submit_time, updated_at, work_dir, "
             "output_path, array_job_id, array_task_id, array_max_concurrent, request, "
             "scheduler_job_id, node_list, start_time, linux_user, output_origin, "
-            "submitted_outside) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            "submitted_outside, array_task_string) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {job.clusterId,
          job.name,
          job.userEmail,
@@ -185,7 +188,8 @@ qint64 JobStore::insert(JobRecord &job) {
          opt(job.startTime),
          job.linuxUser,
          QString::fromUtf8(dumpJson(job.outputOrigin.toJson())),
-         job.submittedOutside});
+         job.submittedOutside,
+         job.arrayPendingTasks});
     job.jobId = q.lastInsertId().toLongLong();
     return job.jobId;
 }
@@ -301,11 +305,12 @@ void JobStore::save(JobRecord &job) {
         QStringLiteral("UPDATE jobs SET state = ?, reason = ?, exit_code = ?, exit_signal = ?, "
                        "start_time = ?, end_time = ?, updated_at = ?, node_list = ?, "
                        "runner_pid = ?, job_pid = ?, cancel_requested_at = ?, kill_deadline = ?, "
-                       "output_path = ?, priority = ? WHERE job_id = ?"),
+                       "output_path = ?, priority = ?, array_task_id = ?, array_task_string = ? "
+                       "WHERE job_id = ?"),
         {jobStateName(job.state), job.reason, opt(job.exitCode), opt(job.exitSignal),
          opt(job.startTime), opt(job.endTime), job.updatedAt, job.nodeList, opt(job.runnerPid),
          opt(job.jobPid), opt(job.cancelRequestedAt), opt(job.killDeadline), job.outputPath,
-         job.priority, job.jobId});
+         job.priority, opt(job.arrayTaskId), job.arrayPendingTasks, job.jobId});
     Q_EMIT jobChanged(job.jobId, job.state);
 }
 

@@ -43,6 +43,9 @@ struct JobRecord {
     std::optional<qint64> arrayJobId;
     std::optional<int> arrayTaskId;
     int arrayMaxConcurrent = 0;
+    // A Slurm array's own row: the tasks still pending in it, as Slurm writes them ("5-9%2");
+    // empty once they have all started (the row is then the array's last task).
+    QString arrayPendingTasks;
     nlohmann::json request; // canonical v0.0.44 job object: script, environment, ...
     std::optional<qint64> runnerPid;
     std::optional<qint64> jobPid;

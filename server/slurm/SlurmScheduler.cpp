@@ -3,11 +3,10 @@
 #include <pwd.h>
 
 #include "clusters/ClusterService.h"
-#include "slurm/OutputPattern.h"
+#include "slurm/SlurmJobRows.h"
 #include "util/Json.h"
 #include "util/Time.h"
 
-#include <QDir>
 #include <QRegularExpression>
 
 namespace clusterra::server {
@@ -57,16 +56,6 @@ nlohmann::json partitionJson(const SlurmPartitionInfo &p) {
             {"max_time", p.maxTimeMinutes ? nlohmann::json(*p.maxTimeMinutes) : nlohmann::json()}};
 }
 
-template <typename T> bool assign(T &field, const T &value) {
-    if (field == value)
-        return false;
-    field = value;
-    return true;
-}
-
-std::optional<qint64> msOf(const std::optional<qint64> &seconds) {
-    return seconds ? std::optional<qint64>(*seconds * 1000) : std::nullopt;
-}
 } // namespace
 
 struct SlurmScheduler::Connection {
@@ -295,15 +284,19 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
     QHash<qint64, SlurmJobInfo> bySlurmId;
     for (const auto &info : SlurmDialect::jobs(reply.body))
         bySlurmId.insert(info.jobId, info);
-    // The whole queue, as squeue shows it: jobs submitted with sbatch appear too.
+    // The whole queue, as squeue shows it: jobs submitted with sbatch appear too, and each
+    // task of an array once Slurm starts it under its own id.
     if (!c->known)
         c->known = m_jobs.schedulerIds(c->clusterId);
     if (m_submitting.value(c->clusterId) == 0) {
         // One transaction: a big queue seen for the first time is one commit, not thousands.
         auto tx = m_jobs.transaction();
-        for (const SlurmJobInfo &info : std::as_const(bySlurmId))
-            if (info.jobId > 0 && !c->known->contains(info.jobId) && !isFinished(info.state))
+        for (const SlurmJobInfo &info : std::as_const(bySlurmId)) {
+            if (info.jobId <= 0 || c->known->contains(info.jobId))
+                continue;
+            if (!addArrayTask(c, info) && !isFinished(info.state))
                 adopt(c, info);
+        }
         tx.commit();
     }
     for (JobRecord &job : m_jobs.withStates(kActive, c->clusterId)) {
@@ -311,20 +304,34 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
             continue;
         const auto it = bySlurmId.constFind(*job.schedulerJobId);
         if (it != bySlurmId.constEnd())
-            update(job, *it);
+            update(*c, job, *it);
         else if (job.submitTime < askedAtMs)
             confirmGone(c, job.jobId); // or it was accepted after the listing was taken
     }
 }
 
+// A task split off an array this server has a row for becomes a row of the array's owner,
+// finished or not (a short task may start and end between two polls).
+bool SlurmScheduler::addArrayTask(Connection *c, const SlurmJobInfo &info) {
+    if (!info.arrayJobId || *info.arrayJobId == info.jobId || !info.arrayTaskId ||
+        !c->known->contains(*info.arrayJobId))
+        return false;
+    const auto array = m_jobs.byPublicId(c->clusterId, *info.arrayJobId);
+    if (!array)
+        return false;
+    const QString user = array->submittedOutside ? array->linuxUser : userFor(*c, *array);
+    JobRecord task = arrayTaskRow(*array, info, user);
+    m_jobs.insert(task);
+    c->known->insert(info.jobId);
+    const JobState from = task.state;
+    if (applySlurmInfo(task, info))
+        m_jobs.transition(task, from);
+    return true;
+}
+
 void SlurmScheduler::adopt(Connection *c, const SlurmJobInfo &info) {
     c->known->insert(info.jobId);
-    JobRecord job;
-    job.clusterId = c->clusterId;
-    job.schedulerJobId = info.jobId;
-    job.submittedOutside = true;
-    job.name = info.name;
-    job.linuxUser = info.userName;
+    JobRecord job = outsideJobRow(c->clusterId, info);
     if (const auto owner = m_accountOwner && !info.userName.isEmpty()
                                ? m_accountOwner(info.userName)
                                : std::nullopt) {
@@ -332,46 +339,23 @@ void SlurmScheduler::adopt(Connection *c, const SlurmJobInfo &info) {
         job.userEmail = owner->email;
         job.uid = owner->uid;
     }
-    job.partition = info.partition;
-    job.state = info.state;
-    job.reason = info.reason.isEmpty() ? QStringLiteral("None") : info.reason;
-    job.nodeList = info.nodes;
-    job.timeLimitMin = info.timeLimitMinutes;
-    job.tasks = 1;
-    job.cpusPerTask = qMax(1, info.cpus);
-    job.nodesMin = job.nodesMax = qMax(1, info.nodeCount);
-    job.submitTime = info.submitTime ? *info.submitTime * 1000 : nowMs();
-    if (info.state != JobState::Pending && !info.nodes.isEmpty())
-        job.startTime = msOf(info.startTime);
-    job.workDir = info.workDir;
-    const QString pattern =
-        info.standardOutput.isEmpty() ? defaultOutputPattern(false) : info.standardOutput;
-    job.outputPath = QDir(info.workDir.isEmpty() ? QStringLiteral("/") : info.workDir)
-                         .absoluteFilePath(expandOutputPattern(
-                             pattern, {info.jobId, info.name, info.userName, {}, {}, QString()}));
-    job.outputOrigin = markOutput(identifyPath(job.outputPath), false, job.submitTime);
-    job.request = nlohmann::json::object();
     m_jobs.insert(job);
 }
 
-void SlurmScheduler::update(JobRecord &job, const SlurmJobInfo &info) {
+void SlurmScheduler::update(const Connection &c, JobRecord &job, const SlurmJobInfo &info) {
     const JobState from = job.state;
-    // A job cancelled while pending gets a start time from Slurm but never had nodes.
-    const bool started = info.state != JobState::Pending && !info.nodes.isEmpty();
-    const bool finished = isFinished(info.state);
-    bool changed = assign(job.state, info.state);
-    changed |= assign(job.reason, info.reason.isEmpty() ? QStringLiteral("None") : info.reason);
-    changed |= assign(job.nodeList, info.nodes);
-    changed |= assign(job.timeLimitMin, info.timeLimitMinutes); // the partition's default too
-    // For pending and running jobs Slurm's start and end times are forecasts: not kept.
-    changed |= assign(job.startTime, started ? msOf(info.startTime) : std::nullopt);
-    changed |= assign(job.endTime, finished ? msOf(info.endTime) : std::nullopt);
-    changed |= assign(job.exitCode, info.exitCode);
-    changed |= assign(job.exitSignal, info.exitSignal);
-    if (!changed)
+    const bool wasArray = job.arrayJobId && !job.arrayTaskId;
+    if (!applySlurmInfo(job, info))
         return;
+    if (wasArray && job.arrayTaskId) {
+        // The array's own row is its last task now: that task's output is this row's.
+        const QString user = job.submittedOutside ? job.linuxUser : userFor(c, job);
+        const QString asked = stringOr(job.request, "standard_output");
+        placeTaskOutput(job, asked.isEmpty() ? info.standardOutput : asked, user);
+        m_jobs.saveSubmitDetails(job);
+    }
     m_jobs.transition(job, from);
-    if (finished)
+    if (isFinished(job.state))
         m_clusters.finishDeletions();
 }
 
@@ -408,12 +392,6 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
         return done({{},
                      unreachable(cluster.name, cluster.stateReason,
                                  QStringLiteral("nothing was submitted; try again."))});
-    if (!request.arrayTaskIds.isEmpty())
-        return done({{},
-                     ApiError::validation(QStringLiteral("job.array"),
-                                          QStringLiteral("Job arrays are not supported on "
-                                                         "Slurm-backed clusters yet; submit one "
-                                                         "job per task."))});
     nlohmann::json job = request.job;
     if (!job.contains("comment")) // who submitted it, for squeue, whatever name it runs under
         job["comment"] = toStd(QStringLiteral("clusterra:") + base.userEmail);
@@ -443,14 +421,18 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
             }
             JobRecord job = base;
             job.schedulerJobId = slurmId;
-            const QString pattern = request.standardOutput.isEmpty() ? defaultOutputPattern(false)
-                                                                     : request.standardOutput;
-            job.outputPath = QDir(request.workingDirectory)
-                                 .absoluteFilePath(expandOutputPattern(
-                                     pattern, {*slurmId, request.name, user, {}, {}, QString()}));
-            // What the file holds now is an earlier run's until Slurm truncates it at start.
-            job.outputOrigin =
-                markOutput(identifyPath(job.outputPath), request.appendOutput, job.submitTime);
+            if (!request.arrayTaskIds.isEmpty()) {
+                // The array's own row, as Slurm keeps one: the pending tasks (Slurm's own
+                // spelling from the first poll on); each task gets a row when it starts.
+                job.arrayJobId = slurmId;
+                job.arrayPendingTasks = stringOr(request.job, "array");
+            } else {
+                job.outputPath = slurmOutputPath(request.workingDirectory, request.standardOutput,
+                                                 {*slurmId, request.name, user, {}, {}, QString()});
+                // What the file holds now is an earlier run's until Slurm truncates it.
+                job.outputOrigin =
+                    markOutput(identifyPath(job.outputPath), request.appendOutput, job.submitTime);
+            }
             m_jobs.insert(job);
             if (c->known)
                 c->known->insert(*slurmId);

@@ -62,7 +62,8 @@ private:
     void tick(Connection *c);
     void pollJobs(Connection *c);
     void applyJobs(Connection *c, const SlurmReply &reply, qint64 askedAtMs);
-    void update(JobRecord &job, const SlurmJobInfo &info);
+    void update(const Connection &c, JobRecord &job, const SlurmJobInfo &info);
+    bool addArrayTask(Connection *c, const SlurmJobInfo &info);
     void adopt(Connection *c, const SlurmJobInfo &info);
     void confirmGone(Connection *c, qint64 jobId);
     void lost(Connection *c, const QString &problem);

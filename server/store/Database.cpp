@@ -175,6 +175,10 @@ ALTER TABLE jobs ADD COLUMN output_origin TEXT
     R"SQL(
 ALTER TABLE jobs ADD COLUMN submitted_outside INTEGER NOT NULL DEFAULT 0
 )SQL",
+    // A Slurm array's own row: the tasks of it still pending, as Slurm writes them ("5-9%2").
+    R"SQL(
+ALTER TABLE jobs ADD COLUMN array_task_string TEXT NOT NULL DEFAULT ''
+)SQL",
 };
 } // namespace
 

@@ -128,6 +128,40 @@ private Q_SLOTS:
         QCOMPARE(jobs[2].exitSignal, std::optional<int>(9));
     }
 
+    // Arrays in both shapes: the array's own record with its pending rest, a task split off
+    // under its own id, and "not an array" (0, unset) on ordinary jobs.
+    void readsArrays() {
+        const json v38 = json::parse(R"({"jobs": [
+            {"job_id": 1, "array_job_id": 1, "array_task_id": null, "array_task_string": "3-6%2",
+             "job_state": "PENDING"},
+            {"job_id": 2, "array_job_id": 1, "array_task_id": 1, "array_task_string": "",
+             "job_state": "RUNNING"},
+            {"job_id": 5, "array_job_id": 0, "array_task_id": 4294967294, "job_state": "RUNNING"}
+            ]})");
+        const auto a = SlurmDialect::jobs(v38);
+        QCOMPARE(a[0].arrayJobId, std::optional<qint64>(1));
+        QVERIFY(!a[0].arrayTaskId);
+        QCOMPARE(a[0].arrayTaskString, QStringLiteral("3-6%2"));
+        QCOMPARE(a[1].arrayJobId, std::optional<qint64>(1));
+        QCOMPARE(a[1].arrayTaskId, std::optional<int>(1));
+        QVERIFY(!a[2].arrayJobId);
+        QVERIFY(!a[2].arrayTaskId);
+        const json v44 = json::parse(R"({"jobs": [
+            {"job_id": 40, "array_job_id": {"set": true, "number": 40},
+             "array_task_id": {"set": false, "number": 0}, "array_task_string": "0-9",
+             "job_state": ["PENDING"]},
+            {"job_id": 41, "array_job_id": {"set": true, "number": 40},
+             "array_task_id": {"set": true, "number": 0}, "job_state": ["RUNNING"]},
+            {"job_id": 42, "array_job_id": {"set": true, "number": 0},
+             "array_task_id": {"set": false}, "job_state": ["RUNNING"]}]})");
+        const auto b = SlurmDialect::jobs(v44);
+        QCOMPARE(b[0].arrayJobId, std::optional<qint64>(40));
+        QVERIFY(!b[0].arrayTaskId);
+        QCOMPARE(b[0].arrayTaskString, QStringLiteral("0-9"));
+        QCOMPARE(b[1].arrayTaskId, std::optional<int>(0)); // task 0 is a task
+        QVERIFY(!b[2].arrayJobId);
+    }
+
     void nodeStates_data() {
         QTest::addColumn<QString>("reply");
         QTest::addColumn<QString>("state");

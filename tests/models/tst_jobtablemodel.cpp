@@ -95,6 +95,44 @@ private Q_SLOTS:
         QCOMPARE(proxy->rowCount(), 7);
     }
 
+    // Array rows read as squeue writes them, whichever scheduler made them, and searching for
+    // "42_" lists the array; a job from outside Clusterra says so.
+    void arraysAndOutsideJobsReadAsSqueue() {
+        JobTableModel jobs;
+        JobFilterProxy view(&jobs);
+        JobInfo rest = job(42, JobState::Pending, 1, QStringLiteral("sweep"));
+        rest.arrayJobId = 42;
+        rest.arrayTaskString = QStringLiteral("5-9%2");
+        JobInfo task = job(45, JobState::Running, 2, QStringLiteral("sweep"));
+        task.arrayJobId = 42;
+        task.arrayTaskId = 3;
+        JobInfo taskZero = job(46, JobState::Completed, 3, QStringLiteral("sweep"));
+        taskZero.arrayJobId = 42;
+        taskZero.arrayTaskId = 0;
+        JobInfo outside = job(420, JobState::Running, 4, QStringLiteral("from-sbatch"));
+        outside.user = outside.slurmUser = QStringLiteral("grace");
+        outside.submittedOutside = true;
+        jobs.upsert({rest, task, taskZero, outside});
+        const auto cell = [&](int row, int column, int role = Qt::DisplayRole) {
+            return jobs.index(row, column).data(role).toString();
+        };
+        QCOMPARE(cell(0, JobTableModel::JobId), QStringLiteral("42 (42_[5-9%2])"));
+        QCOMPARE(cell(1, JobTableModel::JobId), QStringLiteral("45 (42_3)"));
+        QCOMPARE(cell(2, JobTableModel::JobId), QStringLiteral("46 (42_0)"));
+        QCOMPARE(cell(3, JobTableModel::JobId), QStringLiteral("420"));
+        QVERIFY(cell(1, JobTableModel::JobId, Qt::ToolTipRole).contains(u"Task 3 of array job 42"));
+        QCOMPARE(cell(3, JobTableModel::User), QStringLiteral("grace (outside)"));
+        QVERIFY(cell(3, JobTableModel::User, Qt::ToolTipRole).contains(u"only administrators"));
+        QVERIFY(cell(1, JobTableModel::User, Qt::ToolTipRole).isEmpty());
+        view.setSearchText(QStringLiteral("42_"));
+        QCOMPARE(view.rowCount(), 3);
+        view.setSearchText(QStringLiteral("42_3"));
+        QCOMPARE(view.rowCount(), 1);
+        QCOMPARE(view.index(0, 0).data(JobTableModel::JobIdRole).toLongLong(), qint64(45));
+        view.setSearchText(QStringLiteral("420"));
+        QCOMPARE(view.rowCount(), 1);
+    }
+
     void sortsNumericallyOnRawValues() {
         model->upsert({job(10, JobState::Pending, 50), job(9, JobState::Pending, 51),
                        job(100, JobState::Pending, 52)});

@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QMap>
 #include <QTest>
 #include <QUuid>
 
@@ -51,6 +52,30 @@ private Q_SLOTS:
         cluster = env.readyCluster(server, QStringLiteral("slurm"), QStringLiteral("shared"),
                                    env.jobToken);
         QVERIFY(!cluster.isEmpty());
+    }
+
+    // Every task of an array runs once, with its index, its own output and a row that says
+    // which array it belongs to (on Slurm, under the id Slurm gave the task).
+    void everyArrayTaskRunsOnce() {
+        const qint64 arrayId =
+            submit(rawJob("#!/bin/sh\necho task $SLURM_ARRAY_TASK_ID\n", {{"array", "0-2"}}));
+        QVERIFY(arrayId > 0);
+        QMap<int, json> tasks;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                tasks.clear();
+                const auto list = server.get(QStringLiteral("/v1/clusters/%1/jobs").arg(cluster));
+                for (const auto &j : list.json["jobs"]) {
+                    if (j["array_job_id"] == arrayId && j["array_task_id"].is_number() &&
+                        j.value("state", "") == "COMPLETED")
+                        tasks[j["array_task_id"].get<int>()] = j;
+                }
+                return tasks.size() == 3;
+            },
+            60000));
+        for (auto it = tasks.cbegin(); it != tasks.cend(); ++it)
+            QCOMPARE(output(it->value("job_id", qint64(0))),
+                     QStringLiteral("task %1\n").arg(it.key()).toUtf8());
     }
 
     void rawSubmitMovesThroughStates() {

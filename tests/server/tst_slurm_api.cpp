@@ -8,12 +8,20 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QMap>
 #include <QProcess>
+#include <QSet>
 #include <QTest>
 
 using nlohmann::json;
 
 namespace {
+// A job's array id, 0 when it is none (the field is null then).
+qint64 arrayIdOf(const json &j) {
+    const auto it = j.find("array_job_id");
+    return it != j.end() && it->is_number() ? it->get<qint64>() : 0;
+}
+
 bool runScript(const QString &arg) {
     return QProcess::execute(QStringLiteral("bash"), {QStringLiteral(SLURM_CI_SCRIPT), arg}) == 0;
 }
@@ -29,6 +37,24 @@ class TestSlurmApi : public QObject {
 
     TestServer::Reply submit(TestServer &s, const QString &clusterId, const json &body) {
         return s.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(clusterId), body);
+    }
+
+    QStringList eventMessages() {
+        QStringList out;
+        qint64 after = 0;
+        for (;;) {
+            const json page = server
+                                  .get(QStringLiteral("/v1/clusters/%1/events?limit=1000&after=%2")
+                                           .arg(cluster)
+                                           .arg(after))
+                                  .json;
+            if (!page.contains("events") || page["events"].empty())
+                return out;
+            for (const auto &e : page["events"]) {
+                out << QString::fromStdString(e.value("message", ""));
+                after = e.value("seq", after);
+            }
+        }
     }
 
     QString registerFailure(const json &slurm) {
@@ -135,9 +161,6 @@ private Q_SLOTS:
             submit(server, cluster, rawJob("#!/bin/sh\n", {{"tres_per_job", "gres/shard:2"}}));
         QCOMPARE(r.status, 400);
         QCOMPARE(r.json["error"]["field"].get<std::string>(), std::string("job.tres_per_job"));
-        const auto arrays = submit(server, cluster, rawJob("#!/bin/sh\n", {{"array", "0-3"}}));
-        QCOMPARE(arrays.status, 400);
-        QCOMPARE(arrays.json["error"]["field"].get<std::string>(), std::string("job.array"));
     }
 
     // Each user's jobs run under their own Linux name when the cluster maps users (a root
@@ -377,6 +400,139 @@ s.serve_forever()
         QCOMPARE(other.request("DELETE", path).status, 200);
         other.waitForJob(mapped, slurmId, inState("CANCELLED"));
         QFile::remove(out);
+    }
+
+    // An array runs as Slurm runs it: one id for the array, the pending rest on the array's own
+    // row, each task a row of its own under the id Slurm gave it, with its own output; the
+    // array's own row ends as its last task.
+    void arraysRunAsSlurmRunsThem() {
+        const auto r = submit(server, cluster,
+                              rawJob("#!/bin/sh\necho task $SLURM_ARRAY_TASK_ID of "
+                                     "$SLURM_ARRAY_JOB_ID\nsleep 1\n",
+                                     {{"name", "sweep"}, {"array", "1-4%2"}}));
+        QVERIFY2(r.status == 201, r.body.constData());
+        const qint64 arrayId = r.json["job_id"].get<qint64>();
+        QVERIFY(!r.json.contains("array_job_ids")); // Slurm names the tasks as it starts them
+        const json own = server.get(TestServer::jobPath(cluster, arrayId)).json;
+        QCOMPARE(arrayIdOf(own), arrayId);
+        QVERIFY(own["array_task_id"].is_null());
+        QVERIFY(!own.value("array_task_string", "").empty());
+
+        QMap<int, json> tasks;
+        bool sawPendingRest = false;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const auto list = server.get(QStringLiteral("/v1/clusters/%1/jobs").arg(cluster));
+                tasks.clear();
+                for (const auto &j : list.json["jobs"]) {
+                    if (arrayIdOf(j) != arrayId)
+                        continue;
+                    if (j["array_task_id"].is_number())
+                        tasks[j["array_task_id"].get<int>()] = j;
+                    else
+                        sawPendingRest |= !j.value("array_task_string", "").empty();
+                }
+                if (tasks.size() != 4)
+                    return false;
+                for (const json &t : std::as_const(tasks))
+                    if (t.value("state", "") != "COMPLETED")
+                        return false;
+                return true;
+            },
+            60000));
+        QVERIFY(sawPendingRest);
+        QCOMPARE(tasks.keys(), (QList<int>{1, 2, 3, 4}));
+        QSet<qint64> ids;
+        for (auto it = tasks.cbegin(); it != tasks.cend(); ++it) {
+            const qint64 id = it->value("job_id", qint64(0));
+            ids.insert(id);
+            QCOMPARE(it->value("name", ""), std::string("sweep"));
+            QCOMPARE(server.get(TestServer::jobPath(cluster, id) + QStringLiteral("/output")).body,
+                     QStringLiteral("task %1 of %2\n").arg(it.key()).arg(arrayId).toUtf8());
+        }
+        QCOMPARE(ids.size(), 4);
+        QVERIFY(ids.contains(arrayId)); // the array's own row ran the last task
+        const QStringList messages = eventMessages();
+        QVERIFY2(!messages.filter(QStringLiteral("submitted array job %1 (4 tasks)").arg(arrayId))
+                      .isEmpty(),
+                 qPrintable(messages.join(u'\n')));
+        // Each task's start and end is an event, as any job's is.
+        for (qint64 id : std::as_const(ids))
+            QVERIFY2(!messages.filter(QStringLiteral("Job %1 (sweep) RUNNING → COMPLETED").arg(id))
+                          .isEmpty(),
+                     qPrintable(messages.join(u'\n')));
+    }
+
+    // Cancelling the array's own row cancels every task, running or pending, as scancel does.
+    void cancellingAnArrayCancelsEveryTask() {
+        const auto r =
+            submit(server, cluster, rawJob("#!/bin/sh\nsleep 60\n", {{"array", "0-5%1"}}));
+        QVERIFY2(r.status == 201, r.body.constData());
+        const qint64 arrayId = r.json["job_id"].get<qint64>();
+        const auto arrayRows = [&] {
+            QList<json> rows;
+            const auto list = server.get(QStringLiteral("/v1/clusters/%1/jobs").arg(cluster));
+            for (const auto &j : list.json["jobs"])
+                if (arrayIdOf(j) == arrayId)
+                    rows << j;
+            return rows;
+        };
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (const json &j : arrayRows())
+                    if (j["array_task_id"] == 0 && j.value("state", "") == "RUNNING")
+                        return true;
+                return false;
+            },
+            30000));
+        const auto cancel = server.request("DELETE", TestServer::jobPath(cluster, arrayId));
+        QVERIFY2(cancel.status == 200, cancel.body.constData());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const QList<json> rows = arrayRows();
+                if (rows.size() != 2) // task 0 and the array's own row, its rest never started
+                    return false;
+                for (const json &j : rows)
+                    if (j.value("state", "") != "CANCELLED")
+                        return false;
+                return true;
+            },
+            30000));
+    }
+
+    // An array someone submitted with sbatch shows the same way, each task theirs.
+    void arraysFromSbatchAreShown() {
+        QProcess sbatch;
+        sbatch.start(QStringLiteral("runuser"),
+                     {QStringLiteral("-u"), env.jobUser, QStringLiteral("--"),
+                      QStringLiteral("sbatch"), QStringLiteral("--parsable"), QStringLiteral("-J"),
+                      QStringLiteral("outside-sweep"), QStringLiteral("-D"), QStringLiteral("/tmp"),
+                      QStringLiteral("--array=3-5%1"), QStringLiteral("--wrap"),
+                      QStringLiteral("sleep 60")});
+        QVERIFY(sbatch.waitForFinished(20000));
+        const qint64 arrayId =
+            sbatch.readAllStandardOutput().trimmed().split(';').first().toLongLong();
+        QVERIFY(arrayId > 0);
+        json task = json::object(), rest;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const auto list = server.get(QStringLiteral("/v1/clusters/%1/jobs").arg(cluster));
+                for (const auto &j : list.json["jobs"]) {
+                    if (arrayIdOf(j) != arrayId)
+                        continue;
+                    (j["array_task_id"].is_number() ? task : rest) = j;
+                }
+                return task.value("state", "") == "RUNNING" && rest.is_object();
+            },
+            30000));
+        QVERIFY(task["array_task_id"] == 3);
+        QVERIFY(task.value("job_id", qint64(0)) != arrayId);
+        QVERIFY(task.value("submitted_outside", false));
+        QCOMPARE(QString::fromStdString(task.value("slurm_user", "")), env.jobUser);
+        QCOMPARE(rest.value("job_id", qint64(0)), arrayId);
+        QCOMPARE(rest.value("array_task_string", ""), std::string("4-5%1"));
+        QCOMPARE(server.request("DELETE", TestServer::jobPath(cluster, arrayId)).status, 200);
+        server.waitForJob(cluster, task.value("job_id", qint64(0)), inState("CANCELLED"));
     }
 
     // A Slurm whose counter was reset hands out an id the server's history already holds: the
