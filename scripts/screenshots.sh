@@ -26,6 +26,13 @@ cid=$(api -X POST "$url/v1/clusters" -d "$cluster" | python3 -c 'import json,sys
 sleep 1
 submit() { api -X POST "$url/v1/clusters/$cid/jobs/submit" -d "$1" >/dev/null; }
 env='"current_working_directory":"/tmp","environment":["PATH=/usr/bin:/bin"]'
+# An array: on Slurm its own row holds the pending tasks and each started task gets its own id.
+submit '{"script":"#!/bin/bash\nsleep 200\n","job":{"name":"sweep-params","array":"1-8%2",'"$env"'}}'
+if [ -n "${SLURM_ENV:-}" ]; then
+    # The rest of the queue, as squeue shows it: a job and an array sent with sbatch.
+    runuser -u "$SLURM_REST_USER" -- sbatch -D /tmp -J from-sbatch --wrap 'sleep 300' >/dev/null
+    runuser -u "$SLURM_REST_USER" -- sbatch -D /tmp -J cli-array --array=0-20%1 --wrap 'sleep 300' >/dev/null
+fi
 # A progress bar redrawn with carriage returns, as tqdm or wget draw one: the log shows its state.
 submit '{"script":"#!/bin/bash\nfor i in $(seq 1 400); do echo \"[$(date +%T)] step $i: aligning reads chunk $i/400\"; for p in 20 40 60 80 100; do printf \"\\r  chunk %d  %3d%% \" $i $p; sleep 0.1; done; printf \"\\n\"; done\n","job":{"name":"align-reads",'"$env"',"cpus_per_task":2}}'
 submit '{"script":"#!/bin/bash\necho variant calling done\n","job":{"name":"call-variants",'"$env"'}}'

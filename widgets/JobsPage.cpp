@@ -97,8 +97,9 @@ JobsPage::JobsPage(JobTableModel *model, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    const std::array<int, JobTableModel::ColumnCount> widths{90, 170, 170, 90,  80, 50,
-                                                             50, 80,  90,  110, 60, 120};
+    // Job ID fits an array task as squeue writes it, "1234 (1230_17)".
+    const std::array<int, JobTableModel::ColumnCount> widths{120, 170, 170, 90,  80, 50,
+                                                             50,  80,  90,  110, 60, 120};
     for (int c = 0; c < JobTableModel::ColumnCount; ++c)
         m_table->setColumnWidth(c,
                                 widths[size_t(c)] * m_table->fontMetrics().averageCharWidth() / 7);

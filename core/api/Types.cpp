@@ -162,7 +162,7 @@ QString formatJobId(const JobInfo &job) {
     if (job.arrayTaskId)
         return QStringLiteral("%1 (%2_%3)").arg(id, array).arg(*job.arrayTaskId);
     if (!job.arrayTaskString.isEmpty())
-        return QStringLiteral("%1 (%2_[%3])").arg(id, array, job.arrayTaskString);
+        return QStringLiteral("%1_[%2]").arg(array, job.arrayTaskString);
     return id;
 }
 

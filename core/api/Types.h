@@ -167,8 +167,8 @@ QString formatBytes(qint64 bytes);
 QString formatDuration(qint64 seconds);
 QString formatTimeLimit(const std::optional<qint64> &minutes);
 
-// A job's id as squeue writes it beside the id itself: "42", "45 (42_3)" for a task of array
-// 42, "42 (42_[4-9%2])" for the array's own row while tasks of it are pending.
+// A job's id as squeue writes it: "42"; "45 (42_3)" for task 3 of array 42, its own id first;
+// "42_[4-9%2]" for the array's own row while tasks of it are pending.
 QString formatJobId(const JobInfo &job);
 
 } // namespace clusterra

@@ -69,8 +69,8 @@ void BuiltInBackend::abort(const QString &, const QString &, const QString &uplo
 }
 
 void BuiltInBackend::importFile(const QString &bucket, const QString &key, const QString &path,
-                                const QString &contentType, Done done) {
-    done(m_store.importFile(bucket, key, path, contentType)
+                                qint64 from, const QString &contentType, Done done) {
+    done(m_store.importFile(bucket, key, path, from, contentType)
              ? QString()
              : QStringLiteral("cannot copy %1 into the store").arg(path));
 }

@@ -44,9 +44,9 @@ public:
                               done) = 0;
     virtual void abort(const QString &bucket, const QString &key, const QString &uploadId,
                        Done done) = 0;
-    // Server-side write of a local file (published job output).
+    // Server-side write of a local file from byte `from` on (published job output).
     virtual void importFile(const QString &bucket, const QString &key, const QString &path,
-                            const QString &contentType, Done done) = 0;
+                            qint64 from, const QString &contentType, Done done) = 0;
     virtual sigv4::Presigned presign(const QByteArray &method, const QString &bucket,
                                      const QString &key, const sigv4::Pairs &query,
                                      const sigv4::Pairs &signedHeaders, int expiresSecs) const = 0;
@@ -78,7 +78,7 @@ public:
             done) override;
     void abort(const QString &bucket, const QString &key, const QString &uploadId,
                Done done) override;
-    void importFile(const QString &bucket, const QString &key, const QString &path,
+    void importFile(const QString &bucket, const QString &key, const QString &path, qint64 from,
                     const QString &contentType, Done done) override;
     sigv4::Presigned presign(const QByteArray &method, const QString &bucket, const QString &key,
                              const sigv4::Pairs &query, const sigv4::Pairs &signedHeaders,

@@ -221,9 +221,10 @@ bool ObjectStore::remove(const QString &bucket, const QString &key) {
 }
 
 std::optional<ObjectInfo> ObjectStore::importFile(const QString &bucket, const QString &key,
-                                                  const QString &path, const QString &contentType) {
+                                                  const QString &path, qint64 from,
+                                                  const QString &contentType) {
     QFile in(path);
-    if (!in.open(QIODevice::ReadOnly))
+    if (!in.open(QIODevice::ReadOnly) || !in.seek(from))
         return std::nullopt;
     const QString temp = tempFile();
     QDir().mkpath(QFileInfo(temp).absolutePath());

@@ -75,9 +75,11 @@ public:
                                        QString *errorCode, QString *errorText);
     void abort(const QString &uploadId);
 
-    // Copies a local file in as an object (job output published for download).
+    // Copies a local file in, from byte `from` on, as an object (job output published for
+    // download).
     std::optional<ObjectInfo> importFile(const QString &bucket, const QString &key,
-                                         const QString &path, const QString &contentType);
+                                         const QString &path, qint64 from,
+                                         const QString &contentType);
 
     QString objectFile(const QString &bucket, const QString &key) const;
     QString partFile(const QString &uploadId, int number) const;

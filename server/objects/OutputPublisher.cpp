@@ -33,7 +33,7 @@ void OutputPublisher::publish(qint64 jobId) {
     auto output = std::make_shared<QFile>();
     OutputWindow window;
     // Cancelled before it ran, only an earlier run's bytes, or nothing the job's user owns:
-    // nothing to publish. (An appending job's copy holds the whole file.)
+    // nothing to publish. The copy is the job's own bytes: an appending job's start on.
     if (!job || !m_service.openOwnOutput(*job, output.get(), &window))
         return;
     const auto cluster = m_clusters.byId(job->clusterId);
@@ -43,7 +43,8 @@ void OutputPublisher::publish(qint64 jobId) {
         keyFor(job->userEmail, job->publicId(), QFileInfo(job->outputPath).fileName());
     if (!rules::storageRefusal(key, rules::StorageAccess::Write, job->userEmail, false).isEmpty())
         return; // an email that cannot be a key segment: the log stays readable via the API
-    m_storage.importFile(*cluster, key, std::move(output), QStringLiteral("text/plain"));
+    m_storage.importFile(*cluster, key, std::move(output), window.base,
+                         QStringLiteral("text/plain"));
 }
 
 } // namespace clusterra::server

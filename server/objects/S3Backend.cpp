@@ -279,9 +279,10 @@ void S3Backend::abort(const QString &bucket, const QString &key, const QString &
 }
 
 void S3Backend::importFile(const QString &bucket, const QString &key, const QString &path,
-                           const QString &contentType, Done done) {
+                           qint64 from, const QString &contentType, Done done) {
     auto *file = new QFile(path);
-    if (!file->open(QIODevice::ReadOnly)) {
+    // Qt's network access sends a file from where it stands, to its end.
+    if (!file->open(QIODevice::ReadOnly) || !file->seek(from)) {
         delete file;
         return done(QStringLiteral("cannot read %1").arg(path));
     }

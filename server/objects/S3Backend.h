@@ -42,7 +42,7 @@ public:
             done) override;
     void abort(const QString &bucket, const QString &key, const QString &uploadId,
                Done done) override;
-    void importFile(const QString &bucket, const QString &key, const QString &path,
+    void importFile(const QString &bucket, const QString &key, const QString &path, qint64 from,
                     const QString &contentType, Done done) override;
     sigv4::Presigned presign(const QByteArray &method, const QString &bucket, const QString &key,
                              const sigv4::Pairs &query, const sigv4::Pairs &signedHeaders,

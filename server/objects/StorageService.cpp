@@ -356,17 +356,19 @@ void StorageService::abort(const http::Principal &who, const ClusterRecord &clus
 }
 
 void StorageService::importFile(const ClusterRecord &cluster, const QString &key,
-                                std::shared_ptr<QFile> source, const QString &contentType) {
+                                std::shared_ptr<QFile> source, qint64 from,
+                                const QString &contentType) {
     withBucket(
         cluster, [](const nlohmann::json &, const ApiError &) {},
         [=, this](const QString &bucket) {
             // Through the open descriptor's /proc link the backend reads the very file that was
             // checked, whatever happens to its path meanwhile; `source` stays open until done.
             const QString path = QStringLiteral("/proc/self/fd/%1").arg(source->handle());
-            m_backend.importFile(bucket, key, path, contentType, [key, source](const QString &e) {
-                if (!e.isEmpty())
-                    qWarning("cannot publish %s: %s", qPrintable(key), qPrintable(e));
-            });
+            m_backend.importFile(
+                bucket, key, path, from, contentType, [key, source](const QString &e) {
+                    if (!e.isEmpty())
+                        qWarning("cannot publish %s: %s", qPrintable(key), qPrintable(e));
+                });
         });
 }
 

@@ -44,7 +44,7 @@ public:
 
     // Server-side writes (published job output), and the bucket's end with its cluster.
     void importFile(const ClusterRecord &cluster, const QString &key, std::shared_ptr<QFile> source,
-                    const QString &contentType);
+                    qint64 from, const QString &contentType);
     void dropBucket(const QString &clusterId);
 
 private:

@@ -1,5 +1,6 @@
 #include "TestServer.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -112,6 +113,41 @@ private Q_SLOTS:
         QCOMPARE(listing["files"].size(), size_t(1));
         const QString key = QString::fromStdString(listing["files"][0]["key"]);
         QCOMPARE(server.raw("GET", url(presign(key, "GET"))).body, QByteArray("to the bucket\n"));
+    }
+
+    // An appending job's copy starts where its own bytes do: no earlier run's reach the bucket.
+    void anAppendingJobPublishesOnlyItsOwnBytes() {
+        const QString path = QDir::temp().filePath(
+            QStringLiteral("clusterra-s3-append-%1.log").arg(QDateTime::currentMSecsSinceEpoch()));
+        {
+            QFile earlier(path);
+            QVERIFY(earlier.open(QIODevice::WriteOnly));
+            earlier.write("an earlier run\n");
+        }
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther |
+                                        QFile::WriteOther);
+        const json job{{"name", "append"},
+                       {"current_working_directory", "/tmp"},
+                       {"environment", json::array({"PATH=/usr/bin:/bin"})},
+                       {"standard_output", path.toStdString()},
+                       {"open_mode", json::array({"APPEND"})}};
+        const auto r = server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster),
+                                   {{"script", "#!/bin/sh\necho this run\n"}, {"job", job}});
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json.value("job_id", qint64(0));
+        server.waitForJob(cluster, id,
+                          [](const json &j) { return j.value("state", "") == "COMPLETED"; });
+        const QString key =
+            QStringLiteral("outputs/admin@localhost/%1/%2").arg(id).arg(QFileInfo(path).fileName());
+        TestServer::Raw copy;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                copy = server.raw("GET", url(presign(key, "GET")));
+                return copy.status == 200;
+            },
+            10000));
+        QCOMPARE(copy.body, QByteArray("this run\n"));
+        QFile::remove(path);
     }
 
     void bucketGoesWithItsCluster() {

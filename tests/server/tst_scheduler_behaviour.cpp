@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QMap>
 #include <QTest>
 #include <QUuid>
@@ -256,6 +257,19 @@ private Q_SLOTS:
         // and leaves the job's start where it was.
         QCOMPARE(logText(streamToEnd(third, "999999")), QStringLiteral("third run\n"));
         QCOMPARE(output(third), QByteArray("third run\n"));
+        // The copy in the bucket, too, is this job's bytes and no earlier run's.
+        const QString published = QStringLiteral("outputs/admin@localhost/%1/%2")
+                                      .arg(third)
+                                      .arg(QFileInfo(path).fileName());
+        TestServer::Raw copy;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                copy = server.raw(
+                    "GET", TestServer::presignedUrl(server.presign(cluster, published, "GET")));
+                return copy.status == 200;
+            },
+            10000));
+        QCOMPARE(copy.body, QByteArray("third run\n"));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), QByteArray("second run\nthird run\n"));
