@@ -91,6 +91,10 @@ QString SlurmScheduler::userFor(const Connection &c, const JobRecord &job) const
     return c.perUser ? job.linuxUser : c.userName;
 }
 
+QString SlurmScheduler::slurmUserOf(const Connection &c, const JobRecord &job) const {
+    return job.submittedOutside ? job.linuxUser : userFor(c, job);
+}
+
 // With per_user the token may act for anyone, so the name sent is the whole of who a request
 // acts as: none would act as the token's own user, and a system account is nobody's identity.
 ApiError SlurmScheduler::checkActingUser(const Connection &c, const JobRecord &job,
@@ -284,22 +288,50 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
     QHash<qint64, SlurmJobInfo> bySlurmId;
     for (const auto &info : SlurmDialect::jobs(reply.body))
         bySlurmId.insert(info.jobId, info);
+    QList<JobRecord> active = m_jobs.withStates(kActive, c->clusterId);
+    QSet<qint64> activeIds;
+    for (const JobRecord &job : std::as_const(active))
+        if (job.schedulerJobId)
+            activeIds.insert(*job.schedulerJobId);
     // The whole queue, as squeue shows it: jobs submitted with sbatch appear too, and each
     // task of an array once Slurm starts it under its own id.
     if (!c->known)
         c->known = m_jobs.schedulerIds(c->clusterId);
+    const auto isNew = [&](const SlurmJobInfo &info) {
+        if (info.jobId <= 0)
+            return false;
+        if (!c->known->contains(info.jobId))
+            return true;
+        if (isFinished(info.state) || activeIds.contains(info.jobId))
+            return false;
+        // Queued or running in Slurm while every row with its id has ended: Slurm requeued
+        // that job (same name, same Slurm user; its row goes on), or handed the id out again
+        // after its counter was reset or wrapped (another job, which gets a row of its own).
+        auto last = m_jobs.byPublicId(c->clusterId, info.jobId);
+        if (!last || last->name != info.name || slurmUserOf(*c, *last) != info.userName)
+            return true;
+        activeIds.insert(info.jobId);
+        active.append(*last);
+        return false;
+    };
+    const auto isSplitTask = [](const SlurmJobInfo &info) {
+        return info.arrayJobId && *info.arrayJobId != info.jobId;
+    };
     if (m_submitting.value(c->clusterId) == 0) {
         // One transaction: a big queue seen for the first time is one commit, not thousands.
         auto tx = m_jobs.transaction();
-        for (const SlurmJobInfo &info : std::as_const(bySlurmId)) {
-            if (info.jobId <= 0 || c->known->contains(info.jobId))
-                continue;
-            if (!addArrayTask(c, info) && !isFinished(info.state))
-                adopt(c, info);
+        // Arrays' own records first, so a task finds the row of the array it belongs to.
+        for (const bool tasks : {false, true}) {
+            for (const SlurmJobInfo &info : std::as_const(bySlurmId)) {
+                if (isSplitTask(info) != tasks || !isNew(info))
+                    continue;
+                if (!(tasks && addArrayTask(c, info)) && !isFinished(info.state))
+                    adopt(c, info);
+            }
         }
         tx.commit();
     }
-    for (JobRecord &job : m_jobs.withStates(kActive, c->clusterId)) {
+    for (JobRecord &job : active) {
         if (!job.schedulerJobId)
             continue;
         const auto it = bySlurmId.constFind(*job.schedulerJobId);
@@ -313,14 +345,12 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
 // A task split off an array this server has a row for becomes a row of the array's owner,
 // finished or not (a short task may start and end between two polls).
 bool SlurmScheduler::addArrayTask(Connection *c, const SlurmJobInfo &info) {
-    if (!info.arrayJobId || *info.arrayJobId == info.jobId || !info.arrayTaskId ||
-        !c->known->contains(*info.arrayJobId))
+    if (!info.arrayTaskId || !c->known->contains(*info.arrayJobId))
         return false;
     const auto array = m_jobs.byPublicId(c->clusterId, *info.arrayJobId);
     if (!array)
         return false;
-    const QString user = array->submittedOutside ? array->linuxUser : userFor(*c, *array);
-    JobRecord task = arrayTaskRow(*array, info, user);
+    JobRecord task = arrayTaskRow(*array, info, slurmUserOf(*c, *array));
     m_jobs.insert(task);
     c->known->insert(info.jobId);
     const JobState from = task.state;
@@ -349,9 +379,8 @@ void SlurmScheduler::update(const Connection &c, JobRecord &job, const SlurmJobI
         return;
     if (wasArray && job.arrayTaskId) {
         // The array's own row is its last task now: that task's output is this row's.
-        const QString user = job.submittedOutside ? job.linuxUser : userFor(c, job);
         const QString asked = stringOr(job.request, "standard_output");
-        placeTaskOutput(job, asked.isEmpty() ? info.standardOutput : asked, user);
+        placeTaskOutput(job, asked.isEmpty() ? info.standardOutput : asked, slurmUserOf(c, job));
         m_jobs.saveSubmitDetails(job);
     }
     m_jobs.transition(job, from);
@@ -488,7 +517,7 @@ std::optional<qint64> SlurmScheduler::outputOwner(const JobRecord &job) const {
     if (it == m_connections.end())
         return qint64(-1);
     // A job from outside writes as its own Slurm user, whatever the cluster's mapping.
-    const QString user = job.submittedOutside ? job.linuxUser : userFor(*it->second, job);
+    const QString user = slurmUserOf(*it->second, job);
     const passwd *pw = user.isEmpty() ? nullptr : ::getpwnam(user.toLocal8Bit().constData());
     return pw ? qint64(pw->pw_uid) : qint64(-1);
 }

@@ -67,7 +67,11 @@ private:
     void adopt(Connection *c, const SlurmJobInfo &info);
     void confirmGone(Connection *c, qint64 jobId);
     void lost(Connection *c, const QString &problem);
+    // Who a request about the job acts as (per_user: the submitter's account; shared: the
+    // cluster's user_name).
     QString userFor(const Connection &c, const JobRecord &job) const;
+    // Who the job runs as in Slurm: userFor, or its own Slurm user for a job from outside.
+    QString slurmUserOf(const Connection &c, const JobRecord &job) const;
     ApiError checkActingUser(const Connection &c, const JobRecord &job, const QString &user,
                              const QString &outcome) const;
 

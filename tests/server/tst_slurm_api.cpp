@@ -566,6 +566,84 @@ s.serve_forever()
         QCOMPARE(named, 2);
     }
 
+    // Restarts the server with `statements` applied to its database, connected again.
+    void restartEditing(const QStringList &statements) {
+        QVERIFY(server.stop() == 0);
+        QVERIFY(server.editDatabase(statements));
+        QVERIFY(server.startOnSamePort());
+        QTRY_COMPARE_WITH_TIMEOUT(server.get(QStringLiteral("/v1/clusters/") + cluster)
+                                      .json.value("connection_state", ""),
+                                  std::string("connected"), 30000);
+    }
+
+    QList<json> rowsWithId(qint64 id) {
+        QList<json> rows;
+        const auto list = server.get(QStringLiteral("/v1/clusters/%1/jobs").arg(cluster));
+        for (const auto &j : list.json["jobs"])
+            if (j.value("job_id", qint64(0)) == id)
+                rows << j;
+        return rows;
+    }
+
+    // Slurm hands an id this server's history holds for an ended job to someone's new sbatch
+    // job (its counter was reset): the new job gets its own row, the ended one stays as it was.
+    void anIdSlurmGaveAgainIsAnotherJob() {
+        QProcess sbatch;
+        sbatch.start(QStringLiteral("runuser"),
+                     {QStringLiteral("-u"), env.jobUser, QStringLiteral("--"),
+                      QStringLiteral("sbatch"), QStringLiteral("--parsable"), QStringLiteral("-J"),
+                      QStringLiteral("newer-outside"), QStringLiteral("-D"), QStringLiteral("/tmp"),
+                      QStringLiteral("--wrap"), QStringLiteral("sleep 60")});
+        QVERIFY(sbatch.waitForFinished(20000));
+        const qint64 slurmId =
+            sbatch.readAllStandardOutput().trimmed().split(';').first().toLongLong();
+        QVERIFY(slurmId > 0);
+        server.waitForJob(cluster, slurmId, inState("RUNNING"));
+        // What the server would hold had an earlier job of someone else's had this id.
+        restartEditing({QStringLiteral("UPDATE jobs SET state = 'COMPLETED', name = 'earlier', "
+                                       "submitted_outside = 0, user_email = 'admin@localhost' "
+                                       "WHERE scheduler_job_id = %1")
+                            .arg(slurmId)});
+        QList<json> rows;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                rows = rowsWithId(slurmId);
+                return rows.size() == 2;
+            },
+            20000));
+        QStringList seen;
+        for (const json &j : rows)
+            seen << QString::fromStdString(j.value("name", "") + "/" + j.value("state", ""));
+        seen.sort();
+        QCOMPARE(seen, (QStringList{QStringLiteral("earlier/COMPLETED"),
+                                    QStringLiteral("newer-outside/RUNNING")}));
+        const json named = server.get(TestServer::jobPath(cluster, slurmId)).json;
+        QCOMPARE(named.value("name", ""), std::string("newer-outside")); // the newest
+        QVERIFY(named.value("submitted_outside", false));
+        QCOMPARE(server.request("DELETE", TestServer::jobPath(cluster, slurmId)).status, 200);
+        server.waitForJob(cluster, slurmId, inState("CANCELLED"));
+    }
+
+    // A job this server saw end that Slurm runs again under the same id, name and user (a
+    // requeue after a node failure) goes on in its own row.
+    void aJobSlurmRunsAgainKeepsItsRow() {
+        const auto r =
+            submit(server, cluster, rawJob("#!/bin/sh\nsleep 60\n", {{"name", "again"}}));
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        server.waitForJob(cluster, id, inState("RUNNING"));
+        restartEditing({QStringLiteral("UPDATE jobs SET state = 'NODE_FAIL' WHERE "
+                                       "scheduler_job_id = %1")
+                            .arg(id)});
+        QCOMPARE(server.get(TestServer::jobPath(cluster, id)).json.value("state", ""),
+                 std::string("NODE_FAIL"));
+        QCOMPARE(server.waitForJob(cluster, id, inState("RUNNING")).value("state", ""),
+                 std::string("RUNNING"));
+        QCOMPARE(rowsWithId(id).size(), 1);
+        QCOMPARE(server.request("DELETE", TestServer::jobPath(cluster, id)).status, 200);
+        server.waitForJob(cluster, id, inState("CANCELLED"));
+    }
+
     // Slurm forgets finished jobs after MinJobAge; the server keeps its own record.
     void historyOutlivesSlurmsMemory() {
         const auto r = submit(server, cluster, rawJob("#!/bin/sh\necho kept\nexit 3\n"));
