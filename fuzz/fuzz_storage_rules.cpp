@@ -4,7 +4,6 @@
 #include "FuzzSupport.h"
 #include "rules/IdentityRules.h"
 #include "rules/StorageRules.h"
-#include "templates/JobTemplate.h"
 
 #include <QRegularExpression>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "slurm/JobState.h"
+#include "base/JobState.h"
 
 #include <QList>
 #include <QString>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/ApiError.h"
 #include "api/Types.h"
+#include "base/ApiError.h"
 
 #include <QNetworkAccessManager>
 #include <QObject>

@@ -1,7 +1,5 @@
 #include "rules/StorageRules.h"
 
-#include "templates/JobTemplate.h"
-
 #include <QCoreApplication>
 
 namespace clusterra::rules {
@@ -11,6 +9,40 @@ QString tr(const char *text) {
     return QCoreApplication::translate("StorageRules", text);
 }
 } // namespace
+
+bool isSafeObjectKey(const QString &key, QString *why) {
+    auto fail = [why](const QString &reason) {
+        if (why)
+            *why = reason;
+        return false;
+    };
+    if (key.isEmpty())
+        return fail(tr("is empty."));
+    if (key.toUtf8().size() > 1024)
+        return fail(tr("is longer than 1024 bytes."));
+    if (key.startsWith(QLatin1Char('/')))
+        return fail(tr("must not start with \"/\"."));
+    if (key.contains(QLatin1Char('\\')))
+        return fail(tr("must not contain backslashes."));
+    for (const QChar ch : key) {
+        if (ch.category() == QChar::Other_Control)
+            return fail(tr("must not contain control characters."));
+        // U+FFFE, U+FFFF, U+FDD0..U+FDEF are no text: decoders turn them into U+FFFD, so such a
+        // key would list under another key's name and page forever.
+        if (ch.isNonCharacter())
+            return fail(tr("must not contain Unicode noncharacters (such as U+FFFF)."));
+    }
+    const QStringList segments = key.split(QLatin1Char('/'));
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        const QString &s = segments[i];
+        // A trailing slash names a folder; every other segment must be a real name.
+        if (s.isEmpty() && i == segments.size() - 1 && i > 0)
+            continue;
+        if (s.isEmpty() || s == QLatin1String(".") || s == QLatin1String(".."))
+            return fail(tr("must not contain empty, \".\" or \"..\" path segments."));
+    }
+    return true;
+}
 
 QString userPrefix(const QString &area, const QString &email) {
     return area + QLatin1Char('/') + email + QLatin1Char('/');

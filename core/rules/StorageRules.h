@@ -7,6 +7,11 @@ namespace clusterra::rules {
 
 enum class StorageAccess { Read, Write };
 
+// Keys in a cluster's bucket, whoever names them (the storage routes, template file
+// parameters): no "..", ".", empty segments, leading "/", backslashes, control characters or
+// noncharacters; at most 1024 bytes.
+bool isSafeObjectKey(const QString &key, QString *why = nullptr);
+
 // Keys in a cluster's bucket: "scripts/", "data/" and "outputs/" are per user
 // ("<area>/<email>/...", private to that user, administrators included), "shared/" is readable
 // by everyone and writable by admins only.

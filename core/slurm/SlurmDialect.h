@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/ApiError.h"
-#include "slurm/JobState.h"
+#include "base/ApiError.h"
+#include "base/JobState.h"
 
 #include <QList>
 #include <QStringList>

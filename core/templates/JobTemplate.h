@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/ApiError.h"
+#include "base/ApiError.h"
 
 #include <QList>
 #include <QString>
@@ -51,8 +51,5 @@ struct JobTemplate {
 QString paramTypeName(ParamType type);
 // POSIX shell single quoting: abc -> 'abc', it's -> 'it'\''s'.
 QString shellQuote(const QString &value);
-// Keys in the cluster bucket, as template file parameters name them: no "..", ".", empty
-// segments, leading "/", backslashes or control characters; at most 1024 bytes.
-bool isSafeObjectKey(const QString &key, QString *why = nullptr);
 
 } // namespace clusterra

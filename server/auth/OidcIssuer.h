@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/ApiError.h"
 #include "auth/IdToken.h"
+#include "base/ApiError.h"
 #include "crypto/Jwk.h"
 
 #include <QNetworkAccessManager>

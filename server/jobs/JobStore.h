@@ -2,7 +2,7 @@
 
 #include "events/EventLog.h"
 #include "jobs/OutputOrigin.h"
-#include "slurm/JobState.h"
+#include "base/JobState.h"
 #include "store/Database.h"
 
 #include <QObject>

@@ -1,6 +1,6 @@
 #include "store/Database.h"
 
-#include "api/ApiError.h"
+#include "base/ApiError.h"
 
 #include <QFile>
 #include <QSqlError>

@@ -121,25 +121,6 @@ private Q_SLOTS:
         QVERIFY(!errors.isEmpty());
         QCOMPARE(errors.first().field, field);
     }
-
-    void objectKeys_data() {
-        QTest::addColumn<QString>("key");
-        QTest::addColumn<bool>("safe");
-        QTest::newRow("plain") << QStringLiteral("shared/md.tpr") << true;
-        QTest::newRow("folder") << QStringLiteral("data/a@b.c/dir/") << true;
-        QTest::newRow("dotdot") << QStringLiteral("data/../x") << false;
-        QTest::newRow("dot") << QStringLiteral("data/./x") << false;
-        QTest::newRow("empty segment") << QStringLiteral("data//x") << false;
-        QTest::newRow("leading slash") << QStringLiteral("/data/x") << false;
-        QTest::newRow("control") << QStringLiteral("data/\x01x") << false;
-        QTest::newRow("too long") << QString(1025, QLatin1Char('a')) << false;
-    }
-
-    void objectKeys() {
-        QFETCH(QString, key);
-        QFETCH(bool, safe);
-        QCOMPARE(isSafeObjectKey(key), safe);
-    }
 };
 
 QTEST_GUILESS_MAIN(TestJobTemplate)

@@ -1,4 +1,4 @@
-#include "slurm/JobState.h"
+#include "base/JobState.h"
 
 #include <array>
 
