@@ -1,5 +1,7 @@
 #include "FilesPage.h"
 
+#include "client/BucketDelete.h"
+
 #include "Confirm.h"
 #include "FileBrowser.h"
 #include "FileListModel.h"
@@ -392,56 +394,41 @@ void FilesPage::deleteSelection() {
     if (sel.files.isEmpty() && sel.folders.isEmpty())
         return;
     const QString clusterId = m_clusterId;
-    auto removeAll = [this, clusterId](const QStringList &keys) {
-        auto left = std::make_shared<int>(int(keys.size()));
-        auto failures = std::make_shared<QStringList>();
-        for (const QString &key : keys)
-            m_api->deleteFile(clusterId, key, this, [=, this](const ApiError &e) {
-                if (e.isError())
-                    failures->append(QStringLiteral("%1: %2").arg(key, e.message));
-                if (--*left == 0) {
-                    Q_EMIT statusMessage(
-                        failures->isEmpty()
-                            ? tr("%n file(s) deleted", nullptr, int(keys.size()))
-                            : tr("Not deleted: %1").arg(failures->join(QStringLiteral("; "))));
-                    m_browser->refresh();
-                }
-            });
-    };
-    auto confirmThenDelete = [this, removeAll](const QStringList &keys) {
-        if (keys.isEmpty()) {
+    QStringList files;
+    for (const FileEntry &f : sel.files)
+        files << f.key;
+    // Folders are their files: list them all first, then ask once with the real count.
+    planDeletion(*m_api, clusterId, files, sel.folders, this, [=, this](const DeletionPlan &plan) {
+        const QString unlisted = plan.unlisted.join(QStringLiteral("; "));
+        if (plan.keys.isEmpty()) {
+            if (!plan.unlisted.isEmpty())
+                Q_EMIT statusMessage(tr("Nothing deleted: could not list %1").arg(unlisted));
             m_browser->refresh(); // empty folders made here: nothing to delete on the server
             return;
         }
-        QStringList shown = keys.mid(0, 5);
-        if (keys.size() > 5)
-            shown << tr("…and %n more", nullptr, int(keys.size() - 5));
-        Confirm::ask(
-            this, tr("Delete files"),
-            tr("Delete %n file(s)? This cannot be undone.\n\n%1", nullptr, int(keys.size()))
-                .arg(shown.join(QLatin1Char('\n'))),
-            tr("Delete"), tr("Keep"), [removeAll, keys](bool yes) {
-                if (yes)
-                    removeAll(keys);
+        QStringList shown = plan.keys.mid(0, 5);
+        if (plan.keys.size() > 5)
+            shown << tr("…and %n more", nullptr, int(plan.keys.size() - 5));
+        QString text =
+            tr("Delete %n file(s)? This cannot be undone.\n\n%1", nullptr, int(plan.keys.size()))
+                .arg(shown.join(QLatin1Char('\n')));
+        if (!plan.unlisted.isEmpty())
+            text += QStringLiteral("\n\n") +
+                    tr("Not included, their contents could not be listed: %1").arg(unlisted);
+        Confirm::ask(this, tr("Delete files"), text, tr("Delete"), tr("Keep"), [=, this](bool yes) {
+            if (!yes)
+                return;
+            deleteKeys(*m_api, clusterId, plan.keys, this, [=, this](const DeletionOutcome &done) {
+                QStringList parts{tr("%n file(s) deleted", nullptr, done.deleted)};
+                if (!done.failures.isEmpty())
+                    parts << tr("not deleted: %1").arg(done.failures.join(QStringLiteral("; ")));
+                if (!plan.unlisted.isEmpty())
+                    parts << tr("not listed: %1").arg(unlisted);
+                Q_EMIT statusMessage(parts.join(QStringLiteral("; ")));
+                m_browser->refresh();
             });
-    };
-    QStringList keys;
-    for (const FileEntry &f : sel.files)
-        keys << f.key;
-    if (sel.folders.isEmpty())
-        return confirmThenDelete(keys);
-    // Folders are their files: list them all first, then ask once with the real count.
-    auto pending = std::make_shared<int>(int(sel.folders.size()));
-    auto all = std::make_shared<QStringList>(keys);
-    for (const QString &folder : sel.folders)
-        m_api->listAllFiles(clusterId, folder, this,
-                            [=](const QList<FileEntry> &files, const ApiError &e) {
-                                if (!e.isError())
-                                    for (const FileEntry &f : files)
-                                        all->append(f.key);
-                                if (--*pending == 0)
-                                    confirmThenDelete(*all);
-                            });
+        });
+    });
 }
 
 QString FilesPage::createFolder(const QString &name) {

@@ -53,6 +53,17 @@ ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body) {
 ApiClient::ApiClient(QObject *parent)
     : QObject(parent) {}
 
+namespace {
+// Query strings built by hand: QUrlQuery leaves "+" alone, which servers read as a space.
+QString queryOf(std::initializer_list<std::pair<const char *, QString>> items) {
+    QStringList parts;
+    for (const auto &[name, value] : items)
+        parts << QLatin1String(name) + QLatin1Char('=') +
+                     QString::fromLatin1(QUrl::toPercentEncoding(value));
+    return parts.join(QLatin1Char('&'));
+}
+} // namespace
+
 QString ApiClient::clusterPath(const QString &clusterId) {
     return QStringLiteral("/v1/clusters/") +
            QString::fromLatin1(QUrl::toPercentEncoding(clusterId));
@@ -244,8 +255,8 @@ void ApiClient::nodes(const QString &clusterId, QObject *ctx,
 void ApiClient::jobs(const QString &clusterId, const QString &updatedSince, QObject *ctx,
                      std::function<void(const JobPage &, const ApiError &)> done) {
     QString path = clusterPath(clusterId) + QStringLiteral("/jobs?limit=20000");
-    if (!updatedSince.isEmpty())
-        path += QStringLiteral("&updated_since=") + updatedSince;
+    if (!updatedSince.isEmpty()) // the server's cursor, passed back as it is: encoded
+        path += QLatin1Char('&') + queryOf({{"updated_since", updatedSince}});
     send("GET", path, nullptr, ctx, [done](const nlohmann::json &j, const ApiError &e) {
         JobPage page;
         const auto &items = arrayMember(j, "jobs");
@@ -305,17 +316,6 @@ void ApiClient::events(const QString &clusterId, qint64 after, QObject *ctx,
              done(out, e);
          });
 }
-
-namespace {
-// Query strings built by hand: QUrlQuery leaves "+" alone, which servers read as a space.
-QString queryOf(std::initializer_list<std::pair<const char *, QString>> items) {
-    QStringList parts;
-    for (const auto &[name, value] : items)
-        parts << QLatin1String(name) + QLatin1Char('=') +
-                     QString::fromLatin1(QUrl::toPercentEncoding(value));
-    return parts.join(QLatin1Char('&'));
-}
-} // namespace
 
 void ApiClient::listFiles(const QString &clusterId, const QString &prefix, bool folders,
                           const QString &startAfter, QObject *ctx,

@@ -1,10 +1,12 @@
 #include "client/ApiClient.h"
+#include "client/BucketDelete.h"
 
 #include <QQueue>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <optional>
 
 using namespace clusterra;
 
@@ -90,6 +92,37 @@ class TestApiClient : public QObject {
     }
 
 private Q_SLOTS:
+    // A folder whose listing fails is named, never silently left out of a deletion; the
+    // outcome counts what was deleted and names what was not.
+    void deletionNamesWhatItCouldNotDo() {
+        FakeHttp http;
+        http.replies
+            << FakeHttp::Reply{200, R"({"files":[{"key":"data/a/ok/1"},{"key":"data/a/ok/2"}]})"}
+            << FakeHttp::Reply{403, R"({"error":{"type":"Forbidden","message":"not yours"}})"};
+        ApiClient api;
+        api.setBaseUrl(http.url());
+        std::optional<DeletionPlan> plan;
+        planDeletion(api, QStringLiteral("c1"), {QStringLiteral("data/a/x")},
+                     {QStringLiteral("data/a/ok/"), QStringLiteral("data/b/")}, this,
+                     [&](const DeletionPlan &p) { plan = p; });
+        QTRY_VERIFY_WITH_TIMEOUT(plan.has_value(), 10000);
+        QCOMPARE(plan->keys, (QStringList{QStringLiteral("data/a/x"), QStringLiteral("data/a/ok/1"),
+                                          QStringLiteral("data/a/ok/2")}));
+        QCOMPARE(plan->unlisted, QStringList{QStringLiteral("data/b/: not yours")});
+        QVERIFY(http.requests[1].contains("prefix=data%2Fb%2F"));
+
+        http.replies << FakeHttp::Reply{200, "{}"}
+                     << FakeHttp::Reply{404, R"({"error":{"type":"NotFound","message":"gone"}})"}
+                     << FakeHttp::Reply{200, "{}"};
+        std::optional<DeletionOutcome> outcome;
+        deleteKeys(api, QStringLiteral("c1"), plan->keys, this,
+                   [&](const DeletionOutcome &o) { outcome = o; });
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10000);
+        QCOMPARE(outcome->deleted, 2);
+        QCOMPARE(outcome->failures.size(), 1);
+        QVERIFY(outcome->failures[0].endsWith(u": gone"));
+    }
+
     void getIsRetriedOnTransientErrors() {
         FakeHttp http;
         http.replies
