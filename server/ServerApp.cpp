@@ -87,6 +87,10 @@ const http::Router &ServerApp::router() const {
     return d->router;
 }
 
+ServerApp::Services ServerApp::services() const {
+    return {*d->clusters, *d->jobs, *d->storage, d->auth->users()};
+}
+
 bool ServerApp::start(const ServerOptions &o, QString *error) {
     m_dataDir = o.dataDir;
     m_address = o.address;

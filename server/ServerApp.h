@@ -12,6 +12,11 @@
 
 namespace clusterra::server {
 
+class ClusterService;
+class JobService;
+class StorageService;
+class UserDirectory;
+
 struct ServerOptions {
     QString dataDir;
     QHostAddress address = QHostAddress::LocalHost;
@@ -52,6 +57,15 @@ public:
     // listens on every address). No trailing slash.
     QString url() const;
     const http::Router &router() const;
+    // The services themselves, for callers other than the routes (the agent's tools, tests):
+    // each enforces its own policy, so none of them needs the route table's checks.
+    struct Services {
+        ClusterService &clusters;
+        JobService &jobs;
+        StorageService &storage;
+        UserDirectory &users;
+    };
+    Services services() const; // only after start() succeeded
 
 private:
     struct Parts;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/ApiError.h"
+#include "base/ApiError.h"
 #include "api/Types.h"
 
 #include <QDialog>

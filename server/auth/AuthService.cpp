@@ -8,10 +8,10 @@
 #include "util/Time.h"
 
 #include <QDir>
-#include <algorithm>
 #include <QFile>
 #include <QSaveFile>
 #include <QUuid>
+#include <algorithm>
 
 namespace clusterra::server {
 
@@ -110,7 +110,7 @@ bool AuthService::init(QString *error) {
     return true;
 }
 
-TokenGrant AuthService::issue(const http::Principal &user, const QString &family) {
+TokenGrant AuthService::issue(const Principal &user, const QString &family) {
     const qint64 now = nowMs() / 1000;
     TokenGrant g;
     g.user = user;
@@ -321,7 +321,7 @@ std::optional<TokenGrant> AuthService::refresh(const QByteArray &refreshToken, A
     return issue(*user, family);
 }
 
-void AuthService::logout(const QByteArray &refreshToken, const http::Principal &who,
+void AuthService::logout(const QByteArray &refreshToken, const Principal &who,
                          const QByteArray &accessToken) {
     // The access token dies with the session, not at its expiry: kept here until then.
     const qint64 now = nowMs() / 1000;
@@ -376,9 +376,8 @@ std::optional<ApiError> AuthService::authenticate(http::Request &request,
     if (!user)
         return unauthorized(QStringLiteral("The access token names an unknown user."));
     request.principal = *user;
-    if (access == http::Access::Admin && !user->isAdmin())
-        return ApiError::make(ErrorType::Forbidden,
-                              QStringLiteral("Only administrators may do this."));
+    if (access == http::Access::Admin)
+        return refuseUnlessAdmin(*user);
     return std::nullopt;
 }
 

@@ -39,7 +39,7 @@ struct TokenGrant {
     QByteArray accessToken;
     QByteArray refreshToken;
     int expiresIn = 0;
-    http::Principal user;
+    Principal user;
     QString nonce; // OIDC: echoed so the client can check the token was its own
     nlohmann::json toJson() const;
 };
@@ -70,7 +70,7 @@ public:
                          const QByteArray &accessToken, Granted done);
     std::optional<TokenGrant> refresh(const QByteArray &refreshToken, ApiError *error);
     // Revokes the refresh token's whole chain and the access token the caller signed out with.
-    void logout(const QByteArray &refreshToken, const http::Principal &who,
+    void logout(const QByteArray &refreshToken, const Principal &who,
                 const QByteArray &accessToken);
 
     // The router's authenticator: fills Request::principal or says why not.
@@ -80,7 +80,7 @@ public:
 
 private:
     static QString accessTokenMismatch(const nlohmann::json &claims, const QByteArray &accessToken);
-    TokenGrant issue(const http::Principal &user, const QString &family);
+    TokenGrant issue(const Principal &user, const QString &family);
     std::optional<TokenGrant> grantFor(const nlohmann::json &claims, ApiError *error);
     bool mayEnter(const QString &email) const;
 

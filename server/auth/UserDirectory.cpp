@@ -12,8 +12,8 @@ namespace clusterra::server {
 namespace {
 const char kColumns[] = "id, email, role, org, uid, last_sign_in, linux_user";
 
-http::Principal fromRow(const QSqlQuery &q) {
-    http::Principal p;
+Principal fromRow(const QSqlQuery &q) {
+    Principal p;
     p.userId = q.value(0).toLongLong();
     p.email = q.value(1).toString();
     p.role = q.value(2).toString();
@@ -24,20 +24,20 @@ http::Principal fromRow(const QSqlQuery &q) {
 }
 } // namespace
 
-std::optional<http::Principal> UserDirectory::byId(qint64 id) const {
+std::optional<Principal> UserDirectory::byId(qint64 id) const {
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(QLatin1String(kColumns)), {id});
     return q.next() ? std::optional(fromRow(q)) : std::nullopt;
 }
 
-std::optional<http::Principal> UserDirectory::byEmail(const QString &email) const {
+std::optional<Principal> UserDirectory::byEmail(const QString &email) const {
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT %1 FROM users WHERE email = ?").arg(QLatin1String(kColumns)),
         {email});
     return q.next() ? std::optional(fromRow(q)) : std::nullopt;
 }
 
-http::Principal UserDirectory::ensureLocal(const QString &email, const QString &org) {
+Principal UserDirectory::ensureLocal(const QString &email, const QString &org) {
     const QString linux = freeDefaultLinuxUser(email);
     if (auto existing = byEmail(email)) {
         // A data directory from before Linux accounts were recorded: the one local user gets
@@ -55,9 +55,9 @@ http::Principal UserDirectory::ensureLocal(const QString &email, const QString &
     return *byEmail(email);
 }
 
-std::optional<http::Principal> UserDirectory::signedIn(const QString &subject, const QString &email,
-                                                       const QString &org, bool listedAdmin,
-                                                       ApiError *error) {
+std::optional<Principal> UserDirectory::signedIn(const QString &subject, const QString &email,
+                                                 const QString &org, bool listedAdmin,
+                                                 ApiError *error) {
     QSqlQuery q = m_db.exec(QStringLiteral("SELECT id FROM users WHERE subject = ?"), {subject});
     std::optional<qint64> id = q.next() ? std::optional(q.value(0).toLongLong()) : std::nullopt;
     const auto holder = byEmail(email);
@@ -116,7 +116,7 @@ QString UserDirectory::freeDefaultLinuxUser(const QString &email) const {
     return linux.isEmpty() || byLinuxUser(linux) ? QString() : linux;
 }
 
-std::optional<http::Principal> UserDirectory::byLinuxUser(const QString &name) const {
+std::optional<Principal> UserDirectory::byLinuxUser(const QString &name) const {
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT %1 FROM users WHERE linux_user = ?").arg(QLatin1String(kColumns)),
         {name});
@@ -131,7 +131,7 @@ ApiError UserDirectory::emailTaken(const QString &email) {
                               .arg(email));
 }
 
-nlohmann::json UserDirectory::toJson(const http::Principal &user) const {
+nlohmann::json UserDirectory::toJson(const Principal &user) const {
     return {{"id", user.userId},
             {"email", toStd(user.email)},
             {"uid", user.uid},
@@ -141,7 +141,11 @@ nlohmann::json UserDirectory::toJson(const http::Principal &user) const {
              user.linuxUser.isEmpty() ? nlohmann::json() : nlohmann::json(toStd(user.linuxUser))}};
 }
 
-nlohmann::json UserDirectory::list(const http::Principal &admin) const {
+nlohmann::json UserDirectory::list(const Principal &admin, ApiError *error) const {
+    if (const auto refused = refuseUnlessAdmin(admin)) {
+        *error = *refused;
+        return {};
+    }
     QSqlQuery q = m_db.exec(QStringLiteral("SELECT %1 FROM users WHERE org = ? ORDER BY email")
                                 .arg(QLatin1String(kColumns)),
                             {admin.org});
@@ -155,8 +159,12 @@ nlohmann::json UserDirectory::list(const http::Principal &admin) const {
     return {{"users", users}, {"total", users.size()}};
 }
 
-std::optional<http::Principal> UserDirectory::setRole(const http::Principal &admin, qint64 userId,
-                                                      const QString &role, ApiError *error) {
+std::optional<Principal> UserDirectory::setRole(const Principal &admin, qint64 userId,
+                                                const QString &role, ApiError *error) {
+    if (const auto refused = refuseUnlessAdmin(admin)) {
+        *error = *refused;
+        return std::nullopt;
+    }
     if (role != QLatin1String("admin") && role != QLatin1String("user")) {
         *error = ApiError::validation(QStringLiteral("role"),
                                       QStringLiteral("must be \"admin\" or \"user\"."));
@@ -186,9 +194,12 @@ std::optional<http::Principal> UserDirectory::setRole(const http::Principal &adm
     return byId(userId);
 }
 
-std::optional<http::Principal> UserDirectory::setLinuxUser(const http::Principal &admin,
-                                                           qint64 userId, const QString &name,
-                                                           ApiError *error) {
+std::optional<Principal> UserDirectory::setLinuxUser(const Principal &admin, qint64 userId,
+                                                     const QString &name, ApiError *error) {
+    if (const auto refused = refuseUnlessAdmin(admin)) {
+        *error = *refused;
+        return std::nullopt;
+    }
     const auto user = byId(userId);
     if (!user || user->org != admin.org) {
         *error =

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/ApiError.h"
-#include "http/HttpTypes.h"
+#include "auth/Principal.h"
+#include "base/ApiError.h"
 #include "store/Database.h"
 
 #include <optional>
@@ -17,27 +17,27 @@ public:
 
     static constexpr qint64 kFirstUid = 20000;
 
-    std::optional<http::Principal> byId(qint64 id) const;
-    std::optional<http::Principal> byEmail(const QString &email) const;
+    std::optional<Principal> byId(qint64 id) const;
+    std::optional<Principal> byEmail(const QString &email) const;
     // The local-mode admin (this machine's uid).
-    http::Principal ensureLocal(const QString &email, const QString &org);
-    std::optional<http::Principal> byLinuxUser(const QString &name) const;
+    Principal ensureLocal(const QString &email, const QString &org);
+    std::optional<Principal> byLinuxUser(const QString &name) const;
     // Finds the user by the provider's subject (then by e-mail, linking a user who has no
     // subject yet), or creates one. An e-mail another provider account holds is a Conflict.
     // Listed admins are promoted on every sign-in; nobody is demoted here.
-    std::optional<http::Principal> signedIn(const QString &subject, const QString &email,
-                                            const QString &org, bool listedAdmin, ApiError *error);
+    std::optional<Principal> signedIn(const QString &subject, const QString &email,
+                                      const QString &org, bool listedAdmin, ApiError *error);
 
-    nlohmann::json toJson(const http::Principal &user) const;
+    nlohmann::json toJson(const Principal &user) const;
     // Everyone in the caller's organisation.
-    nlohmann::json list(const http::Principal &admin) const;
+    nlohmann::json list(const Principal &admin, ApiError *error) const;
     // Role change by an admin of the same organisation; the last admin cannot step down.
-    std::optional<http::Principal> setRole(const http::Principal &admin, qint64 userId,
-                                           const QString &role, ApiError *error);
+    std::optional<Principal> setRole(const Principal &admin, qint64 userId, const QString &role,
+                                     ApiError *error);
     // The Linux account for Slurm's per_user mapping, set by an admin of the same organisation;
     // empty clears it. Valid names only, and one person per account.
-    std::optional<http::Principal> setLinuxUser(const http::Principal &admin, qint64 userId,
-                                                const QString &name, ApiError *error);
+    std::optional<Principal> setLinuxUser(const Principal &admin, qint64 userId,
+                                          const QString &name, ApiError *error);
 
 private:
     static ApiError emailTaken(const QString &email);

@@ -39,6 +39,12 @@ ApiError notFound(const QString &id) {
 }
 } // namespace
 
+std::optional<ApiError> refuseOtherOrg(const Principal &who, const ClusterRecord &cluster) {
+    if (cluster.org == who.org)
+        return std::nullopt;
+    return notFound(cluster.id);
+}
+
 ClusterService::ClusterService(Database &db, EventLog &events, JobStore &jobs,
                                ClusterSettings settings, QObject *parent)
     : QObject(parent)
@@ -53,8 +59,12 @@ void ClusterService::addProvider(const QString &name, ClusterProvider *provider)
     connect(provider, &ClusterProvider::deployFailed, this, &ClusterService::onDeployFailed);
 }
 
-nlohmann::json ClusterService::create(const http::Principal &who, const nlohmann::json &body,
+nlohmann::json ClusterService::create(const Principal &who, const nlohmann::json &body,
                                       ApiError *error) {
+    if (const auto refused = refuseUnlessAdmin(who)) {
+        *error = *refused;
+        return {};
+    }
     const auto check = rules::checkClusterCreate(body);
     if (!check.ok()) {
         *error = ApiError::validation(check.errors);
@@ -144,7 +154,7 @@ QList<ClusterRecord> ClusterService::withProvider(const QString &provider) {
     return out;
 }
 
-std::optional<ClusterRecord> ClusterService::find(const http::Principal &who, const QString &id,
+std::optional<ClusterRecord> ClusterService::find(const Principal &who, const QString &id,
                                                   ApiError *error) {
     auto c = byId(id);
     // Another organisation's cluster does not exist for this caller.
@@ -155,7 +165,7 @@ std::optional<ClusterRecord> ClusterService::find(const http::Principal &who, co
     return c;
 }
 
-nlohmann::json ClusterService::list(const http::Principal &who) {
+nlohmann::json ClusterService::list(const Principal &who) {
     QSqlQuery q = m_db.exec(
         QStringLiteral("SELECT %1 FROM clusters WHERE org = ? ORDER BY created_at").arg(kColumns),
         {who.org});
@@ -273,11 +283,15 @@ nlohmann::json ClusterService::partitionsJson(const ClusterRecord &cluster) {
     return {{"partitions", std::move(out)}};
 }
 
-nlohmann::json ClusterService::update(const http::Principal &who, const QString &id,
+nlohmann::json ClusterService::update(const Principal &who, const QString &id,
                                       const nlohmann::json &body, ApiError *error) {
     auto c = find(who, id, error);
     if (!c)
         return {};
+    if (const auto refused = refuseUnlessAdmin(who)) {
+        *error = *refused;
+        return {};
+    }
     if (c->state == QLatin1String("deleting")) {
         *error =
             ApiError::make(ErrorType::Conflict, QStringLiteral("The cluster is being deleted."));
@@ -297,11 +311,14 @@ nlohmann::json ClusterService::update(const http::Principal &who, const QString 
     return describe(*c);
 }
 
-nlohmann::json ClusterService::remove(const http::Principal &who, const QString &id,
-                                      ApiError *error) {
+nlohmann::json ClusterService::remove(const Principal &who, const QString &id, ApiError *error) {
     auto c = find(who, id, error);
     if (!c)
         return {};
+    if (const auto refused = refuseUnlessAdmin(who)) {
+        *error = *refused;
+        return {};
+    }
     if (c->spec.value("deletion_protection", false)) {
         *error = ApiError::make(
             ErrorType::DeletionProtected,

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "auth/Principal.h"
 #include "clusters/ClusterProvider.h"
 #include "events/EventLog.h"
-#include "http/HttpTypes.h"
 #include "jobs/JobStore.h"
 #include "store/Database.h"
 
@@ -18,6 +18,10 @@ struct ClusterSettings {
     int maxClustersPerOrg = 10; // the subscription tier's limit
 };
 
+// Another organisation's cluster does not exist for a caller: what a service taking a cluster
+// answers them, whoever looked the cluster up; none when it is theirs.
+std::optional<ApiError> refuseOtherOrg(const Principal &who, const ClusterRecord &cluster);
+
 // Cluster lifecycle: create (validated with core's rules), deploy through a provider in the
 // background, list/get/patch, delete (cancelling jobs first).
 class ClusterService : public QObject {
@@ -29,14 +33,13 @@ public:
     void addProvider(const QString &name, ClusterProvider *provider);
     void setScheduler(Scheduler *scheduler) { m_scheduler = scheduler; }
 
-    nlohmann::json create(const http::Principal &who, const nlohmann::json &body, ApiError *error);
-    nlohmann::json list(const http::Principal &who);
-    std::optional<ClusterRecord> find(const http::Principal &who, const QString &id,
-                                      ApiError *error);
+    nlohmann::json create(const Principal &who, const nlohmann::json &body, ApiError *error);
+    nlohmann::json list(const Principal &who);
+    std::optional<ClusterRecord> find(const Principal &who, const QString &id, ApiError *error);
     nlohmann::json describe(const ClusterRecord &cluster);
-    nlohmann::json update(const http::Principal &who, const QString &id, const nlohmann::json &body,
+    nlohmann::json update(const Principal &who, const QString &id, const nlohmann::json &body,
                           ApiError *error);
-    nlohmann::json remove(const http::Principal &who, const QString &id, ApiError *error);
+    nlohmann::json remove(const Principal &who, const QString &id, ApiError *error);
 
     QList<NodeRecord> nodes(const QString &clusterId);
     nlohmann::json nodesJson(const ClusterRecord &cluster);

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "api/ApiError.h"
+#include "auth/Principal.h"
+#include "base/ApiError.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -17,20 +18,8 @@ enum class Method { Get, Head, Post, Put, Patch, Delete, Options, Other };
 Method methodFromName(QByteArrayView name);
 QString methodName(Method method);
 
-// Who is calling, as established by the authenticator. Empty for public routes.
 // How a handler that may wait on another server hands back its answer (or its error).
 using Reply = std::function<void(const nlohmann::json &, const ApiError &)>;
-
-struct Principal {
-    qint64 userId = 0;
-    QString email;
-    QString role; // "admin" | "user"
-    QString org;
-    qint64 uid = 0;    // Linux-style uid recorded on jobs
-    QString linuxUser; // the account Slurm runs this user's jobs as; empty: none set
-    bool isAdmin() const { return role == QLatin1String("admin"); }
-    bool isValid() const { return userId > 0; }
-};
 
 struct Request {
     Method method = Method::Other;
@@ -39,7 +28,7 @@ struct Request {
     QHash<QByteArray, QByteArray> headers; // names in lower case
     QHash<QString, QString> params;        // from {placeholders} in the route pattern
     QByteArray body;
-    Principal principal;
+    server::Principal principal; // who is calling; empty for public routes
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
     QString param(const QString &name) const { return params.value(name); }

@@ -44,23 +44,25 @@ bool JobService::openOwnOutput(const JobRecord &job, QFile *file, OutputWindow *
     return !window->empty;
 }
 
-bool JobService::mayInspect(const http::Principal &who, const JobRecord &job) {
+bool JobService::mayInspect(const Principal &who, const JobRecord &job) {
     return job.userId == who.userId;
 }
 
-bool JobService::mayControl(const http::Principal &who, const JobRecord &job) {
+bool JobService::mayControl(const Principal &who, const JobRecord &job) {
     return who.isAdmin() || job.userId == who.userId;
 }
 
-void JobService::submit(const http::Principal &who, const ClusterRecord &cluster,
+void JobService::submit(const Principal &who, const ClusterRecord &cluster,
                         const nlohmann::json &rawBody, http::Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     ApiError error;
     submitChecked(who, cluster, rawBody, &error, done);
     if (error.isError())
         done({}, error);
 }
 
-void JobService::submitChecked(const http::Principal &who, const ClusterRecord &cluster,
+void JobService::submitChecked(const Principal &who, const ClusterRecord &cluster,
                                const nlohmann::json &rawBody, ApiError *error,
                                const http::Reply &done) {
     if (cluster.state != QLatin1String("ready")) {
@@ -238,8 +240,10 @@ std::optional<JobRecord> JobService::find(const ClusterRecord &cluster, const QS
     return job;
 }
 
-void JobService::cancel(const http::Principal &who, const ClusterRecord &cluster,
-                        const QString &jobId, http::Reply done) {
+void JobService::cancel(const Principal &who, const ClusterRecord &cluster, const QString &jobId,
+                        http::Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     ApiError error;
     auto job = find(cluster, jobId, &error);
     if (!job)

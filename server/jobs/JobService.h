@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clusters/ClusterService.h"
+#include "http/HttpTypes.h" // Reply and Request: still to become typed inputs and results
 #include "jobs/JobStore.h"
 #include "jobs/Scheduler.h"
 #include "jobs/TemplateCatalog.h"
@@ -16,13 +17,13 @@ public:
                const TemplateCatalog &templates, EventLog &events);
 
     // Answers through `done`: at once for the local queue, once Slurm has answered otherwise.
-    void submit(const http::Principal &who, const ClusterRecord &cluster,
-                const nlohmann::json &body, http::Reply done);
+    void submit(const Principal &who, const ClusterRecord &cluster, const nlohmann::json &body,
+                http::Reply done);
     nlohmann::json list(const ClusterRecord &cluster, const http::Request &request,
                         ApiError *error);
     std::optional<JobRecord> find(const ClusterRecord &cluster, const QString &jobId,
                                   ApiError *error);
-    void cancel(const http::Principal &who, const ClusterRecord &cluster, const QString &jobId,
+    void cancel(const Principal &who, const ClusterRecord &cluster, const QString &jobId,
                 http::Reply done);
     // Opens the job's output file for reading (see openJobOutput); false when there is none
     // yet or it is not the job's to show.
@@ -33,11 +34,11 @@ public:
     bool openOwnOutput(const JobRecord &job, QFile *file, OutputWindow *window) const;
     // A job's script, environment and output are its owner's alone, as the user's files are;
     // an administrator may still cancel it (quotas do, through the same route).
-    static bool mayInspect(const http::Principal &who, const JobRecord &job);
-    static bool mayControl(const http::Principal &who, const JobRecord &job);
+    static bool mayInspect(const Principal &who, const JobRecord &job);
+    static bool mayControl(const Principal &who, const JobRecord &job);
 
 private:
-    void submitChecked(const http::Principal &who, const ClusterRecord &cluster,
+    void submitChecked(const Principal &who, const ClusterRecord &cluster,
                        const nlohmann::json &body, ApiError *error, const http::Reply &done);
 
     JobStore &m_jobs;

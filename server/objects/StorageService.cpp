@@ -1,5 +1,6 @@
 #include "objects/StorageService.h"
 
+#include "clusters/ClusterService.h"
 #include "rules/StorageRules.h"
 #include "util/Json.h"
 #include "util/Time.h"
@@ -70,8 +71,10 @@ int StorageService::expiresIn(const nlohmann::json &body, ApiError *error) const
     return int(secs);
 }
 
-void StorageService::list(const http::Principal &who, const ClusterRecord &cluster,
+void StorageService::list(const Principal &who, const ClusterRecord &cluster,
                           const http::Request &req, Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     const QString prefix = req.query.value(QStringLiteral("prefix"));
     const bool folders = req.query.value(QStringLiteral("delimiter")) == QLatin1String("/");
     const QString after = req.query.value(QStringLiteral("start_after"));
@@ -97,8 +100,8 @@ void StorageService::list(const http::Principal &who, const ClusterRecord &clust
     });
 }
 
-void StorageService::collect(const http::Principal &who, const QString &bucket,
-                             const QString &prefix, bool folders, QString after, int limit,
+void StorageService::collect(const Principal &who, const QString &bucket, const QString &prefix,
+                             bool folders, QString after, int limit,
                              std::shared_ptr<nlohmann::json> files,
                              std::shared_ptr<QStringList> folderList, Reply done) {
     m_backend.list(
@@ -154,8 +157,10 @@ void StorageService::collect(const http::Principal &who, const QString &bucket,
         });
 }
 
-void StorageService::presign(const http::Principal &who, const ClusterRecord &cluster,
+void StorageService::presign(const Principal &who, const ClusterRecord &cluster,
                              const nlohmann::json &body, Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     const QString key = stringOr(body, "key");
     const QString method = stringOr(body, "method", QStringLiteral("GET")).toUpper();
     if (method != QLatin1String("GET") && method != QLatin1String("PUT"))
@@ -195,8 +200,10 @@ void StorageService::presign(const http::Principal &who, const ClusterRecord &cl
     });
 }
 
-void StorageService::remove(const http::Principal &who, const ClusterRecord &cluster,
-                            const QString &key, Reply done) {
+void StorageService::remove(const Principal &who, const ClusterRecord &cluster, const QString &key,
+                            Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     const QString why = rules::storageRefusal(key, StorageAccess::Write, who.email, who.isAdmin());
     if (!why.isEmpty())
         return done({}, refused(why));
@@ -216,8 +223,10 @@ void StorageService::remove(const http::Principal &who, const ClusterRecord &clu
     });
 }
 
-void StorageService::createUpload(const http::Principal &who, const ClusterRecord &cluster,
+void StorageService::createUpload(const Principal &who, const ClusterRecord &cluster,
                                   const nlohmann::json &body, Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     const QString key = stringOr(body, "key");
     const QString why = rules::storageRefusal(key, StorageAccess::Write, who.email, who.isAdmin());
     if (!why.isEmpty())
@@ -242,7 +251,7 @@ void StorageService::createUpload(const http::Principal &who, const ClusterRecor
     });
 }
 
-void StorageService::withOwnUpload(const http::Principal &who, const ClusterRecord &cluster,
+void StorageService::withOwnUpload(const Principal &who, const ClusterRecord &cluster,
                                    const QString &uploadId, const Reply &done,
                                    std::function<void(const QString &, const UploadInfo &)> then) {
     withBucket(cluster, done, [=, this](const QString &bucket) {
@@ -255,8 +264,10 @@ void StorageService::withOwnUpload(const http::Principal &who, const ClusterReco
     });
 }
 
-void StorageService::listParts(const http::Principal &who, const ClusterRecord &cluster,
+void StorageService::listParts(const Principal &who, const ClusterRecord &cluster,
                                const QString &uploadId, Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     withOwnUpload(
         who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
             m_backend.listParts(bucket, u.key, uploadId,
@@ -276,8 +287,10 @@ void StorageService::listParts(const http::Principal &who, const ClusterRecord &
         });
 }
 
-void StorageService::presignParts(const http::Principal &who, const ClusterRecord &cluster,
+void StorageService::presignParts(const Principal &who, const ClusterRecord &cluster,
                                   const QString &uploadId, const nlohmann::json &body, Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     withOwnUpload(
         who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
             ApiError error;
@@ -311,8 +324,10 @@ void StorageService::presignParts(const http::Principal &who, const ClusterRecor
         });
 }
 
-void StorageService::complete(const http::Principal &who, const ClusterRecord &cluster,
+void StorageService::complete(const Principal &who, const ClusterRecord &cluster,
                               const QString &uploadId, const nlohmann::json &body, Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     QList<PartInfo> wanted;
     const auto parts = arrayMember(body, "parts");
     for (size_t i = 0; i < parts.size(); ++i) {
@@ -342,8 +357,10 @@ void StorageService::complete(const http::Principal &who, const ClusterRecord &c
         });
 }
 
-void StorageService::abort(const http::Principal &who, const ClusterRecord &cluster,
+void StorageService::abort(const Principal &who, const ClusterRecord &cluster,
                            const QString &uploadId, Reply done) {
+    if (const auto refused = refuseOtherOrg(who, cluster))
+        return done({}, *refused);
     withOwnUpload(
         who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
             m_backend.abort(bucket, u.key, uploadId, [=, this](const QString &abortError) {

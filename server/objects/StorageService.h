@@ -25,21 +25,20 @@ public:
     // `uploads` keeps who started which multipart upload, whichever store holds the bytes.
     StorageService(ObjectBackend &backend, ObjectStore &uploads);
 
-    void list(const http::Principal &who, const ClusterRecord &cluster, const http::Request &req,
+    void list(const Principal &who, const ClusterRecord &cluster, const http::Request &req,
               Reply done);
-    void presign(const http::Principal &who, const ClusterRecord &cluster,
-                 const nlohmann::json &body, Reply done);
-    void remove(const http::Principal &who, const ClusterRecord &cluster, const QString &key,
-                Reply done);
-    void createUpload(const http::Principal &who, const ClusterRecord &cluster,
+    void presign(const Principal &who, const ClusterRecord &cluster, const nlohmann::json &body,
+                 Reply done);
+    void remove(const Principal &who, const ClusterRecord &cluster, const QString &key, Reply done);
+    void createUpload(const Principal &who, const ClusterRecord &cluster,
                       const nlohmann::json &body, Reply done);
-    void listParts(const http::Principal &who, const ClusterRecord &cluster,
-                   const QString &uploadId, Reply done);
-    void presignParts(const http::Principal &who, const ClusterRecord &cluster,
-                      const QString &uploadId, const nlohmann::json &body, Reply done);
-    void complete(const http::Principal &who, const ClusterRecord &cluster, const QString &uploadId,
+    void listParts(const Principal &who, const ClusterRecord &cluster, const QString &uploadId,
+                   Reply done);
+    void presignParts(const Principal &who, const ClusterRecord &cluster, const QString &uploadId,
+                      const nlohmann::json &body, Reply done);
+    void complete(const Principal &who, const ClusterRecord &cluster, const QString &uploadId,
                   const nlohmann::json &body, Reply done);
-    void abort(const http::Principal &who, const ClusterRecord &cluster, const QString &uploadId,
+    void abort(const Principal &who, const ClusterRecord &cluster, const QString &uploadId,
                Reply done);
 
     // Server-side writes (published job output), and the bucket's end with its cluster.
@@ -52,11 +51,11 @@ private:
     void withBucket(const ClusterRecord &cluster, const Reply &done,
                     std::function<void(const QString &bucket)> then);
     // Runs `then` with the bucket and the upload when `who` started it (or is an admin).
-    void withOwnUpload(const http::Principal &who, const ClusterRecord &cluster,
-                       const QString &uploadId, const Reply &done,
+    void withOwnUpload(const Principal &who, const ClusterRecord &cluster, const QString &uploadId,
+                       const Reply &done,
                        std::function<void(const QString &bucket, const UploadInfo &upload)> then);
-    void collect(const http::Principal &who, const QString &bucket, const QString &prefix,
-                 bool folders, QString after, int limit, std::shared_ptr<nlohmann::json> files,
+    void collect(const Principal &who, const QString &bucket, const QString &prefix, bool folders,
+                 QString after, int limit, std::shared_ptr<nlohmann::json> files,
                  std::shared_ptr<QStringList> folderList, Reply done);
     int expiresIn(const nlohmann::json &body, ApiError *error) const;
 

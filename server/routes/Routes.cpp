@@ -149,8 +149,11 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
     });
     r.add(Method::Get, QStringLiteral("/v1/users/me"), Access::User,
           [&ctx](Request &req) { return Response::json(ctx.auth.users().toJson(req.principal)); });
-    r.add(Method::Get, QStringLiteral("/v1/users"), Access::Admin,
-          [&ctx](Request &req) { return Response::json(ctx.auth.users().list(req.principal)); });
+    r.add(Method::Get, QStringLiteral("/v1/users"), Access::Admin, [&ctx](Request &req) {
+        ApiError error;
+        const auto users = ctx.auth.users().list(req.principal, &error);
+        return jsonOr(users, error);
+    });
     r.add(Method::Put, QStringLiteral("/v1/users/{id}/role"), Access::Admin, [&ctx](Request &req) {
         ApiError error;
         const auto body = req.jsonBody(&error);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/HttpTypes.h"
+#include "auth/Principal.h"
 #include "jobs/Scheduler.h"
 #include "slurm/SlurmDialect.h"
 #include "slurm/SlurmRestClient.h"
@@ -49,7 +49,7 @@ public:
     void resume() override;
     // Who a Slurm account is here (per_user mapping), for jobs found in the queue that were
     // submitted outside this server; none: only administrators act on them.
-    using AccountOwner = std::function<std::optional<http::Principal>(const QString &account)>;
+    using AccountOwner = std::function<std::optional<Principal>(const QString &account)>;
     void setAccountOwner(AccountOwner owner) { m_accountOwner = std::move(owner); }
 
 private:

@@ -127,7 +127,8 @@ private Q_SLOTS:
         // Only the stream's first BOM is the stream's; a line that starts with one keeps it
         // (found by fuzz_sse: a Windows-made file cat'ed by a job lost its first bytes).
         QTest::newRow("bom starting a line")
-            << QByteArray("a\n\xEF\xBB\xBF" "b\n")
+            << QByteArray("a\n\xEF\xBB\xBF"
+                          "b\n")
             << QStringLiteral("a\n") + QChar(0xFEFF) + QStringLiteral("b\n");
         QTest::newRow("bom starting the payload")
             << QByteArray("\xEF\xBB\xBFx") << QString(QChar(0xFEFF)) + QStringLiteral("x");

@@ -1,0 +1,215 @@
+// The services enforce their own policy, whoever calls them: every mutating method, called
+// in-process (as the agent's tools will) by an ordinary user or by another organisation's
+// administrator, is refused as the API refuses it. No route table in between.
+#include "ServerApp.h"
+#include "auth/UserDirectory.h"
+#include "clusters/ClusterService.h"
+#include "jobs/JobService.h"
+#include "objects/StorageService.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <optional>
+
+using namespace clusterra;
+using namespace clusterra::server;
+using nlohmann::json;
+
+namespace {
+Principal person(qint64 id, const char *email, const char *role, const char *org) {
+    Principal p;
+    p.userId = id;
+    p.email = QString::fromLatin1(email);
+    p.role = QString::fromLatin1(role);
+    p.org = QString::fromLatin1(org);
+    p.uid = 60000 + id;
+    return p;
+}
+} // namespace
+
+class TestServicePolicy : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    ServerApp app;
+    Principal admin;
+    // An ordinary member of the admin's organisation, and another organisation's administrator.
+    const Principal member = person(900, "member@localhost", "user", "local");
+    const Principal outsider = person(901, "admin@elsewhere.org", "admin", "elsewhere.org");
+    ClusterRecord cluster;
+    qint64 adminJob = 0;
+
+    // A service answer through its Reply, waited for on the event loop.
+    struct Answer {
+        bool done = false;
+        json body;
+        ApiError error;
+    };
+    template <typename Call> Answer answer(Call call) {
+        Answer a;
+        call([&a](const json &body, const ApiError &e) {
+            a.done = true;
+            a.body = body;
+            a.error = e;
+        });
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(a.done, 10000);
+        }();
+        return a;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        ServerOptions options;
+        options.dataDir = dir.path();
+        options.localCpus = 2;
+        options.runnerProgram = QStringLiteral(CLUSTERRA_SERVER_BIN); // jobs start through it
+        QString error;
+        QVERIFY2(app.start(options, &error), qPrintable(error));
+        auto s = app.services();
+        const auto local = s.users.byEmail(QStringLiteral("admin@localhost"));
+        QVERIFY(local && local->isAdmin());
+        admin = *local;
+        ApiError e;
+        const json made = s.clusters.create(admin,
+                                            {{"name", "policy"},
+                                             {"cluster_type", "slurm"},
+                                             {"partitions", json::array({{{"name", "compute"},
+                                                                          {"node_type", "local"},
+                                                                          {"max_node_count", 1},
+                                                                          {"is_default", true}}})}},
+                                            &e);
+        QVERIFY2(!e.isError(), qPrintable(e.message));
+        const QString id = QString::fromStdString(made.value("id", ""));
+        const auto stateOf = [&] {
+            const auto c = s.clusters.byId(id);
+            return c ? c->state + QLatin1Char(' ') + c->stateReason : QStringLiteral("missing");
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(), QStringLiteral("ready "), 20000);
+        cluster = *s.clusters.byId(id);
+        const Answer submitted = answer([&](http::Reply done) {
+            s.jobs.submit(admin, cluster,
+                          {{"script", "#!/bin/sh\nsleep 30\n"},
+                           {"job",
+                            {{"current_working_directory", "/tmp"},
+                             {"environment", json::array({"PATH=/bin"})}}}},
+                          done);
+        });
+        QVERIFY2(!submitted.error.isError(), qPrintable(submitted.error.message));
+        adminJob = submitted.body.value("job_id", qint64(0));
+        QVERIFY(adminJob > 0);
+    }
+
+    void clusterLifecycleIsAdministrators() {
+        auto s = app.services();
+        ApiError e;
+        s.clusters.create(member, {{"name", "mine"}, {"cluster_type", "slurm"}}, &e);
+        QCOMPARE(e.type, ErrorType::Forbidden);
+        e = {};
+        s.clusters.update(member, cluster.id, {{"description", "taken over"}}, &e);
+        QCOMPARE(e.type, ErrorType::Forbidden);
+        e = {};
+        s.clusters.remove(member, cluster.id, &e);
+        QCOMPARE(e.type, ErrorType::Forbidden);
+        // Another organisation's cluster does not exist for its administrator.
+        e = {};
+        s.clusters.update(outsider, cluster.id, {{"description", "taken over"}}, &e);
+        QCOMPARE(e.type, ErrorType::NotFound);
+        e = {};
+        s.clusters.remove(outsider, cluster.id, &e);
+        QCOMPARE(e.type, ErrorType::NotFound);
+        QCOMPARE(s.clusters.byId(cluster.id)->state, QStringLiteral("ready"));
+    }
+
+    void usersAreManagedByTheirAdministrators() {
+        auto s = app.services();
+        ApiError e;
+        s.users.list(member, &e);
+        QCOMPARE(e.type, ErrorType::Forbidden);
+        e = {};
+        QVERIFY(!s.users.setRole(member, admin.userId, QStringLiteral("user"), &e));
+        QCOMPARE(e.type, ErrorType::Forbidden);
+        e = {};
+        QVERIFY(!s.users.setLinuxUser(member, admin.userId, QStringLiteral("nobody"), &e));
+        QCOMPARE(e.type, ErrorType::Forbidden);
+        e = {};
+        QVERIFY(!s.users.setRole(outsider, admin.userId, QStringLiteral("user"), &e));
+        QCOMPARE(e.type, ErrorType::NotFound);
+        e = {};
+        QVERIFY(!s.users.setLinuxUser(outsider, admin.userId, QStringLiteral("nobody"), &e));
+        QCOMPARE(e.type, ErrorType::NotFound);
+        QVERIFY(s.users.byId(admin.userId)->isAdmin());
+    }
+
+    void jobsAreTheirOwnersAndTheirOrganisations() {
+        auto s = app.services();
+        const json body{{"script", "#!/bin/sh\ntrue\n"},
+                        {"job", {{"current_working_directory", "/tmp"}}}};
+        Answer a = answer([&](http::Reply done) { s.jobs.submit(outsider, cluster, body, done); });
+        QCOMPARE(a.error.type, ErrorType::NotFound);
+        const QString job = QString::number(adminJob);
+        a = answer([&](http::Reply done) { s.jobs.cancel(outsider, cluster, job, done); });
+        QCOMPARE(a.error.type, ErrorType::NotFound);
+        a = answer([&](http::Reply done) { s.jobs.cancel(member, cluster, job, done); });
+        QCOMPARE(a.error.type, ErrorType::Forbidden);
+        ApiError e;
+        QVERIFY(!isFinished(s.jobs.find(cluster, job, &e)->state));
+    }
+
+    void filesAreTheirOwnersAndTheirOrganisations() {
+        auto s = app.services();
+        const QString adminKey = QStringLiteral("data/admin@localhost/results.csv");
+        const json put{{"key", adminKey.toStdString()}, {"method", "PUT"}};
+        const json shared{{"key", "shared/reference.fa"}, {"method", "PUT"}};
+        const auto refused = [&](const Principal &who, ErrorType type) {
+            const std::function<void(http::Reply)> calls[] = {
+                [&](http::Reply d) { s.storage.presign(who, cluster, put, d); },
+                [&](http::Reply d) { s.storage.remove(who, cluster, adminKey, d); },
+                [&](http::Reply d) { s.storage.createUpload(who, cluster, put, d); },
+            };
+            for (const auto &call : calls) {
+                const Answer a = answer(call);
+                QCOMPARE(a.error.type, type);
+            }
+        };
+        refused(member, ErrorType::Forbidden);
+        refused(outsider, ErrorType::NotFound);
+        Answer a = answer([&](http::Reply d) { s.storage.presign(member, cluster, shared, d); });
+        QCOMPARE(a.error.type, ErrorType::Forbidden); // shared/ is written by administrators
+        // The admin's own multipart upload is theirs alone to list, sign, finish or abort.
+        a = answer([&](http::Reply d) { s.storage.createUpload(admin, cluster, put, d); });
+        QVERIFY2(!a.error.isError(), qPrintable(a.error.message));
+        const QString upload = QString::fromStdString(a.body.value("upload_id", ""));
+        QVERIFY(!upload.isEmpty());
+        for (const Principal &who : {member, outsider}) {
+            const std::function<void(http::Reply)> calls[] = {
+                [&](http::Reply d) { s.storage.listParts(who, cluster, upload, d); },
+                [&](http::Reply d) {
+                    s.storage.presignParts(who, cluster, upload, {{"part_numbers", {1}}}, d);
+                },
+                [&](http::Reply d) {
+                    s.storage.complete(
+                        who, cluster, upload,
+                        {{"parts", json::array({{{"part_number", 1}, {"etag", "\"x\""}}})}}, d);
+                },
+                [&](http::Reply d) { s.storage.abort(who, cluster, upload, d); },
+            };
+            for (const auto &call : calls) {
+                const Answer refusal = answer(call);
+                QVERIFY2(refusal.error.type == ErrorType::Forbidden ||
+                             refusal.error.type == ErrorType::NotFound,
+                         qPrintable(refusal.error.message));
+            }
+        }
+        a = answer([&](http::Reply d) { s.storage.listParts(admin, cluster, upload, d); });
+        QVERIFY2(!a.error.isError(), qPrintable(a.error.message)); // still there, still theirs
+    }
+
+    void cleanupTestCase() {
+        auto s = app.services();
+        answer([&](http::Reply d) { s.jobs.cancel(admin, cluster, QString::number(adminJob), d); });
+        app.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServicePolicy)
+#include "tst_service_policy.moc"
