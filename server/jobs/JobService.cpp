@@ -53,7 +53,7 @@ bool JobService::mayControl(const Principal &who, const JobRecord &job) {
 }
 
 void JobService::submit(const Principal &who, const ClusterRecord &cluster,
-                        const nlohmann::json &rawBody, http::Reply done) {
+                        const nlohmann::json &rawBody, Done<SubmitResult> done) {
     if (const auto refused = refuseOtherOrg(who, cluster))
         return done({}, *refused);
     ApiError error;
@@ -64,7 +64,7 @@ void JobService::submit(const Principal &who, const ClusterRecord &cluster,
 
 void JobService::submitChecked(const Principal &who, const ClusterRecord &cluster,
                                const nlohmann::json &rawBody, ApiError *error,
-                               const http::Reply &done) {
+                               const Done<SubmitResult> &done) {
     if (cluster.state != QLatin1String("ready")) {
         *error = ApiError::make(ErrorType::Conflict,
                                 QStringLiteral("Cluster %1 is %2; submit once it is ready.")
@@ -161,73 +161,34 @@ void JobService::submitChecked(const Principal &who, const ClusterRecord &cluste
                       .arg(tasks)
                 : QStringLiteral("%1 submitted job %2 (%3)").arg(email).arg(firstId).arg(name),
             email, {{"job_id", firstId}, {"template_id", toStd(templateId)}, {"tasks", tasks}});
-        nlohmann::json out{{"job_id", firstId}, {"warnings", toJsonArray(warnings)}};
-        if (outcome.jobIds.size() > 1) {
-            auto ids = nlohmann::json::array();
-            for (qint64 id : outcome.jobIds)
-                ids.push_back(id);
-            out["array_job_ids"] = ids;
-        }
+        SubmitResult out{firstId, warnings, {}};
+        if (outcome.jobIds.size() > 1)
+            out.arrayJobIds = outcome.jobIds;
         done(out, ApiError());
     });
 }
 
-nlohmann::json JobService::list(const ClusterRecord &cluster, const http::Request &request,
-                                ApiError *error) {
-    JobQuery query;
+JobPage JobService::list(const Principal &who, const ClusterRecord &cluster, JobQuery query,
+                         ApiError *error) {
+    if (const auto refused = refuseOtherOrg(who, cluster)) {
+        *error = *refused;
+        return {};
+    }
+    if (query.limit < 1 || query.limit > 100000) {
+        *error = ApiError::validation(QStringLiteral("limit"),
+                                      QStringLiteral("must be between 1 and 100000."));
+        return {};
+    }
     query.clusterId = cluster.id;
-    if (const QString state = request.query.value(QStringLiteral("state")); !state.isEmpty()) {
-        bool ok = false;
-        const StateFilter filter = stateFilterFromName(state, &ok);
-        if (ok) {
-            query.states = filter == StateFilter::All ? QList<JobState>{} : statesOf(filter);
-        } else {
-            const JobState exact = jobStateFromName(state);
-            if (exact == JobState::Unknown) {
-                *error = ApiError::validation(
-                    QStringLiteral("state"),
-                    QStringLiteral("\"%1\" is not a job state or filter "
-                                   "(ALL, RUNNING, PENDING, COMPLETED, FAILED, UNKNOWN).")
-                        .arg(state));
-                return {};
-            }
-            query.states = {exact};
-        }
-    }
-    query.userEmail = request.query.value(QStringLiteral("user"));
-    if (const QString since = request.query.value(QStringLiteral("updated_since"));
-        !since.isEmpty()) {
-        query.updatedSince = parseTimestampMs(since);
-        if (!query.updatedSince) {
-            *error = ApiError::validation(
-                QStringLiteral("updated_since"),
-                QStringLiteral("must be the cursor of a previous answer or an RFC 3339 time."));
-            return {};
-        }
-    }
-    if (const QString limit = request.query.value(QStringLiteral("limit")); !limit.isEmpty()) {
-        bool ok = false;
-        query.limit = limit.toInt(&ok);
-        if (!ok || query.limit < 1 || query.limit > 100000) {
-            *error = ApiError::validation(QStringLiteral("limit"),
-                                          QStringLiteral("must be between 1 and 100000."));
-            return {};
-        }
-    }
-    qint64 total = 0;
-    const QList<JobRecord> jobs = m_jobs.list(query, &total);
-    auto items = nlohmann::json::array();
-    for (const auto &j : jobs)
-        items.push_back(j.toJson(false));
-    const qint64 cursor = jobs.isEmpty() ? query.updatedSince.value_or(0) : jobs.last().updatedAt;
-    return {{"jobs", std::move(items)},
-            {"total", total},
-            {"cursor", std::to_string(cursor)},
-            {"has_more", jobs.size() == query.limit}};
+    JobPage page;
+    page.jobs = m_jobs.list(query, &page.total);
+    page.cursor = page.jobs.isEmpty() ? query.updatedSince.value_or(0) : page.jobs.last().updatedAt;
+    page.hasMore = page.jobs.size() == query.limit;
+    return page;
 }
 
-std::optional<JobRecord> JobService::find(const ClusterRecord &cluster, const QString &jobId,
-                                          ApiError *error) {
+std::optional<JobRecord> JobService::findIn(const ClusterRecord &cluster, const QString &jobId,
+                                            ApiError *error) {
     bool ok = false;
     const qint64 id = jobId.toLongLong(&ok);
     auto job = ok ? m_jobs.byPublicId(cluster.id, id) : std::nullopt;
@@ -240,12 +201,31 @@ std::optional<JobRecord> JobService::find(const ClusterRecord &cluster, const QS
     return job;
 }
 
+std::optional<JobRecord> JobService::find(const Principal &who, const ClusterRecord &cluster,
+                                          const QString &jobId, ApiError *error) {
+    if (const auto refused = refuseOtherOrg(who, cluster)) {
+        *error = *refused;
+        return std::nullopt;
+    }
+    return findIn(cluster, jobId, error);
+}
+
+std::optional<JobRecord> JobService::findInspectable(const Principal &who,
+                                                     const ClusterRecord &cluster,
+                                                     const QString &jobId, ApiError *error) {
+    auto job = find(who, cluster, jobId, error);
+    if (job && !mayInspect(who, *job)) {
+        *error = ApiError::make(ErrorType::Forbidden,
+                                QStringLiteral("Only the job's owner may read its output."));
+        return std::nullopt;
+    }
+    return job;
+}
+
 void JobService::cancel(const Principal &who, const ClusterRecord &cluster, const QString &jobId,
-                        http::Reply done) {
-    if (const auto refused = refuseOtherOrg(who, cluster))
-        return done({}, *refused);
+                        Done<CancelResult> done) {
     ApiError error;
-    auto job = find(cluster, jobId, &error);
+    auto job = find(who, cluster, jobId, &error);
     if (!job)
         return done({}, error);
     if (!mayControl(who, *job))
@@ -253,14 +233,11 @@ void JobService::cancel(const Principal &who, const ClusterRecord &cluster, cons
                                        QStringLiteral("Only the job's owner or an administrator "
                                                       "may cancel it.")));
     if (isFinished(job->state)) {
-        return done(
-            {{"job_id", job->publicId()},
-             {"state", toStd(jobStateName(job->state))},
-             {"cancelled", false},
-             {"message", toStd(QStringLiteral("Job %1 already finished (%2); nothing to cancel.")
-                                   .arg(job->publicId())
-                                   .arg(jobStateName(job->state)))}},
-            ApiError());
+        return done({job->publicId(), job->state, false,
+                     QStringLiteral("Job %1 already finished (%2); nothing to cancel.")
+                         .arg(job->publicId())
+                         .arg(jobStateName(job->state))},
+                    ApiError());
     }
     m_events.append(cluster.id, QStringLiteral("job.cancel_requested"), QStringLiteral("info"),
                     QStringLiteral("%1 cancelled job %2 (%3)")
@@ -274,10 +251,7 @@ void JobService::cancel(const Principal &who, const ClusterRecord &cluster, cons
         if (refused.isError())
             return done({}, refused);
         const auto now = m_jobs.get(id);
-        done({{"job_id", shown},
-              {"state", toStd(jobStateName(now ? now->state : JobState::Unknown))},
-              {"cancelled", true}},
-             ApiError());
+        done({shown, now ? now->state : JobState::Unknown, true, {}}, ApiError());
     });
 }
 

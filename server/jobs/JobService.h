@@ -1,7 +1,7 @@
 #pragma once
 
+#include "base/Done.h"
 #include "clusters/ClusterService.h"
-#include "http/HttpTypes.h" // Reply and Request: still to become typed inputs and results
 #include "jobs/JobStore.h"
 #include "jobs/Scheduler.h"
 #include "jobs/TemplateCatalog.h"
@@ -10,7 +10,30 @@
 
 namespace clusterra::server {
 
-// The job routes' logic: submit (raw v0.0.44 or template), list, get, cancel, read output.
+struct SubmitResult {
+    qint64 jobId = 0;          // the first (or only) job's public id
+    QStringList warnings;      // accepted, but worth telling the user (ignored keys)
+    QList<qint64> arrayJobIds; // every task's id, when the server split an array itself
+};
+
+struct CancelResult {
+    qint64 jobId = 0;
+    JobState state = JobState::Unknown;
+    bool cancelled = false; // false: it had already finished
+    QString message;
+};
+
+// One page of a cluster's jobs in updated_at order; `cursor` resumes after its last row.
+struct JobPage {
+    QList<JobRecord> jobs;
+    qint64 total = 0;
+    qint64 cursor = 0;
+    bool hasMore = false;
+};
+
+// Jobs: submit (raw v0.0.44 or template), list, find, cancel, read output. Every call checks
+// who may do it (their organisation's cluster; a job's details and output are its owner's,
+// cancelling is its owner's or an administrator's), whoever calls: routes or the agent.
 class JobService {
 public:
     JobService(JobStore &jobs, ClusterService &clusters, Scheduler &scheduler,
@@ -18,13 +41,17 @@ public:
 
     // Answers through `done`: at once for the local queue, once Slurm has answered otherwise.
     void submit(const Principal &who, const ClusterRecord &cluster, const nlohmann::json &body,
-                http::Reply done);
-    nlohmann::json list(const ClusterRecord &cluster, const http::Request &request,
-                        ApiError *error);
-    std::optional<JobRecord> find(const ClusterRecord &cluster, const QString &jobId,
-                                  ApiError *error);
+                Done<SubmitResult> done);
+    // `query.clusterId` is the cluster's; limit 1..100000.
+    JobPage list(const Principal &who, const ClusterRecord &cluster, JobQuery query,
+                 ApiError *error);
+    std::optional<JobRecord> find(const Principal &who, const ClusterRecord &cluster,
+                                  const QString &jobId, ApiError *error);
+    // The job when `who` may read its script, environment and output (its owner).
+    std::optional<JobRecord> findInspectable(const Principal &who, const ClusterRecord &cluster,
+                                             const QString &jobId, ApiError *error);
     void cancel(const Principal &who, const ClusterRecord &cluster, const QString &jobId,
-                http::Reply done);
+                Done<CancelResult> done);
     // Opens the job's output file for reading (see openJobOutput); false when there is none
     // yet or it is not the job's to show.
     bool openOutput(const JobRecord &job, QFile *file) const;
@@ -39,7 +66,9 @@ public:
 
 private:
     void submitChecked(const Principal &who, const ClusterRecord &cluster,
-                       const nlohmann::json &body, ApiError *error, const http::Reply &done);
+                       const nlohmann::json &body, ApiError *error, const Done<SubmitResult> &done);
+    std::optional<JobRecord> findIn(const ClusterRecord &cluster, const QString &jobId,
+                                    ApiError *error);
 
     JobStore &m_jobs;
     ClusterService &m_clusters;

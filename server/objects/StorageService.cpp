@@ -2,7 +2,6 @@
 
 #include "clusters/ClusterService.h"
 #include "rules/StorageRules.h"
-#include "util/Json.h"
 #include "util/Time.h"
 
 namespace clusterra::server {
@@ -24,166 +23,148 @@ ApiError noFile(const QString &key) {
                           QStringLiteral("key"));
 }
 
-nlohmann::json fileJson(const ObjectInfo &o) {
-    return {{"key", toStd(o.key)},
-            {"size", o.size},
-            {"etag", o.etag.toStdString()},
-            {"content_type", toStd(o.contentType)},
-            {"modified", toStd(toRfc3339(o.modifiedMs))}};
-}
-
-nlohmann::json presignedJson(const sigv4::Presigned &p, const QString &method) {
-    nlohmann::json headers = nlohmann::json::object();
-    for (const auto &[k, v] : p.headers)
-        headers[k.toStdString()] = v.toStdString();
-    return {{"url", p.url.toString(QUrl::FullyEncoded).toStdString()},
-            {"method", toStd(method)},
-            {"headers", std::move(headers)},
-            {"expires_at", toStd(toRfc3339(p.expiresAtSecs * 1000))}};
-}
 } // namespace
 
 StorageService::StorageService(ObjectBackend &backend, ObjectStore &uploads)
     : m_backend(backend)
     , m_uploads(uploads) {}
 
-void StorageService::withBucket(const ClusterRecord &cluster, const Reply &done,
+void StorageService::withBucket(const ClusterRecord &cluster,
+                                std::function<void(const ApiError &)> fail,
                                 std::function<void(const QString &)> then) {
     const QString bucket = m_backend.bucketFor(cluster.id);
     if (m_readyBuckets.contains(bucket))
         return then(bucket);
     m_backend.ensureBucket(bucket, cluster.id, [=, this](const QString &error) {
         if (!error.isEmpty())
-            return done({}, storeError(error));
+            return fail(storeError(error));
         m_readyBuckets.insert(bucket);
         then(bucket);
     });
 }
 
-int StorageService::expiresIn(const nlohmann::json &body, ApiError *error) const {
-    const qint64 secs = intMember(body, "expires_in").value_or(3600);
-    if (secs < 1 || secs > sigv4::kMaxPresignSeconds) {
-        *error = ApiError::validation(
-            QStringLiteral("expires_in"),
-            QStringLiteral("must be between 1 and %1 seconds.").arg(sigv4::kMaxPresignSeconds));
-        return 0;
-    }
-    return int(secs);
+namespace {
+std::optional<ApiError> refuseExpiry(int secs) {
+    if (secs >= 1 && secs <= sigv4::kMaxPresignSeconds)
+        return std::nullopt;
+    return ApiError::validation(
+        QStringLiteral("expires_in"),
+        QStringLiteral("must be between 1 and %1 seconds.").arg(sigv4::kMaxPresignSeconds));
 }
 
+// The failure path of a `Done<T>`, for helpers that only ever fail through it.
+template <typename T> std::function<void(const ApiError &)> failing(const Done<T> &done) {
+    return [done](const ApiError &e) {
+        done({}, e);
+    };
+}
+} // namespace
+
 void StorageService::list(const Principal &who, const ClusterRecord &cluster,
-                          const http::Request &req, Reply done) {
+                          const ListingQuery &query, Done<Listing> done) {
     if (const auto refused = refuseOtherOrg(who, cluster))
         return done({}, *refused);
-    const QString prefix = req.query.value(QStringLiteral("prefix"));
-    const bool folders = req.query.value(QStringLiteral("delimiter")) == QLatin1String("/");
-    const QString after = req.query.value(QStringLiteral("start_after"));
-    const int limit =
-        qBound(1, req.query.value(QStringLiteral("limit"), QStringLiteral("1000")).toInt(), 10000);
+    const QString &prefix = query.prefix;
     if (prefix.contains(QLatin1String("..")) || prefix.startsWith(QLatin1Char('/')))
         return done({}, ApiError::validation(
                             QStringLiteral("prefix"),
                             QStringLiteral("must be a folder such as data/ without .. or a "
                                            "leading /.")));
-    if (folders && prefix.isEmpty()) {
+    if (query.folders && prefix.isEmpty()) {
         // The four top folders always exist, even empty.
-        return done({{"prefix", ""},
-                     {"files", nlohmann::json::array()},
-                     {"folders", {"data/", "outputs/", "scripts/", "shared/"}},
-                     {"next_start_after", ""}},
-                    {});
+        Listing top;
+        top.folders = {QStringLiteral("data/"), QStringLiteral("outputs/"),
+                       QStringLiteral("scripts/"), QStringLiteral("shared/")};
+        return done(top, {});
     }
-    withBucket(cluster, done, [=, this](const QString &bucket) {
-        collect(who, bucket, prefix, folders, after, limit,
-                std::make_shared<nlohmann::json>(nlohmann::json::array()),
-                std::make_shared<QStringList>(), done);
+    ListingQuery bounded = query;
+    bounded.limit = qBound(1, query.limit, 10000);
+    withBucket(cluster, failing(done), [=, this](const QString &bucket) {
+        auto listing = std::make_shared<Listing>();
+        listing->prefix = prefix;
+        collect(who, bucket, bounded, bounded.startAfter, listing, done);
     });
 }
 
-void StorageService::collect(const Principal &who, const QString &bucket, const QString &prefix,
-                             bool folders, QString after, int limit,
-                             std::shared_ptr<nlohmann::json> files,
-                             std::shared_ptr<QStringList> folderList, Reply done) {
+void StorageService::collect(const Principal &who, const QString &bucket, const ListingQuery &query,
+                             QString after, std::shared_ptr<Listing> listing, Done<Listing> done) {
     m_backend.list(
-        bucket, prefix, after, 500,
+        bucket, query.prefix, after, 500,
         [=, this](const QList<ObjectInfo> &batch, bool more, const QString &error) mutable {
             if (!error.isEmpty())
                 return done({}, storeError(error));
+            const QString &prefix = query.prefix;
+            QStringList &folderList = listing->folders;
             bool full = false;
             for (const ObjectInfo &o : batch) {
                 after = o.key;
                 if (!rules::mayList(o.key, who.email, who.isAdmin()))
                     continue;
                 const qsizetype slash =
-                    folders ? o.key.indexOf(QLatin1Char('/'), prefix.size()) : -1;
+                    query.folders ? o.key.indexOf(QLatin1Char('/'), prefix.size()) : -1;
                 if (slash >= 0) {
                     const QString folder = o.key.left(slash + 1);
                     // Skip the folder's contents: past its greatest character the first time;
                     // key by key should a store order keys otherwise (JavaScript's UTF-16
                     // order puts U+FF01 above U+10FFFF), so every round moves on.
-                    const bool seen = folderList->contains(folder);
+                    const bool seen = folderList.contains(folder);
                     if (!seen)
-                        *folderList << folder;
+                        folderList << folder;
                     after = seen ? o.key : folder + QStringLiteral("\U0010FFFF");
                     more = true;
                     break;
                 }
-                files->push_back(fileJson(o));
-                if (int(files->size()) == limit) {
+                listing->files.append(o);
+                if (int(listing->files.size()) == query.limit) {
                     full = true;
                     break;
                 }
             }
             if (more && !full)
-                return collect(who, bucket, prefix, folders, after, limit, files, folderList, done);
+                return collect(who, bucket, query, after, listing, done);
             if (!full)
                 after.clear();
             // A per-user area's top always offers the caller's own folder, even before it has
             // files.
             for (const QString &area : rules::kUserAreas) {
                 const QString own = rules::userPrefix(area, who.email);
-                if (folders && prefix == area + QLatin1Char('/') && !folderList->contains(own) &&
+                if (query.folders && prefix == area + QLatin1Char('/') &&
+                    !folderList.contains(own) &&
                     rules::storageRefusal(own + QStringLiteral("x"), StorageAccess::Write,
                                           who.email, who.isAdmin())
                         .isEmpty())
-                    folderList->append(own);
+                    folderList.append(own);
             }
-            std::sort(folderList->begin(), folderList->end());
-            done({{"prefix", toStd(prefix)},
-                  {"files", std::move(*files)},
-                  {"folders", toJsonArray(*folderList)},
-                  {"next_start_after", toStd(after)}},
-                 {});
+            std::sort(folderList.begin(), folderList.end());
+            listing->nextStartAfter = after;
+            done(*listing, {});
         });
 }
 
 void StorageService::presign(const Principal &who, const ClusterRecord &cluster,
-                             const nlohmann::json &body, Reply done) {
+                             const PresignRequest &request, Done<PresignedLink> done) {
     if (const auto refused = refuseOtherOrg(who, cluster))
         return done({}, *refused);
-    const QString key = stringOr(body, "key");
-    const QString method = stringOr(body, "method", QStringLiteral("GET")).toUpper();
+    const QString key = request.key;
+    const QString method = request.method.toUpper();
     if (method != QLatin1String("GET") && method != QLatin1String("PUT"))
         return done({}, ApiError::validation(QStringLiteral("method"),
                                              QStringLiteral("must be GET or PUT.")));
-    ApiError error;
-    const int expires = expiresIn(body, &error);
-    if (error.isError())
-        return done({}, error);
+    if (const auto bad = refuseExpiry(request.expiresIn))
+        return done({}, *bad);
+    const int expires = request.expiresIn;
     const bool put = method == QLatin1String("PUT");
     const QString why = rules::storageRefusal(key, put ? StorageAccess::Write : StorageAccess::Read,
                                               who.email, who.isAdmin());
     if (!why.isEmpty())
         return done({}, refused(why));
     sigv4::Pairs signedHeaders;
-    const QString contentType = stringOr(body, "content_type");
-    if (put && !contentType.isEmpty())
-        signedHeaders.append({"content-type", contentType.toUtf8()});
-    withBucket(cluster, done, [=, this](const QString &bucket) {
+    if (put && !request.contentType.isEmpty())
+        signedHeaders.append({"content-type", request.contentType.toUtf8()});
+    withBucket(cluster, failing(done), [=, this](const QString &bucket) {
         auto mint = [=, this] {
-            done(presignedJson(
-                     m_backend.presign(method.toLatin1(), bucket, key, {}, signedHeaders, expires),
-                     method),
+            done({method,
+                  m_backend.presign(method.toLatin1(), bucket, key, {}, signedHeaders, expires)},
                  {});
         };
         if (put)
@@ -201,13 +182,13 @@ void StorageService::presign(const Principal &who, const ClusterRecord &cluster,
 }
 
 void StorageService::remove(const Principal &who, const ClusterRecord &cluster, const QString &key,
-                            Reply done) {
+                            Done<QString> done) {
     if (const auto refused = refuseOtherOrg(who, cluster))
         return done({}, *refused);
     const QString why = rules::storageRefusal(key, StorageAccess::Write, who.email, who.isAdmin());
     if (!why.isEmpty())
         return done({}, refused(why));
-    withBucket(cluster, done, [=, this](const QString &bucket) {
+    withBucket(cluster, failing(done), [=, this](const QString &bucket) {
         m_backend.stat(bucket, key,
                        [=, this](const std::optional<ObjectInfo> &o, const QString &statError) {
                            if (!statError.isEmpty())
@@ -217,166 +198,146 @@ void StorageService::remove(const Principal &who, const ClusterRecord &cluster, 
                            m_backend.remove(bucket, key, [=](const QString &error) {
                                if (!error.isEmpty())
                                    return done({}, storeError(error));
-                               done({{"deleted", true}, {"key", toStd(key)}}, {});
+                               done(key, {});
                            });
                        });
     });
 }
 
 void StorageService::createUpload(const Principal &who, const ClusterRecord &cluster,
-                                  const nlohmann::json &body, Reply done) {
+                                  const QString &key, const QString &requestedType,
+                                  Done<UploadStarted> done) {
     if (const auto refused = refuseOtherOrg(who, cluster))
         return done({}, *refused);
-    const QString key = stringOr(body, "key");
     const QString why = rules::storageRefusal(key, StorageAccess::Write, who.email, who.isAdmin());
     if (!why.isEmpty())
         return done({}, refused(why));
-    QString contentType = stringOr(body, "content_type");
-    if (contentType.isEmpty())
-        contentType = QStringLiteral("application/octet-stream");
-    withBucket(cluster, done, [=, this](const QString &bucket) {
+    const QString contentType =
+        requestedType.isEmpty() ? QStringLiteral("application/octet-stream") : requestedType;
+    withBucket(cluster, failing(done), [=, this](const QString &bucket) {
         m_backend.createUpload(
             bucket, key, contentType, [=, this](const QString &id, const QString &error) {
                 if (!error.isEmpty())
                     return done({}, storeError(error));
                 m_uploads.recordUpload({id, bucket, key, contentType, who.userId});
-                const ObjectLimits limits = m_backend.limits();
-                done({{"upload_id", toStd(id)},
-                      {"key", toStd(key)},
-                      {"min_part_size", limits.minPartBytes},
-                      {"max_part_size", limits.maxPartBytes},
-                      {"max_parts", limits.maxParts}},
-                     {});
+                done({id, key, m_backend.limits()}, {});
             });
     });
 }
 
 void StorageService::withOwnUpload(const Principal &who, const ClusterRecord &cluster,
-                                   const QString &uploadId, const Reply &done,
+                                   const QString &uploadId,
+                                   std::function<void(const ApiError &)> fail,
                                    std::function<void(const QString &, const UploadInfo &)> then) {
-    withBucket(cluster, done, [=, this](const QString &bucket) {
+    withBucket(cluster, fail, [=, this](const QString &bucket) {
         const auto u = m_uploads.upload(uploadId);
         // Someone else's upload is as unknown as a missing one: 404, not 403.
         if (!u || u->bucket != bucket || u->ownerId != who.userId)
-            return done({}, ApiError::make(ErrorType::NotFound,
-                                           QStringLiteral("No upload %1.").arg(uploadId)));
+            return fail(
+                ApiError::make(ErrorType::NotFound, QStringLiteral("No upload %1.").arg(uploadId)));
         then(bucket, *u);
     });
 }
 
 void StorageService::listParts(const Principal &who, const ClusterRecord &cluster,
-                               const QString &uploadId, Reply done) {
+                               const QString &uploadId, Done<UploadParts> done) {
     if (const auto refused = refuseOtherOrg(who, cluster))
         return done({}, *refused);
-    withOwnUpload(
-        who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
-            m_backend.listParts(bucket, u.key, uploadId,
-                                [=](const QList<PartInfo> &list, const QString &listError) {
-                                    if (!listError.isEmpty())
-                                        return done({}, storeError(listError));
-                                    auto parts = nlohmann::json::array();
-                                    for (const PartInfo &p : list)
-                                        parts.push_back({{"part_number", p.number},
-                                                         {"size", p.size},
-                                                         {"etag", p.etag.toStdString()}});
-                                    done({{"upload_id", toStd(u.id)},
-                                          {"key", toStd(u.key)},
-                                          {"parts", std::move(parts)}},
-                                         {});
-                                });
-        });
+    withOwnUpload(who, cluster, uploadId, failing(done),
+                  [=, this](const QString &bucket, const UploadInfo &u) {
+                      m_backend.listParts(
+                          bucket, u.key, uploadId,
+                          [=](const QList<PartInfo> &list, const QString &listError) {
+                              if (!listError.isEmpty())
+                                  return done({}, storeError(listError));
+                              done({u.id, u.key, list}, {});
+                          });
+                  });
 }
 
 void StorageService::presignParts(const Principal &who, const ClusterRecord &cluster,
-                                  const QString &uploadId, const nlohmann::json &body, Reply done) {
+                                  const QString &uploadId, const QList<int> &numbers, int expiresIn,
+                                  Done<PartLinks> done) {
     if (const auto refused = refuseOtherOrg(who, cluster))
         return done({}, *refused);
     withOwnUpload(
-        who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
-            ApiError error;
-            const int expires = expiresIn(body, &error);
-            if (error.isError())
-                return done({}, error);
-            const auto numbers = arrayMember(body, "part_numbers");
-            if (!numbers.is_array() || numbers.empty() || numbers.size() > 1000)
+        who, cluster, uploadId, failing(done),
+        [=, this](const QString &bucket, const UploadInfo &u) {
+            if (const auto bad = refuseExpiry(expiresIn))
+                return done({}, *bad);
+            if (numbers.isEmpty() || numbers.size() > 1000)
                 return done({}, ApiError::validation(QStringLiteral("part_numbers"),
                                                      QStringLiteral("must list 1 to 1000 part "
                                                                     "numbers.")));
             const int maxParts = m_backend.limits().maxParts;
-            auto parts = nlohmann::json::array();
-            qint64 expiresAt = 0;
-            for (size_t i = 0; i < numbers.size(); ++i) {
-                const auto &n = numbers[i];
-                if (!n.is_number_integer() || n.get<int>() < 1 || n.get<int>() > maxParts)
+            PartLinks links;
+            for (qsizetype i = 0; i < numbers.size(); ++i) {
+                const int n = numbers[i];
+                if (n < 1 || n > maxParts)
                     return done(
                         {}, ApiError::validation(QStringLiteral("part_numbers[%1]").arg(i),
                                                  QStringLiteral("must be 1 to %1.").arg(maxParts)));
                 const auto p = m_backend.presign(
                     "PUT", bucket, u.key,
-                    {{"partNumber", QByteArray::number(n.get<int>())}, {"uploadId", u.id.toUtf8()}},
-                    {}, expires);
-                expiresAt = p.expiresAtSecs;
-                parts.push_back({{"part_number", n.get<int>()},
-                                 {"url", p.url.toString(QUrl::FullyEncoded).toStdString()}});
+                    {{"partNumber", QByteArray::number(n)}, {"uploadId", u.id.toUtf8()}}, {},
+                    expiresIn);
+                links.expiresAtSecs = p.expiresAtSecs;
+                links.parts.append({n, p.url});
             }
-            done({{"parts", std::move(parts)}, {"expires_at", toStd(toRfc3339(expiresAt * 1000))}},
-                 {});
+            done(links, {});
         });
 }
 
 void StorageService::complete(const Principal &who, const ClusterRecord &cluster,
-                              const QString &uploadId, const nlohmann::json &body, Reply done) {
+                              const QString &uploadId, const QList<PartInfo> &wanted,
+                              Done<ObjectInfo> done) {
     if (const auto refused = refuseOtherOrg(who, cluster))
         return done({}, *refused);
-    QList<PartInfo> wanted;
-    const auto parts = arrayMember(body, "parts");
-    for (size_t i = 0; i < parts.size(); ++i) {
-        const auto number = intMember(parts[i], "part_number");
-        const QString etag = stringOr(parts[i], "etag");
-        if (!number || etag.isEmpty())
+    for (qsizetype i = 0; i < wanted.size(); ++i) {
+        if (wanted[i].number < 1 || wanted[i].etag.isEmpty())
             return done({}, ApiError::validation(QStringLiteral("parts[%1]").arg(i),
                                                  QStringLiteral("needs part_number and etag.")));
-        wanted.append({int(*number), 0, etag.toUtf8()});
     }
-    withOwnUpload(
-        who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
-            m_backend.complete(
-                bucket, u.key, uploadId, wanted,
-                [=, this](const std::optional<ObjectInfo> &object, const QString &code,
-                          const QString &text) {
-                    if (!object)
-                        return done({},
-                                    ApiError::validation(QStringLiteral("parts"),
-                                                         QStringLiteral("%1: %2").arg(code, text)));
-                    m_uploads.abort(uploadId); // done: forget who owned it
-                    done({{"key", toStd(object->key)},
-                          {"size", object->size},
-                          {"etag", object->etag.toStdString()}},
-                         {});
-                });
-        });
+    withOwnUpload(who, cluster, uploadId, failing(done),
+                  [=, this](const QString &bucket, const UploadInfo &u) {
+                      m_backend.complete(
+                          bucket, u.key, uploadId, wanted,
+                          [=, this](const std::optional<ObjectInfo> &object, const QString &code,
+                                    const QString &text) {
+                              if (!object)
+                                  return done({}, ApiError::validation(
+                                                      QStringLiteral("parts"),
+                                                      QStringLiteral("%1: %2").arg(code, text)));
+                              m_uploads.abort(uploadId); // done: forget who owned it
+                              done(*object, {});
+                          });
+                  });
 }
 
 void StorageService::abort(const Principal &who, const ClusterRecord &cluster,
-                           const QString &uploadId, Reply done) {
+                           const QString &uploadId, Done<QString> done) {
     if (const auto refused = refuseOtherOrg(who, cluster))
         return done({}, *refused);
-    withOwnUpload(
-        who, cluster, uploadId, done, [=, this](const QString &bucket, const UploadInfo &u) {
-            m_backend.abort(bucket, u.key, uploadId, [=, this](const QString &abortError) {
-                if (!abortError.isEmpty())
-                    return done({}, storeError(abortError));
-                m_uploads.abort(uploadId);
-                done({{"aborted", true}, {"upload_id", toStd(uploadId)}}, {});
-            });
-        });
+    withOwnUpload(who, cluster, uploadId, failing(done),
+                  [=, this](const QString &bucket, const UploadInfo &u) {
+                      m_backend.abort(bucket, u.key, uploadId,
+                                      [=, this](const QString &abortError) {
+                                          if (!abortError.isEmpty())
+                                              return done({}, storeError(abortError));
+                                          m_uploads.abort(uploadId);
+                                          done(uploadId, {});
+                                      });
+                  });
 }
 
 void StorageService::importFile(const ClusterRecord &cluster, const QString &key,
                                 std::shared_ptr<QFile> source, qint64 from,
                                 const QString &contentType) {
     withBucket(
-        cluster, [](const nlohmann::json &, const ApiError &) {},
+        cluster,
+        [key](const ApiError &e) {
+            qWarning("cannot publish %s: %s", qPrintable(key), qPrintable(e.message));
+        },
         [=, this](const QString &bucket) {
             // Through the open descriptor's /proc link the backend reads the very file that was
             // checked, whatever happens to its path meanwhile; `source` stays open until done.

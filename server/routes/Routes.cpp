@@ -3,8 +3,6 @@
 #include "auth/AuthService.h"
 #include "clusters/ClusterService.h"
 #include "events/EventStream.h"
-#include "jobs/JobService.h"
-#include "jobs/OutputStream.h"
 #include "jobs/TemplateCatalog.h"
 #include "util/Json.h"
 
@@ -21,6 +19,12 @@ std::optional<ClusterRecord> findCluster(RouteContext &ctx, Request &req, ApiErr
     return ctx.clusters.find(req.principal, req.param(QStringLiteral("id")), error);
 }
 
+std::optional<qint64> nonNegative(const QString &text) {
+    bool ok = false;
+    const qint64 v = text.toLongLong(&ok);
+    return ok && v >= 0 ? std::optional<qint64>(v) : std::nullopt;
+}
+
 namespace {
 Response jsonOr(const nlohmann::json &value, const ApiError &error, int status = 200) {
     return error.isError() ? Response::error(error) : Response::json(value, status);
@@ -33,57 +37,6 @@ Response sessionResponse(const TokenGrant &grant) {
                                       QByteArray::number(grant.expiresIn));
 }
 
-// Runs `fn` with the caller's cluster, or answers its error.
-template <typename Fn> Response withCluster(RouteContext &ctx, Request &req, Fn fn) {
-    ApiError error;
-    const auto cluster = ctx.clusters.find(req.principal, req.param(QStringLiteral("id")), &error);
-    return cluster ? fn(*cluster) : Response::error(error);
-}
-
-std::optional<qint64> nonNegative(const QString &text) {
-    bool ok = false;
-    const qint64 v = text.toLongLong(&ok);
-    return ok && v >= 0 ? std::optional<qint64>(v) : std::nullopt;
-}
-
-Response readOutput(const JobService &jobs, const JobRecord &job, const Request &req) {
-    // Offsets and sizes count the job's own bytes: 0 is its first, wherever that is in the file.
-    QFile f;
-    OutputWindow window;
-    const qint64 base = jobs.openOwnOutput(job, &f, &window) ? window.base : 0;
-    const qint64 size = f.isOpen() ? qMax<qint64>(0, f.size() - base) : 0;
-    qint64 offset = 0;
-    qint64 length = 4 * 1024 * 1024; // a 2 GB log is never sent whole
-    if (const QString t = req.query.value(QStringLiteral("tail_lines")); !t.isEmpty()) {
-        const auto lines = nonNegative(t);
-        if (!lines)
-            return Response::error(ApiError::validation(
-                QStringLiteral("tail_lines"), QStringLiteral("must be a non-negative integer.")));
-        offset = offsetOfLastLines(f, int(qMin<qint64>(*lines, 1000000)), base) - base;
-    }
-    if (const QString o = req.query.value(QStringLiteral("offset")); !o.isEmpty()) {
-        const auto v = nonNegative(o);
-        if (!v)
-            return Response::error(ApiError::validation(
-                QStringLiteral("offset"), QStringLiteral("must be a non-negative integer.")));
-        offset = *v;
-    }
-    if (const QString l = req.query.value(QStringLiteral("length")); !l.isEmpty()) {
-        const auto v = nonNegative(l);
-        if (!v || *v > 64 * 1024 * 1024)
-            return Response::error(ApiError::validation(
-                QStringLiteral("length"), QStringLiteral("must be between 0 and 67108864.")));
-        length = *v;
-    }
-    offset = qMin(offset, size);
-    QByteArray data;
-    if (f.isOpen() && f.seek(base + offset))
-        data = f.read(qMin(length, size - offset));
-    return Response::text(data, "text/plain; charset=utf-8")
-        .withHeader("X-Output-Size", QByteArray::number(size))
-        .withHeader("X-Output-Offset", QByteArray::number(offset))
-        .withHeader("X-Job-State", jobStateName(job.state).toLatin1());
-}
 } // namespace
 
 void registerRoutes(http::Router &r, RouteContext &ctx) {
@@ -225,89 +178,6 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
           [&ctx](Request &req) {
               return withCluster(ctx, req, [&](const ClusterRecord &c) {
                   return Response::json(ctx.clusters.nodesJson(c));
-              });
-          });
-
-    // Jobs
-    r.add(
-        Method::Post, QStringLiteral("/v1/clusters/{id}/jobs/submit"), Access::User,
-        [&ctx](Request &req) {
-            return clusterCall(
-                ctx, req, true, 201,
-                [&](const ClusterRecord &c, const nlohmann::json &body, http::Reply reply) {
-                    ctx.jobs.submit(req.principal, c, body, std::move(reply));
-                });
-        },
-        8 * 1024 * 1024);
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs"), Access::User,
-          [&ctx](Request &req) {
-              return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                  ApiError error;
-                  const auto out = ctx.jobs.list(c, req, &error);
-                  return jsonOr(out, error);
-              });
-          });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}"), Access::User,
-          [&ctx](Request &req) {
-              return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                  ApiError error;
-                  const auto job = ctx.jobs.find(c, req.param(QStringLiteral("job_id")), &error);
-                  return job ? Response::json(
-                                   job->toJson(JobService::mayInspect(req.principal, *job)))
-                             : Response::error(error);
-              });
-          });
-    r.add(Method::Delete, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}"), Access::User,
-          [&ctx](Request &req) {
-              return clusterCall(
-                  ctx, req, false, 200,
-                  [&](const ClusterRecord &c, const nlohmann::json &, http::Reply reply) {
-                      ctx.jobs.cancel(req.principal, c, req.param(QStringLiteral("job_id")),
-                                      std::move(reply));
-                  });
-          });
-    auto inspectableJob = [&ctx](Request &req, const ClusterRecord &c,
-                                 ApiError *error) -> std::optional<JobRecord> {
-        auto job = ctx.jobs.find(c, req.param(QStringLiteral("job_id")), error);
-        if (job && !JobService::mayInspect(req.principal, *job)) {
-            *error = ApiError::make(ErrorType::Forbidden,
-                                    QStringLiteral("Only the job's owner may read its output."));
-            return std::nullopt;
-        }
-        return job;
-    };
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}/output"), Access::User,
-          [&ctx, inspectableJob](Request &req) {
-              return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                  ApiError error;
-                  const auto job = inspectableJob(req, c, &error);
-                  return job ? readOutput(ctx.jobs, *job, req) : Response::error(error);
-              });
-          });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/jobs/{job_id}/output/stream"),
-          Access::User, [&ctx, inspectableJob](Request &req) {
-              return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                  ApiError error;
-                  const auto job = inspectableJob(req, c, &error);
-                  if (!job)
-                      return Response::error(error);
-                  qint64 start = 0;
-                  if (const QString tail = req.query.value(QStringLiteral("tail_lines"));
-                      !tail.isEmpty()) {
-                      QFile f;
-                      OutputWindow window;
-                      if (ctx.jobs.openOwnOutput(*job, &f, &window))
-                          start = offsetOfLastLines(f, tail.toInt(), window.base) - window.base;
-                  }
-                  if (const auto o = nonNegative(req.query.value(QStringLiteral("offset"))))
-                      start = *o;
-                  if (const auto resume =
-                          nonNegative(QString::fromLatin1(req.header("last-event-id"))))
-                      start = *resume;
-                  auto body = std::make_shared<http::StreamBody>();
-                  new OutputStream(body, ctx.jobStore, ctx.jobs, ctx.files, *job, start,
-                                   ctx.streamPollMs, ctx.keepAliveMs, &ctx.jobStore);
-                  return Response::eventStream(body);
               });
           });
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/Done.h"
 #include "clusters/ClusterProvider.h"
 #include "http/Router.h"
 
@@ -30,6 +31,16 @@ struct RouteContext {
 };
 
 std::optional<ClusterRecord> findCluster(RouteContext &ctx, http::Request &req, ApiError *error);
+
+// Runs `fn` with the caller's cluster, or answers its error.
+template <typename Fn> http::Response withCluster(RouteContext &ctx, http::Request &req, Fn fn) {
+    ApiError error;
+    const auto cluster = findCluster(ctx, req, &error);
+    return cluster ? fn(*cluster) : http::Response::error(error);
+}
+
+// A query parameter that must be a non-negative integer; nullopt when absent or not one.
+std::optional<qint64> nonNegative(const QString &text);
 
 // Runs `fn(cluster, body, reply)` for the caller's cluster with the JSON body (or null for
 // GET/DELETE). The answer goes out at once when `fn` replies at once (the local executor, the
@@ -66,8 +77,16 @@ http::Response clusterCall(RouteContext &ctx, http::Request &req, bool wantsBody
     return state->immediate ? std::move(*state->immediate) : http::Response::later(state->pending);
 }
 
+// A service's typed answer, sent on as JSON.
+template <typename T, typename ToJson> Done<T> asJson(http::Reply reply, ToJson toJson) {
+    return [reply = std::move(reply), toJson](const T &value, const ApiError &e) {
+        reply(e.isError() ? nlohmann::json() : toJson(value), e);
+    };
+}
+
 // Declares every /v1 route in one table. docs/api/openapi.json must describe each of them.
 void registerRoutes(http::Router &router, RouteContext &ctx);
+void registerJobRoutes(http::Router &router, RouteContext &ctx);
 void registerStorageRoutes(http::Router &router, RouteContext &ctx);
 
 } // namespace clusterra::server

@@ -38,23 +38,35 @@ class TestServicePolicy : public QObject {
     ClusterRecord cluster;
     qint64 adminJob = 0;
 
-    // A service answer through its Reply, waited for on the event loop.
-    struct Answer {
+    // A service's answer through its Done<T>, waited for on the event loop.
+    template <typename T> struct Answer {
         bool done = false;
-        json body;
+        T value{};
         ApiError error;
     };
-    template <typename Call> Answer answer(Call call) {
-        Answer a;
-        call([&a](const json &body, const ApiError &e) {
+    template <typename T, typename Call> Answer<T> answer(Call call) {
+        Answer<T> a;
+        call([&a](const T &value, const ApiError &e) {
             a.done = true;
-            a.body = body;
+            a.value = value;
             a.error = e;
         });
         [&] {
             QTRY_VERIFY_WITH_TIMEOUT(a.done, 10000);
         }();
         return a;
+    }
+    // Whether a call was refused, whatever it would have answered.
+    using Refusal = std::function<void(std::function<void(const ApiError &)>)>;
+    template <typename T, typename Call> static Refusal refusalOf(Call call) {
+        return [call](std::function<void(const ApiError &)> seen) {
+            call(Done<T>([seen](const T &, const ApiError &e) { seen(e); }));
+        };
+    }
+    ApiError errorOf(const Refusal &call) {
+        return answer<ApiError>(
+                   [&](Done<ApiError> d) { call([d](const ApiError &e) { d(e, {}); }); })
+            .value;
     }
 
 private Q_SLOTS:
@@ -86,7 +98,7 @@ private Q_SLOTS:
         };
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(), QStringLiteral("ready "), 20000);
         cluster = *s.clusters.byId(id);
-        const Answer submitted = answer([&](http::Reply done) {
+        const auto submitted = answer<SubmitResult>([&](Done<SubmitResult> done) {
             s.jobs.submit(admin, cluster,
                           {{"script", "#!/bin/sh\nsleep 30\n"},
                            {"job",
@@ -95,7 +107,7 @@ private Q_SLOTS:
                           done);
         });
         QVERIFY2(!submitted.error.isError(), qPrintable(submitted.error.message));
-        adminJob = submitted.body.value("job_id", qint64(0));
+        adminJob = submitted.value.jobId;
         QVERIFY(adminJob > 0);
     }
 
@@ -144,69 +156,97 @@ private Q_SLOTS:
         auto s = app.services();
         const json body{{"script", "#!/bin/sh\ntrue\n"},
                         {"job", {{"current_working_directory", "/tmp"}}}};
-        Answer a = answer([&](http::Reply done) { s.jobs.submit(outsider, cluster, body, done); });
-        QCOMPARE(a.error.type, ErrorType::NotFound);
+        const auto submitted = answer<SubmitResult>(
+            [&](Done<SubmitResult> done) { s.jobs.submit(outsider, cluster, body, done); });
+        QCOMPARE(submitted.error.type, ErrorType::NotFound);
         const QString job = QString::number(adminJob);
-        a = answer([&](http::Reply done) { s.jobs.cancel(outsider, cluster, job, done); });
+        auto a = answer<CancelResult>(
+            [&](Done<CancelResult> done) { s.jobs.cancel(outsider, cluster, job, done); });
         QCOMPARE(a.error.type, ErrorType::NotFound);
-        a = answer([&](http::Reply done) { s.jobs.cancel(member, cluster, job, done); });
+        a = answer<CancelResult>(
+            [&](Done<CancelResult> done) { s.jobs.cancel(member, cluster, job, done); });
         QCOMPARE(a.error.type, ErrorType::Forbidden);
+        // Reading: another organisation finds nothing, a member sees the job but not its output.
         ApiError e;
-        QVERIFY(!isFinished(s.jobs.find(cluster, job, &e)->state));
+        QVERIFY(!s.jobs.find(outsider, cluster, job, &e));
+        QCOMPARE(e.type, ErrorType::NotFound);
+        e = {};
+        s.jobs.list(outsider, cluster, {}, &e);
+        QCOMPARE(e.type, ErrorType::NotFound);
+        e = {};
+        QVERIFY(s.jobs.find(member, cluster, job, &e));
+        QVERIFY(!s.jobs.findInspectable(member, cluster, job, &e));
+        QCOMPARE(e.type, ErrorType::Forbidden);
+        e = {};
+        QVERIFY(!isFinished(s.jobs.find(admin, cluster, job, &e)->state));
     }
 
     void filesAreTheirOwnersAndTheirOrganisations() {
         auto s = app.services();
         const QString adminKey = QStringLiteral("data/admin@localhost/results.csv");
-        const json put{{"key", adminKey.toStdString()}, {"method", "PUT"}};
-        const json shared{{"key", "shared/reference.fa"}, {"method", "PUT"}};
+        const PresignRequest put{adminKey, QStringLiteral("PUT"), 3600, {}};
+        const PresignRequest shared{
+            QStringLiteral("shared/reference.fa"), QStringLiteral("PUT"), 3600, {}};
         const auto refused = [&](const Principal &who, ErrorType type) {
-            const std::function<void(http::Reply)> calls[] = {
-                [&](http::Reply d) { s.storage.presign(who, cluster, put, d); },
-                [&](http::Reply d) { s.storage.remove(who, cluster, adminKey, d); },
-                [&](http::Reply d) { s.storage.createUpload(who, cluster, put, d); },
+            const Refusal calls[] = {
+                refusalOf<PresignedLink>(
+                    [&, who](Done<PresignedLink> d) { s.storage.presign(who, cluster, put, d); }),
+                refusalOf<QString>(
+                    [&, who](Done<QString> d) { s.storage.remove(who, cluster, adminKey, d); }),
+                refusalOf<UploadStarted>([&, who](Done<UploadStarted> d) {
+                    s.storage.createUpload(who, cluster, adminKey, {}, d);
+                }),
             };
-            for (const auto &call : calls) {
-                const Answer a = answer(call);
-                QCOMPARE(a.error.type, type);
-            }
+            for (const auto &call : calls)
+                QCOMPARE(errorOf(call).type, type);
         };
         refused(member, ErrorType::Forbidden);
         refused(outsider, ErrorType::NotFound);
-        Answer a = answer([&](http::Reply d) { s.storage.presign(member, cluster, shared, d); });
-        QCOMPARE(a.error.type, ErrorType::Forbidden); // shared/ is written by administrators
+        // Another organisation does not even see the bucket's folders.
+        QCOMPARE(errorOf(refusalOf<Listing>([&](Done<Listing> d) {
+                     s.storage.list(outsider, cluster, {QStringLiteral("data/"), true, {}, 100}, d);
+                 })).type,
+                 ErrorType::NotFound);
+        auto link = answer<PresignedLink>(
+            [&](Done<PresignedLink> d) { s.storage.presign(member, cluster, shared, d); });
+        QCOMPARE(link.error.type, ErrorType::Forbidden); // shared/ is written by administrators
         // The admin's own multipart upload is theirs alone to list, sign, finish or abort.
-        a = answer([&](http::Reply d) { s.storage.createUpload(admin, cluster, put, d); });
-        QVERIFY2(!a.error.isError(), qPrintable(a.error.message));
-        const QString upload = QString::fromStdString(a.body.value("upload_id", ""));
+        const auto started = answer<UploadStarted>([&](Done<UploadStarted> d) {
+            s.storage.createUpload(admin, cluster, adminKey, {}, d);
+        });
+        QVERIFY2(!started.error.isError(), qPrintable(started.error.message));
+        const QString upload = started.value.uploadId;
         QVERIFY(!upload.isEmpty());
         for (const Principal &who : {member, outsider}) {
-            const std::function<void(http::Reply)> calls[] = {
-                [&](http::Reply d) { s.storage.listParts(who, cluster, upload, d); },
-                [&](http::Reply d) {
-                    s.storage.presignParts(who, cluster, upload, {{"part_numbers", {1}}}, d);
-                },
-                [&](http::Reply d) {
-                    s.storage.complete(
-                        who, cluster, upload,
-                        {{"parts", json::array({{{"part_number", 1}, {"etag", "\"x\""}}})}}, d);
-                },
-                [&](http::Reply d) { s.storage.abort(who, cluster, upload, d); },
+            const Refusal calls[] = {
+                refusalOf<UploadParts>(
+                    [&](Done<UploadParts> d) { s.storage.listParts(who, cluster, upload, d); }),
+                refusalOf<PartLinks>([&](Done<PartLinks> d) {
+                    s.storage.presignParts(who, cluster, upload, {1}, 3600, d);
+                }),
+                refusalOf<ObjectInfo>([&](Done<ObjectInfo> d) {
+                    s.storage.complete(who, cluster, upload, {{1, 0, "\"x\""}}, d);
+                }),
+                refusalOf<QString>(
+                    [&](Done<QString> d) { s.storage.abort(who, cluster, upload, d); }),
             };
             for (const auto &call : calls) {
-                const Answer refusal = answer(call);
-                QVERIFY2(refusal.error.type == ErrorType::Forbidden ||
-                             refusal.error.type == ErrorType::NotFound,
-                         qPrintable(refusal.error.message));
+                const ApiError refusal = errorOf(call);
+                QVERIFY2(refusal.type == ErrorType::Forbidden ||
+                             refusal.type == ErrorType::NotFound,
+                         qPrintable(refusal.message));
             }
         }
-        a = answer([&](http::Reply d) { s.storage.listParts(admin, cluster, upload, d); });
-        QVERIFY2(!a.error.isError(), qPrintable(a.error.message)); // still there, still theirs
+        const auto parts = answer<UploadParts>(
+            [&](Done<UploadParts> d) { s.storage.listParts(admin, cluster, upload, d); });
+        QVERIFY2(!parts.error.isError(), qPrintable(parts.error.message)); // still theirs
     }
 
     void cleanupTestCase() {
         auto s = app.services();
-        answer([&](http::Reply d) { s.jobs.cancel(admin, cluster, QString::number(adminJob), d); });
+        answer<CancelResult>([&](Done<CancelResult> d) {
+            s.jobs.cancel(admin, cluster, QString::number(adminJob), d);
+        });
         app.stop();
     }
 };
