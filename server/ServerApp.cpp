@@ -174,6 +174,7 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
                                            *d->events, d->templates, d->files, *d->storage, 250,
                                            o.keepAliveMs});
     registerRoutes(d->router, *d->routeContext);
+    registerClusterRoutes(d->router, *d->routeContext);
     registerJobRoutes(d->router, *d->routeContext);
     registerStorageRoutes(d->router, *d->routeContext);
     d->s3->registerRoutes(d->router);

@@ -1,7 +1,5 @@
 #include "clusters/ClusterProvider.h"
 
-#include "util/Json.h"
-
 #include <QFile>
 #include <QProcess>
 #include <QSysInfo>
@@ -9,25 +7,6 @@
 #include <QTimer>
 
 namespace clusterra::server {
-
-QString ClusterRecord::defaultPartition() const {
-    for (const auto &p : spec.value("partitions", nlohmann::json::array())) {
-        if (p.value("is_default", false))
-            return toQ(p.value("name", std::string()));
-    }
-    return {};
-}
-
-const nlohmann::json *ClusterRecord::partition(const QString &name) const {
-    const auto it = spec.find("partitions");
-    if (it == spec.end())
-        return nullptr;
-    for (const auto &p : *it) {
-        if (toQ(p.value("name", std::string())) == name)
-            return &p;
-    }
-    return nullptr;
-}
 
 LocalMachine LocalMachine::detect(int cpusOverride, qint64 memoryOverrideMb) {
     LocalMachine m;

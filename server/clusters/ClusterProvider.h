@@ -1,44 +1,13 @@
 #pragma once
 
+#include "clusters/ClusterRecord.h"
+#include "nodes/NodeRecord.h"
+
 #include <QList>
 #include <QObject>
 #include <QString>
-#include <nlohmann/json.hpp>
-#include <optional>
 
 namespace clusterra::server {
-
-struct NodeRecord {
-    QString name;
-    int cpus = 0;
-    qint64 memoryMb = 0;
-    int gpus = 0;
-    QString nodeType;
-    QString state = QStringLiteral("IDLE");
-    // Reported by a scheduler that knows (Slurm); unset for the local executor's own nodes,
-    // whose usage is counted from the job rows.
-    std::optional<int> allocCpus;
-    std::optional<qint64> allocMemoryMb;
-    QString reason;
-};
-
-struct ClusterRecord {
-    QString id;
-    QString org;
-    QString name;
-    QString provider;
-    QString state; // preparing | ready | failed | deleting
-    QString stateReason;
-    QString connectionState; // connecting | connected | disconnected
-    nlohmann::json spec;
-    QString secret;
-    QString createdBy;
-    qint64 createdAt = 0;
-    qint64 updatedAt = 0;
-
-    QString defaultPartition() const;
-    const nlohmann::json *partition(const QString &name) const;
-};
 
 // Brings a cluster's nodes up in the background (local machine, cloud, an existing Slurm).
 // Creation never waits for it: the outcome arrives as one of the two signals.

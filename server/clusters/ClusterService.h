@@ -2,9 +2,10 @@
 
 #include "auth/Principal.h"
 #include "clusters/ClusterProvider.h"
+#include "clusters/ClusterStore.h"
 #include "events/EventLog.h"
 #include "jobs/JobStore.h"
-#include "store/Database.h"
+#include "nodes/NodeStore.h"
 
 #include <QHash>
 #include <QObject>
@@ -18,12 +19,38 @@ struct ClusterSettings {
     int maxClustersPerOrg = 10; // the subscription tier's limit
 };
 
+// What a caller sees of a cluster: its record (whose secrets a view never shows), its nodes,
+// its partitions with what the scheduler did not report filled in, and its job counts.
+struct ClusterView {
+    ClusterRecord cluster;
+    QList<NodeRecord> nodes;
+    nlohmann::json partitions = nlohmann::json::array();
+    int jobsRunning = 0;
+    int jobsPending = 0;
+};
+
+struct CreatedCluster {
+    ClusterView view;
+    QString secretOnce; // the cluster's secret, in this answer only; empty when it has none
+    QStringList warnings;
+};
+
+// A node as a caller sees it: allocation counted from the running jobs where the scheduler
+// does not report it, and IDLE turned MIXED or ALLOCATED by it.
+struct NodeView {
+    NodeRecord node;
+    int allocCpus = 0;
+    qint64 allocMemoryMb = 0;
+    int partitions = 0;
+};
+
 // Another organisation's cluster does not exist for a caller: what a service taking a cluster
 // answers them, whoever looked the cluster up; none when it is theirs.
 std::optional<ApiError> refuseOtherOrg(const Principal &who, const ClusterRecord &cluster);
 
 // Cluster lifecycle: create (validated with core's rules), deploy through a provider in the
-// background, list/get/patch, delete (cancelling jobs first).
+// background, list/get/patch, delete (cancelling jobs first). Callers outside the organisation
+// find nothing; only administrators create, change or delete.
 class ClusterService : public QObject {
     Q_OBJECT
 public:
@@ -33,19 +60,22 @@ public:
     void addProvider(const QString &name, ClusterProvider *provider);
     void setScheduler(Scheduler *scheduler) { m_scheduler = scheduler; }
 
-    nlohmann::json create(const Principal &who, const nlohmann::json &body, ApiError *error);
-    nlohmann::json list(const Principal &who);
+    std::optional<CreatedCluster> create(const Principal &who, const nlohmann::json &body,
+                                         ApiError *error);
+    QList<ClusterView> list(const Principal &who);
     std::optional<ClusterRecord> find(const Principal &who, const QString &id, ApiError *error);
-    nlohmann::json describe(const ClusterRecord &cluster);
-    nlohmann::json update(const Principal &who, const QString &id, const nlohmann::json &body,
-                          ApiError *error);
-    nlohmann::json remove(const Principal &who, const QString &id, ApiError *error);
+    ClusterView view(const ClusterRecord &cluster);
+    std::optional<ClusterView> update(const Principal &who, const QString &id,
+                                      const nlohmann::json &body, ApiError *error);
+    std::optional<ClusterView> remove(const Principal &who, const QString &id, ApiError *error);
+    QList<NodeView> nodeViews(const ClusterRecord &cluster);
 
-    QList<NodeRecord> nodes(const QString &clusterId);
-    nlohmann::json nodesJson(const ClusterRecord &cluster);
-    nlohmann::json partitionsJson(const ClusterRecord &cluster);
-    std::optional<ClusterRecord> byId(const QString &id);
-    QList<ClusterRecord> withProvider(const QString &provider);
+    // For the server's own parts (schedulers, publisher), which act for no caller.
+    std::optional<ClusterRecord> byId(const QString &id) { return m_store.byId(id); }
+    QList<ClusterRecord> withProvider(const QString &provider) {
+        return m_store.withProvider(provider);
+    }
+    QList<NodeRecord> nodes(const QString &clusterId) { return m_nodes.forCluster(clusterId); }
 
     // A scheduler's fresh view of the cluster's nodes and partitions (Slurm reports them).
     void updateInventory(const QString &clusterId, const QList<NodeRecord> &nodes,
@@ -61,14 +91,16 @@ Q_SIGNALS:
     void clusterRemoved(const QString &clusterId);
 
 private:
+    ClusterView viewOf(const ClusterRecord &cluster, QList<NodeRecord> nodes,
+                       const QHash<JobState, int> &jobCounts) const;
     void onDeployed(const QString &clusterId, const QList<NodeRecord> &nodes);
     void onDeployFailed(const QString &clusterId, const QString &reason);
-    void writeNodes(const QString &clusterId, const QList<NodeRecord> &nodes);
     void setState(ClusterRecord &cluster, const QString &state, const QString &connection,
                   const QString &reason);
-    void save(const ClusterRecord &cluster);
 
     Database &m_db;
+    ClusterStore m_store;
+    NodeStore m_nodes;
     EventLog &m_events;
     JobStore &m_jobs;
     ClusterSettings m_settings;

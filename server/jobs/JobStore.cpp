@@ -79,12 +79,6 @@ nlohmann::json timeOrNull(const std::optional<qint64> &ms) {
     return ms ? nlohmann::json(toStd(toRfc3339(*ms))) : nlohmann::json();
 }
 
-QString placeholders(qsizetype n) {
-    QStringList marks;
-    for (qsizetype i = 0; i < n; ++i)
-        marks << QStringLiteral("?");
-    return marks.join(QStringLiteral(", "));
-}
 } // namespace
 
 nlohmann::json JobRecord::toJson(bool detailed) const {
@@ -234,7 +228,8 @@ QList<JobRecord> JobStore::list(const JobQuery &query, qint64 *total) {
     QString where = QStringLiteral("cluster_id = ?");
     QVariantList binds{query.clusterId};
     if (!query.states.isEmpty()) {
-        where += QStringLiteral(" AND state IN (%1)").arg(placeholders(query.states.size()));
+        where +=
+            QStringLiteral(" AND state IN (%1)").arg(Database::placeholders(query.states.size()));
         for (JobState s : query.states)
             binds << jobStateName(s);
     }
@@ -271,7 +266,7 @@ QList<JobRecord> JobStore::list(const JobQuery &query, qint64 *total) {
 
 QList<JobRecord> JobStore::withStates(const QList<JobState> &states, const QString &clusterId) {
     QString sql = QStringLiteral("SELECT %1 FROM jobs WHERE state IN (%2)")
-                      .arg(kColumns, placeholders(states.size()));
+                      .arg(kColumns, Database::placeholders(states.size()));
     if (!clusterId.isEmpty())
         sql += QStringLiteral(" AND cluster_id = ?");
     sql += QStringLiteral(" ORDER BY priority DESC, job_id");
@@ -291,12 +286,29 @@ QList<JobRecord> JobStore::withStates(const QList<JobState> &states, const QStri
 int JobStore::countInStates(const QString &clusterId, const QList<JobState> &states) {
     QSqlQuery q(m_db.db());
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE cluster_id = ? AND state IN (%1)")
-                  .arg(placeholders(states.size())));
+                  .arg(Database::placeholders(states.size())));
     q.addBindValue(clusterId);
     for (JobState s : states)
         q.addBindValue(jobStateName(s));
     q.exec();
     return q.next() ? q.value(0).toInt() : 0;
+}
+
+QHash<QString, QHash<JobState, int>> JobStore::stateCounts(const QStringList &clusterIds) {
+    QHash<QString, QHash<JobState, int>> out;
+    if (clusterIds.isEmpty())
+        return out;
+    QSqlQuery q(m_db.db());
+    q.prepare(QStringLiteral("SELECT cluster_id, state, COUNT(*) FROM jobs WHERE cluster_id IN "
+                             "(%1) GROUP BY cluster_id, state")
+                  .arg(Database::placeholders(clusterIds.size())));
+    for (const QString &id : clusterIds)
+        q.addBindValue(id);
+    if (!q.exec())
+        Database::fail(q);
+    while (q.next())
+        out[q.value(0).toString()][jobStateFromName(q.value(1).toString())] += q.value(2).toInt();
+    return out;
 }
 
 void JobStore::save(JobRecord &job) {

@@ -1,10 +1,11 @@
 #pragma once
 
+#include "base/JobState.h"
 #include "events/EventLog.h"
 #include "jobs/OutputOrigin.h"
-#include "base/JobState.h"
 #include "store/Database.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <optional>
@@ -86,6 +87,8 @@ public:
     QList<JobRecord> list(const JobQuery &query, qint64 *total);
     QList<JobRecord> withStates(const QList<JobState> &states, const QString &clusterId = {});
     int countInStates(const QString &clusterId, const QList<JobState> &states);
+    // Each listed cluster's jobs counted by state, in one query (clusters without jobs absent).
+    QHash<QString, QHash<JobState, int>> stateCounts(const QStringList &clusterIds);
 
     void save(JobRecord &job);
     // The fields known only once the id is: output path and array ids.

@@ -137,50 +137,6 @@ void registerRoutes(http::Router &r, RouteContext &ctx) {
               return user ? Response::json(ctx.auth.users().toJson(*user)) : Response::error(error);
           });
 
-    // Clusters: everyone in the organisation sees them; administrators create and change them.
-    r.add(Method::Get, QStringLiteral("/v1/clusters"), Access::User,
-          [&ctx](Request &req) { return Response::json(ctx.clusters.list(req.principal)); });
-    r.add(Method::Post, QStringLiteral("/v1/clusters"), Access::Admin, [&ctx](Request &req) {
-        ApiError error;
-        const auto body = req.jsonBody(&error);
-        if (error.isError())
-            return Response::error(error);
-        const auto out = ctx.clusters.create(req.principal, body, &error);
-        return jsonOr(out, error, 201);
-    });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            return Response::json(ctx.clusters.describe(c));
-        });
-    });
-    r.add(Method::Patch, QStringLiteral("/v1/clusters/{id}"), Access::Admin, [&ctx](Request &req) {
-        ApiError error;
-        const auto body = req.jsonBody(&error);
-        if (error.isError())
-            return Response::error(error);
-        const auto out =
-            ctx.clusters.update(req.principal, req.param(QStringLiteral("id")), body, &error);
-        return jsonOr(out, error);
-    });
-    r.add(Method::Delete, QStringLiteral("/v1/clusters/{id}"), Access::Admin, [&ctx](Request &req) {
-        ApiError error;
-        const auto out =
-            ctx.clusters.remove(req.principal, req.param(QStringLiteral("id")), &error);
-        return jsonOr(out, error, 202);
-    });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/partitions"), Access::User,
-          [&ctx](Request &req) {
-              return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                  return Response::json(ctx.clusters.partitionsJson(c));
-              });
-          });
-    r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/nodes"), Access::User,
-          [&ctx](Request &req) {
-              return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                  return Response::json(ctx.clusters.nodesJson(c));
-              });
-          });
-
     // Events
     r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/events"), Access::User,
           [&ctx](Request &req) {

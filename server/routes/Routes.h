@@ -86,6 +86,7 @@ template <typename T, typename ToJson> Done<T> asJson(http::Reply reply, ToJson 
 
 // Declares every /v1 route in one table. docs/api/openapi.json must describe each of them.
 void registerRoutes(http::Router &router, RouteContext &ctx);
+void registerClusterRoutes(http::Router &router, RouteContext &ctx);
 void registerJobRoutes(http::Router &router, RouteContext &ctx);
 void registerStorageRoutes(http::Router &router, RouteContext &ctx);
 

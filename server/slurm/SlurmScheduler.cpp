@@ -133,8 +133,8 @@ void SlurmScheduler::connectCluster(const ClusterRecord &cluster, Connected done
     const QString version = stringOr(slurm, "api_version", QStringLiteral("auto"));
     c->versions =
         version == QLatin1String("auto") ? SlurmDialect::knownVersions() : QStringList{version};
-    c->client =
-        std::make_unique<SlurmRestClient>(m_nam, QUrl(stringOr(slurm, "rest_url")), cluster.secret);
+    c->client = std::make_unique<SlurmRestClient>(m_nam, QUrl(stringOr(slurm, "rest_url")),
+                                                  cluster.slurmToken);
     Connection *raw = c.get();
     raw->timer.setInterval(m_settings.pollMs);
     connect(&raw->timer, &QTimer::timeout, this, [this, raw] { tick(raw); });

@@ -179,6 +179,12 @@ ALTER TABLE jobs ADD COLUMN submitted_outside INTEGER NOT NULL DEFAULT 0
     R"SQL(
 ALTER TABLE jobs ADD COLUMN array_task_string TEXT NOT NULL DEFAULT ''
 )SQL",
+    // A Slurm-backed cluster's slurmrestd token had been kept where the cluster's own secret goes
+    // (and its ends shown as that secret's hint): it gets its own column, never shown.
+    R"SQL(
+ALTER TABLE clusters ADD COLUMN slurm_token TEXT NOT NULL DEFAULT '';
+UPDATE clusters SET slurm_token = secret, secret = '' WHERE provider = 'slurm'
+)SQL",
 };
 } // namespace
 
@@ -256,6 +262,12 @@ bool Database::migrate(QString *error) {
         ErrorType::ServiceUnavailable,
         QStringLiteral("The server's database cannot be written right now (%1); try again.")
             .arg(q.lastError().databaseText())));
+}
+
+QString Database::placeholders(qsizetype n) {
+    QStringList marks;
+    marks.fill(QStringLiteral("?"), n);
+    return marks.join(QStringLiteral(", "));
 }
 
 QSqlQuery Database::exec(const QString &sql, std::initializer_list<QVariant> binds) {

@@ -25,6 +25,8 @@ public:
     // Throws ApiException (ServiceUnavailable) when SQLite refuses: locked, read-only, full.
     QSqlQuery exec(const QString &sql, std::initializer_list<QVariant> binds = {});
     [[noreturn]] static void fail(const QSqlQuery &q);
+    // "?, ?, ?" for an IN (...) list of n binds.
+    static QString placeholders(qsizetype n);
     QSqlDatabase &db() { return m_db; }
 
     class Transaction {

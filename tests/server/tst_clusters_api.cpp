@@ -114,6 +114,35 @@ private Q_SLOTS:
         QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/") + id).status, 202);
     }
 
+    // The slurmrestd token is for the server's calls to Slurm: no answer carries it, not even
+    // as the hint a cluster's own secret gets.
+    void slurmTokenIsNeverShown() {
+        const std::string token = "eyJhbGciOi.tokenbody.SIGNATUREzq9";
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters"),
+            {{"name", "elsewhere"},
+             {"cluster_type", "slurm"},
+             {"provider", "slurm"},
+             {"slurm",
+              {{"rest_url", "http://127.0.0.1:9"}, {"user_name", "alice"}, {"token", token}}}});
+        QCOMPARE(r.status, 201);
+        const QString id = QString::fromStdString(r.json["id"].get<std::string>());
+        const auto shown = [&](const json &j) {
+            const std::string text = j.dump();
+            return text.find("SIGNATURE") != std::string::npos ||
+                   text.find("eyJ") != std::string::npos || text.find("zq9") != std::string::npos;
+        };
+        QVERIFY(!shown(r.json));
+        QVERIFY(!r.json.contains("secret"));
+        QVERIFY(!shown(server.get(QStringLiteral("/v1/clusters/") + id).json));
+        QVERIFY(!shown(server.get(QStringLiteral("/v1/clusters")).json));
+        QVERIFY(!shown(
+            server.get(QStringLiteral("/v1/clusters/") + id + QStringLiteral("/events")).json));
+        QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/") + id).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(server.get(QStringLiteral("/v1/clusters/") + id).status, 404,
+                                  10000);
+    }
+
     void deletionProtectionAndPatch() {
         const QString id = server.readyCluster(QStringLiteral("keep"));
         auto r = server.request(

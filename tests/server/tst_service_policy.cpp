@@ -82,7 +82,7 @@ private Q_SLOTS:
         QVERIFY(local && local->isAdmin());
         admin = *local;
         ApiError e;
-        const json made = s.clusters.create(admin,
+        const auto made = s.clusters.create(admin,
                                             {{"name", "policy"},
                                              {"cluster_type", "slurm"},
                                              {"partitions", json::array({{{"name", "compute"},
@@ -91,7 +91,8 @@ private Q_SLOTS:
                                                                           {"is_default", true}}})}},
                                             &e);
         QVERIFY2(!e.isError(), qPrintable(e.message));
-        const QString id = QString::fromStdString(made.value("id", ""));
+        QVERIFY(made);
+        const QString id = made->view.cluster.id;
         const auto stateOf = [&] {
             const auto c = s.clusters.byId(id);
             return c ? c->state + QLatin1Char(' ') + c->stateReason : QStringLiteral("missing");
@@ -130,6 +131,16 @@ private Q_SLOTS:
         s.clusters.remove(outsider, cluster.id, &e);
         QCOMPARE(e.type, ErrorType::NotFound);
         QCOMPARE(s.clusters.byId(cluster.id)->state, QStringLiteral("ready"));
+        // Nor is it found or listed.
+        e = {};
+        QVERIFY(!s.clusters.find(outsider, cluster.id, &e));
+        QCOMPARE(e.type, ErrorType::NotFound);
+        for (const auto &v : s.clusters.list(outsider))
+            QVERIFY(v.cluster.id != cluster.id);
+        bool listed = false;
+        for (const auto &v : s.clusters.list(member))
+            listed = listed || v.cluster.id == cluster.id;
+        QVERIFY(listed);
     }
 
     void usersAreManagedByTheirAdministrators() {
