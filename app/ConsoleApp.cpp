@@ -1,12 +1,12 @@
 #include "ConsoleApp.h"
 
-#include "LocalServer.h"
 #include "MainWindow.h"
-#include "Profiles.h"
 #include "Screenshotter.h"
 #include "SessionController.h"
-#include "auth/TokenStore.h"
 #include "client/ApiClient.h"
+#include "session/LocalServer.h"
+#include "session/Profiles.h"
+#include "session/TokenStore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,12 +1,12 @@
 #include "SessionController.h"
 
 #include "MainWindow.h"
-#include "Profiles.h"
 #include "SessionBanner.h"
 #include "SignInDialog.h"
-#include "auth/BrowserSignIn.h"
-#include "auth/Session.h"
-#include "auth/TokenStore.h"
+#include "session/BrowserSignIn.h"
+#include "session/Profiles.h"
+#include "session/Session.h"
+#include "session/TokenStore.h"
 
 #include <QDesktopServices>
 

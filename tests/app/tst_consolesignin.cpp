@@ -7,10 +7,10 @@
 #include "SessionController.h"
 #include "SignInDialog.h"
 #include "TestServer.h"
-#include "auth/BrowserSignIn.h"
-#include "auth/Session.h"
-#include "auth/TokenStore.h"
 #include "client/ApiClient.h"
+#include "session/BrowserSignIn.h"
+#include "session/Session.h"
+#include "session/TokenStore.h"
 
 #include <QAction>
 #include <QDir>

@@ -1,8 +1,8 @@
-#include "auth/Session.h"
+#include "session/Session.h"
 
-#include "auth/BrowserSignIn.h"
-#include "auth/TokenStore.h"
 #include "client/ApiClient.h"
+#include "session/BrowserSignIn.h"
+#include "session/TokenStore.h"
 #include "util/Json.h"
 
 namespace clusterra {

@@ -1,5 +1,5 @@
 // Connection profiles as the console keeps them in its settings.
-#include "Profiles.h"
+#include "session/Profiles.h"
 
 #include <QSettings>
 #include <QStandardPaths>

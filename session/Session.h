@@ -1,7 +1,7 @@
 #pragma once
 
-#include "base/ApiError.h"
 #include "api/Types.h"
+#include "base/ApiError.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "LocalServer.h"
+#include "session/LocalServer.h"
 
 #include "util/Json.h"
 

@@ -1,4 +1,4 @@
-#include "auth/TokenStore.h"
+#include "session/TokenStore.h"
 
 #include <qt6keychain/keychain.h>
 

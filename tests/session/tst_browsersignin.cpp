@@ -2,8 +2,8 @@
 // takes the URL the console would open, logs in on the provider's pages over HTTP, follows the
 // redirect to the console's loopback listener, and checks what the console ends up with.
 #include "OidcProvider.h"
-#include "auth/BrowserSignIn.h"
 #include "crypto/Jwt.h"
+#include "session/BrowserSignIn.h"
 #include "util/Json.h"
 
 #include <QNetworkReply>

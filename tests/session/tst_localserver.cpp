@@ -1,4 +1,4 @@
-#include "LocalServer.h"
+#include "session/LocalServer.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

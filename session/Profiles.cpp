@@ -1,4 +1,4 @@
-#include "Profiles.h"
+#include "session/Profiles.h"
 
 #include <QDir>
 #include <QSettings>

@@ -1,4 +1,4 @@
-#include "auth/BrowserSignIn.h"
+#include "session/BrowserSignIn.h"
 
 #include "auth/IdToken.h"
 #include "crypto/Crypto.h"

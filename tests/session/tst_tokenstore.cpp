@@ -1,7 +1,7 @@
 // Refresh tokens in the OS keychain. CTest runs this twice: inside a private D-Bus session with
 // an unlocked gnome-keyring (tests/with-keyring.sh), where tokens persist across TokenStore
 // objects, and with no D-Bus at all, where the store must say so and keep tokens in memory.
-#include "auth/TokenStore.h"
+#include "session/TokenStore.h"
 
 #include <QSignalSpy>
 #include <QTest>

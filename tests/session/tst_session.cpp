@@ -3,10 +3,10 @@
 // tests/with-keyring.sh). Restore on the next start, silent refresh, expiry, sign-out.
 #include "OidcProvider.h"
 #include "TestServer.h"
-#include "auth/BrowserSignIn.h"
-#include "auth/Session.h"
-#include "auth/TokenStore.h"
 #include "client/ApiClient.h"
+#include "session/BrowserSignIn.h"
+#include "session/Session.h"
+#include "session/TokenStore.h"
 
 #include <QNetworkReply>
 #include <QSignalSpy>
