@@ -122,7 +122,7 @@ int consoleMain(int argc, char **argv) {
                 return;
             }
             window.setAccount(user, false, Profile::names(), profile.name);
-            window.start(profile.displayName(), user);
+            window.start(profile.displayName(), profile.name, user);
         });
     };
     // Another profile is another server and another person: a fresh console process.

@@ -91,7 +91,7 @@ void SessionController::onSignedIn(const UserInfo &user) {
     m_window->setAccount(user, true, Profile::names(), m_profile);
     if (!m_started) {
         m_started = true;
-        m_window->start(m_serverName, user);
+        m_window->start(m_serverName, m_profile, user);
     }
 }
 

@@ -1,5 +1,7 @@
 #include "session/Profiles.h"
 
+#include "session/Settings.h"
+
 #include <QDir>
 #include <QSettings>
 #include <QStandardPaths>
@@ -8,12 +10,6 @@ namespace clusterra {
 
 namespace {
 const QString kLocal = QStringLiteral("Local");
-
-// Settings groups nest at '/', and a profile's name is often a URL: the name is stored
-// percent-encoded, so "https://hpc.example.org/x" is one group, not three.
-QString groupOf(const QString &name) {
-    return QStringLiteral("profiles/") + QString::fromLatin1(QUrl::toPercentEncoding(name));
-}
 
 QString serverName(const QUrl &url) {
     QString name = url.host();
@@ -50,17 +46,17 @@ QStringList Profile::names() {
 }
 
 bool Profile::exists(const QString &name) {
-    return name == kLocal || QSettings().contains(groupOf(name) + QStringLiteral("/url"));
+    return name == kLocal || Settings(name).contains(settings::profileUrl);
 }
 
 Profile Profile::load(const QString &name) {
     Profile p;
     p.name = exists(name) ? name : kLocal;
-    QSettings s;
-    s.beginGroup(groupOf(p.name));
-    p.url = QUrl(s.value(QStringLiteral("url")).toString());
-    p.localDataDir = s.value(QStringLiteral("dataDir"), defaultLocalDataDir()).toString();
-    p.tokenFile = s.value(QStringLiteral("tokenFile")).toString();
+    const Settings s(p.name);
+    p.url = QUrl(s.get(settings::profileUrl));
+    p.localDataDir = s.contains(settings::profileDataDir) ? s.get(settings::profileDataDir)
+                                                          : defaultLocalDataDir();
+    p.tokenFile = s.get(settings::profileTokenFile);
     return p;
 }
 
@@ -79,22 +75,21 @@ Profile Profile::forServer(const QUrl &url) {
 }
 
 void Profile::save(const Profile &p) {
-    QSettings s;
-    s.beginGroup(groupOf(p.name));
-    s.setValue(QStringLiteral("url"), p.url.toString());
-    s.setValue(QStringLiteral("dataDir"), p.localDataDir);
+    const Settings s(p.name);
+    s.set(settings::profileUrl, p.url.toString());
+    s.set(settings::profileDataDir, p.localDataDir);
     if (p.tokenFile.isEmpty())
-        s.remove(QStringLiteral("tokenFile"));
+        s.remove(settings::profileTokenFile);
     else
-        s.setValue(QStringLiteral("tokenFile"), p.tokenFile);
+        s.set(settings::profileTokenFile, p.tokenFile);
 }
 
 QString Profile::lastUsed() {
-    return QSettings().value(QStringLiteral("lastProfile"), kLocal).toString();
+    return Settings().get(settings::lastProfile);
 }
 
 void Profile::setLastUsed(const QString &name) {
-    QSettings().setValue(QStringLiteral("lastProfile"), name);
+    Settings().set(settings::lastProfile, name);
 }
 
 } // namespace clusterra

@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "session/Settings.h"
+
 #include "ClusterListModel.h"
 #include "ClusterSync.h"
 #include "ClusterWizard.h"
@@ -31,7 +33,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
-#include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -315,11 +316,11 @@ void MainWindow::setAccount(const UserInfo &user, bool canSignOut, const QString
                                         "organisation can create one."));
 }
 
-void MainWindow::start(const QString &profileName, const UserInfo &user) {
-    setWindowTitle(tr("Clusterra Console — %1 (%2)").arg(profileName, user.email));
+void MainWindow::start(const QString &serverTitle, const QString &profile, const UserInfo &user) {
+    setWindowTitle(tr("Clusterra Console — %1 (%2)").arg(serverTitle, user.email));
     m_filesPage->setUser(user.email, user.role == QLatin1String("admin"));
-    QSettings settings;
-    m_wantedCluster = settings.value(QStringLiteral("ui/lastCluster")).toString();
+    m_profile = profile;
+    m_wantedCluster = Settings(m_profile).get(settings::lastCluster);
     m_clusterSync->start();
 }
 
@@ -342,7 +343,7 @@ void MainWindow::onClusterChosen() {
     m_clusterId = id;
     if (id == m_wantedCluster)
         m_wantedCluster.clear();
-    QSettings().setValue(QStringLiteral("ui/lastCluster"), id);
+    Settings(m_profile).set(settings::lastCluster, id);
     m_logPanel->clearJob();
     m_jobsPage->setClusterAvailable(!id.isEmpty());
     m_jobSync->setCluster(id);
@@ -443,23 +444,21 @@ void MainWindow::cancelJob(const JobInfo &job) {
 }
 
 void MainWindow::restoreLayout() {
-    QSettings s;
-    restoreGeometry(s.value(QStringLiteral("ui/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("ui/state")).toByteArray());
-    m_splitter->restoreState(s.value(QStringLiteral("ui/splitter")).toByteArray());
-    m_jobsPage->table()->horizontalHeader()->restoreState(
-        s.value(QStringLiteral("ui/jobColumns")).toByteArray());
-    m_tabs->setCurrentIndex(s.value(QStringLiteral("ui/tab"), int(JobsTab)).toInt());
+    const Settings s;
+    restoreGeometry(s.get(settings::windowGeometry));
+    restoreState(s.get(settings::windowState));
+    m_splitter->restoreState(s.get(settings::sidebarSplitter));
+    m_jobsPage->table()->horizontalHeader()->restoreState(s.get(settings::jobColumns));
+    m_tabs->setCurrentIndex(s.get(settings::currentTab));
 }
 
 void MainWindow::saveLayout() {
-    QSettings s;
-    s.setValue(QStringLiteral("ui/geometry"), saveGeometry());
-    s.setValue(QStringLiteral("ui/state"), saveState());
-    s.setValue(QStringLiteral("ui/splitter"), m_splitter->saveState());
-    s.setValue(QStringLiteral("ui/jobColumns"),
-               m_jobsPage->table()->horizontalHeader()->saveState());
-    s.setValue(QStringLiteral("ui/tab"), m_tabs->currentIndex());
+    const Settings s;
+    s.set(settings::windowGeometry, saveGeometry());
+    s.set(settings::windowState, saveState());
+    s.set(settings::sidebarSplitter, m_splitter->saveState());
+    s.set(settings::jobColumns, m_jobsPage->table()->horizontalHeader()->saveState());
+    s.set(settings::currentTab, m_tabs->currentIndex());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {

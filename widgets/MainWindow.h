@@ -42,7 +42,8 @@ public:
     explicit MainWindow(ApiClient *api, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    void start(const QString &profileName, const UserInfo &user);
+    // `profile` scopes what the window remembers per server (the last cluster).
+    void start(const QString &serverTitle, const QString &profile, const UserInfo &user);
     // The account menu: who is signed in, the role, sign out (when the server has sessions)
     // and the other connection profiles.
     void setAccount(const UserInfo &user, bool canSignOut, const QStringList &profiles,
@@ -110,6 +111,7 @@ private:
     QLabel *m_emptyClusters;
     QString m_clusterId;
     QString m_wantedCluster;
+    QString m_profile;
     bool m_announced = false;
     bool m_quitConfirmed = false;
 };

@@ -70,7 +70,7 @@ private Q_SLOTS:
         api->setBaseUrl(QUrl(server.url()));
         api->setAccessToken(server.token());
         window = new MainWindow(api);
-        window->start(QStringLiteral("test"),
+        window->start(QStringLiteral("test"), QStringLiteral("test"),
                       UserInfo{1, QStringLiteral("admin@localhost"), QStringLiteral("admin"), {}});
         window->show();
         QTRY_VERIFY_WITH_TIMEOUT(window->dataLoaded(), 10000);
@@ -378,7 +378,7 @@ private Q_SLOTS:
         const QString cluster = window->currentClusterId();
         window->close();
         MainWindow second(api);
-        second.start(QStringLiteral("test"),
+        second.start(QStringLiteral("test"), QStringLiteral("test"),
                      UserInfo{1, QStringLiteral("admin@localhost"), QStringLiteral("admin"), {}});
         QCOMPARE(second.tabs()->currentIndex(), int(MainWindow::EventsTab));
         QVERIFY(second.jobsPage()->table()->horizontalHeader()->isSectionHidden(
