@@ -1,5 +1,7 @@
 #include "SlurmEnv.h"
 
+#include <QProcess>
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTest>
@@ -59,4 +61,19 @@ TestServer::Raw SlurmEnv::slurmJob(TestServer &server, qint64 slurmId) const {
     return server.raw(
         "GET", restUrl + QStringLiteral("/slurm/v0.0.38/job/%1").arg(slurmId), {},
         {{"X-SLURM-USER-NAME", jobUser.toUtf8()}, {"X-SLURM-USER-TOKEN", jobToken.toUtf8()}});
+}
+
+qint64 SlurmEnv::sbatch(const QStringList &args, QByteArray *why) const {
+    QProcess p;
+    p.start(QStringLiteral("runuser"),
+            QStringList{QStringLiteral("-u"), jobUser, QStringLiteral("--"),
+                        QStringLiteral("sbatch"), QStringLiteral("--parsable")} +
+                args);
+    const bool finished = p.waitForFinished(20000);
+    const QByteArray printed = p.readAllStandardOutput().trimmed();
+    // --parsable prints "<id>" or "<id>;<cluster>".
+    const qint64 id = finished ? printed.split(';').first().toLongLong() : 0;
+    if (id <= 0 && why)
+        *why = printed + p.readAllStandardError();
+    return id;
 }

@@ -3,6 +3,7 @@
 #include "TestServer.h"
 
 #include <QString>
+#include <QStringList>
 
 // The real Slurm that scripts/slurm-ci.sh started (CTest fixture "slurm"): where slurmrestd
 // listens and the tokens it accepts, read from the env file the script wrote.
@@ -19,6 +20,9 @@ struct SlurmEnv {
     // Registers the Slurm as a cluster of `server` and waits until it is ready.
     QString readyCluster(TestServer &server, const QString &name, const QString &userMapping,
                          const QString &token) const;
+    // Submits with sbatch as the job user, as someone at a terminal of the cluster would:
+    // `sbatch --parsable <args>`. The job's Slurm id, or 0 with sbatch's words in `why`.
+    qint64 sbatch(const QStringList &args, QByteArray *why = nullptr) const;
     // Asks slurmrestd itself about a Slurm job id, as its own user.
     TestServer::Raw slurmJob(TestServer &server, qint64 slurmId) const;
 };

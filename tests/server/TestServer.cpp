@@ -211,6 +211,18 @@ QString TestServer::jobPath(const QString &clusterId, qint64 jobId) {
     return QStringLiteral("/v1/clusters/%1/jobs/%2").arg(clusterId).arg(jobId);
 }
 
+nlohmann::json TestServer::waitForPublished(const QString &clusterId, const QString &folder) {
+    nlohmann::json listing = nlohmann::json::object();
+    for (int i = 0; i < 50 && listing.value("files", nlohmann::json::array()).empty(); ++i) {
+        if (i > 0)
+            QTest::qWait(100);
+        listing = get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=%2")
+                          .arg(clusterId, QString::fromLatin1(QUrl::toPercentEncoding(folder))))
+                      .json;
+    }
+    return listing;
+}
+
 nlohmann::json TestServer::waitForJob(const QString &clusterId, qint64 jobId,
                                       const std::function<bool(const nlohmann::json &)> &pred,
                                       int timeoutMs) {
@@ -312,6 +324,11 @@ QString logText(const QList<clusterra::SseEvent> &events) {
 
 bool hasEnd(const QList<clusterra::SseEvent> &events) {
     return !events.isEmpty() && events.last().type == QLatin1String("end");
+}
+
+qint64 arrayIdOf(const nlohmann::json &job) {
+    const auto it = job.find("array_job_id");
+    return it != job.end() && it->is_number() ? it->get<qint64>() : 0;
 }
 
 std::function<bool(const nlohmann::json &)> inState(const char *state) {

@@ -66,6 +66,9 @@ public:
     // Creates a local cluster and waits until it is ready; returns its id.
     QString readyCluster(const QString &name);
     // Polls a job until `pred` holds for its JSON, or times out.
+    // The files under `folder` in the cluster's bucket once the server has published any
+    // there (it copies a job's output after the job ends); no files after 5 s.
+    nlohmann::json waitForPublished(const QString &clusterId, const QString &folder);
     nlohmann::json waitForJob(const QString &clusterId, qint64 jobId,
                               const std::function<bool(const nlohmann::json &)> &pred,
                               int timeoutMs = 20000);
@@ -125,4 +128,6 @@ nlohmann::json rawJob(const std::string &script, nlohmann::json extra = nlohmann
 QString logText(const QList<clusterra::SseEvent> &events);
 bool hasEnd(const QList<clusterra::SseEvent> &events);
 std::function<bool(const nlohmann::json &)> inState(const char *state);
+// A job's array id, 0 when it is none (the field is null then).
+qint64 arrayIdOf(const nlohmann::json &job);
 } // namespace testjobs

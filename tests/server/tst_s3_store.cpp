@@ -105,11 +105,7 @@ private Q_SLOTS:
         server.waitForJob(cluster, id,
                           [](const json &j) { return j.value("state", "") == "COMPLETED"; });
         const QString folder = QStringLiteral("outputs/admin@localhost/%1/").arg(id);
-        json listing = json::object();
-        for (int i = 0; i < 50 && listing.value("files", json::array()).empty(); ++i) {
-            listing = list(folder);
-            QTest::qWait(100);
-        }
+        const json listing = server.waitForPublished(cluster, folder);
         QCOMPARE(listing["files"].size(), size_t(1));
         const QString key = QString::fromStdString(listing["files"][0]["key"]);
         QCOMPARE(server.raw("GET", url(presign(key, "GET"))).body, QByteArray("to the bucket\n"));

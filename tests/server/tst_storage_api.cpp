@@ -367,14 +367,7 @@ private Q_SLOTS:
         server.waitForJob(cluster, id,
                           [](const json &j) { return j.value("state", "") == "COMPLETED"; });
         const QString folder = QStringLiteral("outputs/admin@localhost/%1/").arg(id);
-        json listing = json::object();
-        for (int i = 0; i < 50 && listing.value("files", json::array()).empty(); ++i) {
-            listing = server
-                          .get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=%2")
-                                   .arg(cluster, folder))
-                          .json;
-            QTest::qWait(100);
-        }
+        const json listing = server.waitForPublished(cluster, folder);
         QCOMPARE(listing["files"].size(), size_t(1));
         const QString key = QString::fromStdString(listing["files"][0]["key"]);
         QCOMPARE(key, folder + QStringLiteral("job_%1.out").arg(id));
