@@ -9,9 +9,12 @@ target_compile_definitions(clusterra_strict INTERFACE
     QT_NO_FOREACH
     QT_NO_KEYWORDS
     QT_USE_QSTRINGBUILDER
+    # Nothing Qt 6.4 (Debian 12's) has deprecated, so the next Qt does not break the build.
+    QT_DISABLE_DEPRECATED_BEFORE=0x060400
     CLUSTERRA_VERSION="${PROJECT_VERSION}")
 target_compile_options(clusterra_strict INTERFACE
     -Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Woverloaded-virtual -Wimplicit-fallthrough
+    -Wold-style-cast -Wcast-qual
     $<$<BOOL:${CLUSTERRA_WERROR}>:-Werror>)
 
 if(CLUSTERRA_SANITIZE)
