@@ -1,5 +1,7 @@
 #include "Screenshotter.h"
 
+#include "base/Log.h"
+
 #include "ClusterWizard.h"
 #include "Confirm.h"
 #include "FileBrowser.h"
@@ -36,7 +38,7 @@ void Screenshotter::shoot(QWidget *widget, const QString &name) {
     if (widget->grab().save(path))
         ++m_written;
     else
-        qWarning("cannot write %s", qPrintable(path));
+        qCWarning(lcConsole, "cannot write %s", qPrintable(path));
 }
 
 void Screenshotter::run() {

@@ -1,5 +1,7 @@
 #include "ServerApp.h"
 
+#include "base/Log.h"
+
 #include "auth/AuthService.h"
 #include "clusters/ClusterService.h"
 #include "events/EventLog.h"
@@ -284,8 +286,8 @@ public:
         try {
             return QCoreApplication::notify(receiver, event);
         } catch (const std::exception &e) {
-            qWarning("clusterra-server: %s failed: %s",
-                     receiver ? receiver->metaObject()->className() : "event", e.what());
+            qCWarning(lcServer, "%s failed: %s",
+                      receiver ? receiver->metaObject()->className() : "event", e.what());
         }
         return false;
     }

@@ -1,5 +1,7 @@
 #include "client/ApiClient.h"
 
+#include "base/Log.h"
+
 #include "util/Json.h"
 
 #include <QCoreApplication>
@@ -111,7 +113,7 @@ void ApiClient::send(const QByteArray &method, const QString &path, const nlohma
         try {
             done(json, error);
         } catch (const std::exception &ex) {
-            qWarning("clusterra: a reply handler failed: %s", ex.what());
+            qCWarning(lcClient, "a reply handler failed: %s", ex.what());
         }
     };
     start(call);

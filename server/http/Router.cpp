@@ -1,5 +1,7 @@
 #include "http/Router.h"
 
+#include "base/Log.h"
+
 #include <QDebug>
 #include <exception>
 
@@ -81,7 +83,7 @@ std::unique_ptr<BodySink> Router::beginStream(const Route &route, Request &reque
         *refusal = Response::error(e.error());
         return nullptr;
     } catch (const std::exception &e) {
-        qWarning("stream handler %s failed: %s", qPrintable(route.pattern), e.what());
+        qCWarning(lcHttp, "stream handler %s failed: %s", qPrintable(route.pattern), e.what());
         *refusal = Response::error(ApiError::make(
             ErrorType::InternalError, QStringLiteral("The server failed to handle the request.")));
         return nullptr;
@@ -102,8 +104,8 @@ Response Router::dispatch(const Route &route, Request &request) const {
         return Response::error(e.error());
     } catch (const std::exception &e) {
         // A bug must cost one request, never the server.
-        qWarning("handler %s %s failed: %s", qPrintable(methodName(route.method)),
-                 qPrintable(route.pattern), e.what());
+        qCWarning(lcHttp, "handler %s %s failed: %s", qPrintable(methodName(route.method)),
+                  qPrintable(route.pattern), e.what());
         return Response::error(ApiError::make(
             ErrorType::InternalError, QStringLiteral("The server failed to handle the request.")));
     }

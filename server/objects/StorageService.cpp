@@ -1,5 +1,7 @@
 #include "objects/StorageService.h"
 
+#include "base/Log.h"
+
 #include "clusters/ClusterService.h"
 #include "rules/StorageRules.h"
 #include "util/Time.h"
@@ -336,17 +338,18 @@ void StorageService::importFile(const ClusterRecord &cluster, const QString &key
     withBucket(
         cluster,
         [key](const ApiError &e) {
-            qWarning("cannot publish %s: %s", qPrintable(key), qPrintable(e.message));
+            qCWarning(lcObjects, "cannot publish %s: %s", qPrintable(key), qPrintable(e.message));
         },
         [=, this](const QString &bucket) {
             // Through the open descriptor's /proc link the backend reads the very file that was
             // checked, whatever happens to its path meanwhile; `source` stays open until done.
             const QString path = QStringLiteral("/proc/self/fd/%1").arg(source->handle());
-            m_backend.importFile(
-                bucket, key, path, from, contentType, [key, source](const QString &e) {
-                    if (!e.isEmpty())
-                        qWarning("cannot publish %s: %s", qPrintable(key), qPrintable(e));
-                });
+            m_backend.importFile(bucket, key, path, from, contentType,
+                                 [key, source](const QString &e) {
+                                     if (!e.isEmpty())
+                                         qCWarning(lcObjects, "cannot publish %s: %s",
+                                                   qPrintable(key), qPrintable(e));
+                                 });
         });
 }
 

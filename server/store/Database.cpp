@@ -1,5 +1,7 @@
 #include "store/Database.h"
 
+#include "base/Log.h"
+
 #include "base/ApiError.h"
 
 #include <QFile>
@@ -257,7 +259,7 @@ bool Database::migrate(QString *error) {
 
 [[noreturn]] void Database::fail(const QSqlQuery &q) {
     // Locked, read-only or full: the request can be tried again later, the server goes on.
-    qWarning("clusterra-server: database: %s", qPrintable(q.lastError().text()));
+    qCWarning(lcStore, "%s", qPrintable(q.lastError().text()));
     throw ApiException(ApiError::make(
         ErrorType::ServiceUnavailable,
         QStringLiteral("The server's database cannot be written right now (%1); try again.")
