@@ -80,7 +80,7 @@ protected:
 FilesPage::FilesPage(ApiClient *api, TransferQueue *queue, QWidget *parent)
     : QWidget(parent)
     , m_api(api)
-    , m_queue(queue)
+    , m_transferManager(queue->manager())
     , m_model(new FileListModel(this))
     , m_browser(new FileBrowser(api, m_model, this))
     , m_proxy(new QSortFilterProxyModel(this)) {
@@ -189,7 +189,7 @@ FilesPage::FilesPage(ApiClient *api, TransferQueue *queue, QWidget *parent)
         m_error = e.message;
         updateState();
     });
-    connect(m_queue, &TransferQueue::transferEnded, this,
+    connect(m_transferManager, &TransferManager::transferEnded, this,
             [this](const QString &clusterId, const QString &key, bool uploaded, bool ok) {
                 // A finished upload into the folder on screen (or below it) shows up soon; a
                 // folder of a thousand small files costs one listing, not a thousand.
@@ -335,7 +335,7 @@ void FilesPage::uploadPaths(const QStringList &localPaths, const QString &target
 
 void FilesPage::queueUploads(const QList<PlannedUpload> &uploads) {
     for (const PlannedUpload &u : uploads)
-        m_queue->upload(m_clusterId, u.localPath, u.key);
+        m_transferManager->upload(m_clusterId, u.localPath, u.key);
     if (!uploads.isEmpty())
         Q_EMIT statusMessage(tr("%n upload(s) queued", nullptr, int(uploads.size())));
 }
@@ -371,7 +371,8 @@ void FilesPage::downloadSelectionTo(const QString &dir) {
     const Selected sel = selection();
     const QDir into(dir);
     for (const FileEntry &f : sel.files)
-        m_queue->download(m_clusterId, f.key, into.filePath(f.key.section(QLatin1Char('/'), -1)));
+        m_transferManager->download(m_clusterId, f.key,
+                                    into.filePath(f.key.section(QLatin1Char('/'), -1)));
     for (const QString &folder : sel.folders) {
         // "data/ada/run1/" lands as DIR/run1/..., keeping the layout below it.
         const QString parent = folder.left(folder.lastIndexOf(QLatin1Char('/'), -2) + 1);
@@ -383,8 +384,8 @@ void FilesPage::downloadSelectionTo(const QString &dir) {
                                     return;
                                 }
                                 for (const FileEntry &f : files)
-                                    m_queue->download(clusterId, f.key,
-                                                      into.filePath(f.key.mid(parent.size())));
+                                    m_transferManager->download(
+                                        clusterId, f.key, into.filePath(f.key.mid(parent.size())));
                             });
     }
 }

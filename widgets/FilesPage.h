@@ -18,6 +18,7 @@ namespace clusterra {
 class ApiClient;
 class FileBrowser;
 class FileListModel;
+class TransferManager;
 class TransferQueue;
 class TransfersPanel;
 
@@ -66,7 +67,7 @@ private:
     QString uploadTarget(const QString &prefix) const;
 
     ApiClient *m_api;
-    TransferQueue *m_queue;
+    TransferManager *m_transferManager; // runs what the page queues
     FileListModel *m_model;
     FileBrowser *m_browser;
     QSortFilterProxyModel *m_proxy;

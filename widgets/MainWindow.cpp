@@ -22,6 +22,7 @@
 #include "TransferQueue.h"
 #include "api/Drafts.h"
 #include "client/ApiClient.h"
+#include "transfer/TransferManager.h"
 
 #include <QAction>
 #include <QApplication>
@@ -131,11 +132,12 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     m_tabs->addTab(m_jobsPage, tr("Jobs"));
     m_tabs->addTab(m_logPanel, tr("Logs"));
     m_tabs->addTab(m_eventsPanel, tr("Events"));
-    m_transfers =
-        new TransferQueue(api,
-                          QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-                              QStringLiteral("/upload-resume.json"),
-                          this);
+    auto *transferManager =
+        new TransferManager(api,
+                            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                QStringLiteral("/upload-resume.json"),
+                            this);
+    m_transfers = new TransferQueue(transferManager, this);
     m_filesPage = new FilesPage(api, m_transfers, m_tabs);
     m_tabs->addTab(m_filesPage, tr("Files"));
     m_splitter->addWidget(m_tabs);
@@ -477,7 +479,7 @@ void MainWindow::closeEvent(QCloseEvent *event) {
                      });
         return;
     }
-    m_transfers->cancelAll();
+    m_transfers->manager()->cancelAll();
     saveLayout();
     event->accept();
 }

@@ -91,7 +91,8 @@ private Q_SLOTS:
         api = new ApiClient(this);
         api->setBaseUrl(QUrl(server.url()));
         api->setAccessToken(server.token());
-        queue = new TransferQueue(api, desk.filePath(QStringLiteral("resume.json")), this);
+        queue = new TransferQueue(
+            new TransferManager(api, desk.filePath(QStringLiteral("resume.json")), this), this);
         page = new FilesPage(api, queue);
         page->setUser(QStringLiteral("admin@localhost"), false);
         page->resize(900, 600);
@@ -227,9 +228,10 @@ private Q_SLOTS:
         for (int i = 0; i < big.size(); ++i)
             big[i] = char(uint(i) * 131u + (uint(i) >> 12)); // unsigned: it wraps by design
         const QString path = writeFile(QStringLiteral("big.bin"), big);
-        queue->setMultipartThreshold(1); // multipart, so the retry resumes from stored parts
-        const int row =
-            queue->upload(page->browser()->clusterId(), path, home + QStringLiteral("big.bin"));
+        queue->manager()->setMultipartThreshold(
+            1); // multipart, so the retry resumes from stored parts
+        const int row = queue->manager()->upload(page->browser()->clusterId(), path,
+                                                 home + QStringLiteral("big.bin"));
         queue->cancel(row);
         QCOMPARE(queue->state(row), TransferQueue::State::Cancelled);
         QVERIFY(queue->index(row, 0).data(TransferQueue::CanRetryRole).toBool());
@@ -247,9 +249,9 @@ private Q_SLOTS:
         for (int i = 0; i < big.size(); ++i)
             big[i] = char(uint(i) * 137u + (uint(i) >> 11)); // unsigned: it wraps by design
         const QString path = writeFile(QStringLiteral("through-outage.bin"), big);
-        queue->setMultipartThreshold(1);
-        const int row = queue->upload(page->browser()->clusterId(), path,
-                                      home + QStringLiteral("through-outage.bin"));
+        queue->manager()->setMultipartThreshold(1);
+        const int row = queue->manager()->upload(page->browser()->clusterId(), path,
+                                                 home + QStringLiteral("through-outage.bin"));
         QTRY_COMPARE_WITH_TIMEOUT(queue->state(row), TransferQueue::State::Running, 10000);
         QCOMPARE(server.stop(), 0);
         QTest::qWait(6000);
