@@ -4,6 +4,7 @@
 // Usage: transfer_bench [megabytes=1024]
 #include "BenchServer.h"
 #include "client/ApiClient.h"
+#include "client/FileCalls.h"
 #include "transfer/FileDownload.h"
 #include "transfer/FileUpload.h"
 #include "util/Memory.h"
@@ -69,7 +70,7 @@ PresignedUrl presign(ApiClient &api, const QString &cluster, const QString &key,
                      const QByteArray &method) {
     PresignedUrl out;
     QEventLoop loop;
-    api.presign(cluster, key, method, {}, &loop, [&](const PresignedUrl &p, const ApiError &) {
+    api.files().presign(cluster, key, method, {}, &loop, [&](const PresignedUrl &p, const ApiError &) {
         out = p;
         loop.quit();
     });

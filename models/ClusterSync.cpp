@@ -2,6 +2,7 @@
 
 #include "ClusterListModel.h"
 #include "client/ApiClient.h"
+#include "client/ClusterCalls.h"
 
 namespace clusterra {
 
@@ -22,7 +23,7 @@ void ClusterSync::refreshNow() {
     if (m_inFlight)
         return;
     m_inFlight = true;
-    m_api->clusters(this, [this](const QList<ClusterInfo> &clusters, const ApiError &error) {
+    m_api->clusters().list(this, [this](const QList<ClusterInfo> &clusters, const ApiError &error) {
         m_inFlight = false;
         if (error.isError()) {
             Q_EMIT failed(error);

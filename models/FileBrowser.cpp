@@ -2,6 +2,7 @@
 
 #include "FileListModel.h"
 #include "client/ApiClient.h"
+#include "client/FileCalls.h"
 
 namespace clusterra {
 
@@ -71,7 +72,7 @@ void FileBrowser::setLoading(bool loading) {
 void FileBrowser::fetch(const QString &after) {
     const int generation = m_generation;
     const QString prefix = m_prefix;
-    m_api->listFiles(m_clusterId, prefix, true, after, this,
+    m_api->files().list(m_clusterId, prefix, true, after, this,
                      [this, generation, prefix](const FileListing &page, const ApiError &e) {
                          if (generation != m_generation)
                              return; // the user moved on

@@ -2,6 +2,7 @@
 
 #include "JobTableModel.h"
 #include "client/ApiClient.h"
+#include "client/JobCalls.h"
 
 namespace clusterra {
 
@@ -43,7 +44,7 @@ void JobSync::refreshNow() {
 void JobSync::fetch() {
     m_inFlight = true;
     const int generation = m_generation;
-    m_api->jobs(m_clusterId, m_cursor, this,
+    m_api->jobs().list(m_clusterId, m_cursor, this,
                 [this, generation](const JobPage &page, const ApiError &error) {
                     if (generation != m_generation)
                         return; // an answer for a cluster we left

@@ -3,6 +3,7 @@
 #include "EditModels.h"
 #include "StateColors.h"
 #include "client/ApiClient.h"
+#include "client/ClusterCalls.h"
 #include "rules/ClusterRules.h"
 #include "rules/FieldRules.h"
 
@@ -388,7 +389,7 @@ void ClusterWizard::accept() {
     m_submitting = true;
     setPageMessage(tr("Creating…"));
     button(QWizard::FinishButton)->setEnabled(false);
-    m_api->createCluster(draft().toJson(), this,
+    m_api->clusters().create(draft().toJson(), this,
                          [this](const ClusterInfo &cluster, const ApiError &error) {
                              m_submitting = false;
                              button(QWizard::FinishButton)->setEnabled(true);

@@ -8,6 +8,7 @@
 #include "TransferQueue.h"
 #include "TransfersPanel.h"
 #include "client/ApiClient.h"
+#include "client/FileCalls.h"
 #include "rules/StorageRules.h"
 #include "transfer/UploadPlanner.h"
 
@@ -303,7 +304,7 @@ void FilesPage::uploadPaths(const QStringList &localPaths, const QString &target
         return;
     const QString clusterId = m_clusterId;
     // One listing of the target tells which files already exist; replacing them is asked once.
-    m_api->listAllFiles(
+    m_api->files().listAll(
         clusterId, target, this,
         [this, clusterId, plan](const QList<FileEntry> &existing, const ApiError &e) {
             if (e.isError()) {
@@ -376,7 +377,7 @@ void FilesPage::downloadSelectionTo(const QString &dir) {
     for (const QString &folder : sel.folders) {
         // "data/ada/run1/" lands as DIR/run1/..., keeping the layout below it.
         const QString parent = folder.left(folder.lastIndexOf(QLatin1Char('/'), -2) + 1);
-        m_api->listAllFiles(m_clusterId, folder, this,
+        m_api->files().listAll(m_clusterId, folder, this,
                             [this, into, parent, clusterId = m_clusterId](
                                 const QList<FileEntry> &files, const ApiError &e) {
                                 if (e.isError()) {
@@ -481,7 +482,7 @@ void FilesPage::copySelectionLink() {
     const Selected sel = selection();
     if (sel.files.size() != 1)
         return;
-    m_api->presign(
+    m_api->files().presign(
         m_clusterId, sel.files.first().key, "GET", {}, this,
         [this](const PresignedUrl &p, const ApiError &e) {
             if (e.isError()) {

@@ -22,6 +22,7 @@
 #include "TransferQueue.h"
 #include "api/Drafts.h"
 #include "client/ApiClient.h"
+#include "client/JobCalls.h"
 #include "transfer/TransferManager.h"
 
 #include <QAction>
@@ -201,7 +202,7 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     connect(m_jobsPage, &JobsPage::cancelRequested, this, &MainWindow::cancelJob);
     connect(m_jobsPage, &JobsPage::submitRequested, this, &MainWindow::openSubmitDialog);
     connect(m_jobsPage, &JobsPage::detailsRequested, this, [this](const JobInfo &job) {
-        m_api->job(m_clusterId, job.jobId, this, [this](const JobInfo &full, const ApiError &e) {
+        m_api->jobs().get(m_clusterId, job.jobId, this, [this](const JobInfo &full, const ApiError &e) {
             if (e.isError()) {
                 statusBar()->showMessage(e.message, 8000);
                 return;
@@ -212,7 +213,7 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
         });
     });
     connect(m_jobsPage, &JobsPage::duplicateRequested, this, [this](const JobInfo &job) {
-        m_api->job(m_clusterId, job.jobId, this, [this](const JobInfo &full, const ApiError &e) {
+        m_api->jobs().get(m_clusterId, job.jobId, this, [this](const JobInfo &full, const ApiError &e) {
             if (e.isError())
                 return;
             SubmitDialog *d = openSubmitDialog();
@@ -435,7 +436,7 @@ void MainWindow::cancelJob(const JobInfo &job) {
         tr("Cancel job"), tr("Keep running"), [this, clusterId, jobId = job.jobId](bool yes) {
             if (!yes)
                 return;
-            m_api->cancelJob(clusterId, jobId, this, [this, jobId](const ApiError &e) {
+            m_api->jobs().cancel(clusterId, jobId, this, [this, jobId](const ApiError &e) {
                 statusBar()->showMessage(
                     e.isError() ? tr("Cannot cancel job %1: %2").arg(jobId).arg(e.message)
                                 : tr("Job %1 is being cancelled").arg(jobId),

@@ -3,6 +3,7 @@
 #include "StateColors.h"
 #include "api/Drafts.h"
 #include "client/ApiClient.h"
+#include "client/JobCalls.h"
 #include "templates/JobTemplate.h"
 
 #include <QCheckBox>
@@ -53,7 +54,7 @@ SubmitDialog::SubmitDialog(ApiClient *api, const ClusterInfo &cluster, QWidget *
     connect(ok, &QPushButton::clicked, this, &SubmitDialog::submit);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
-    m_api->templates(this, [this](const QList<TemplateSummary> &list, const ApiError &error) {
+    m_api->jobs().templates(this, [this](const QList<TemplateSummary> &list, const ApiError &error) {
         if (error.isError()) {
             m_templateDescription->setText(
                 tr("Templates are not available: %1").arg(error.message));
@@ -204,7 +205,7 @@ void SubmitDialog::selectTemplate(const QString &id) {
 
 void SubmitDialog::loadTemplate(const QString &id) {
     m_templateId.clear();
-    m_api->templateSchema(
+    m_api->jobs().templateSchema(
         id, this, [this, id](const nlohmann::json &schema, const ApiError &error) {
             if (error.isError()) {
                 m_templateDescription->setText(error.message);
@@ -372,7 +373,7 @@ void SubmitDialog::submit() {
         return;
     }
     m_errors->setText(tr("Submitting…"));
-    m_api->submitJob(m_cluster.id, body, this,
+    m_api->jobs().submit(m_cluster.id, body, this,
                      [this](qint64 jobId, const QStringList &warnings, const ApiError &error) {
                          if (error.isError()) {
                              // Keep everything the user typed; say what the server refused and

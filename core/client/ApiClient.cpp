@@ -1,5 +1,9 @@
 #include "client/ApiClient.h"
 
+#include "client/ClusterCalls.h"
+#include "client/FileCalls.h"
+#include "client/JobCalls.h"
+
 #include "base/Log.h"
 
 #include "util/Json.h"
@@ -19,6 +23,7 @@ struct ApiClient::Call {
     std::function<void(QNetworkReply *, const QByteArray &, const ApiError &)> done;
     int attempt = 0;
     bool reauthed = false;
+    std::shared_ptr<RequestHandle::State> handle = std::make_shared<RequestHandle::State>();
     bool idempotent() const {
         return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE";
     }
@@ -52,19 +57,40 @@ ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body) {
     return e;
 }
 
-ApiClient::ApiClient(QObject *parent)
-    : QObject(parent) {}
+void RequestHandle::cancel() {
+    if (!m_state || m_state->cancelled || m_state->finished)
+        return;
+    m_state->cancelled = true;
+    if (m_state->reply)
+        m_state->reply->abort(); // finish() sees it cancelled and says nothing
+}
 
-namespace {
+bool RequestHandle::isActive() const {
+    return m_state && !m_state->cancelled && !m_state->finished;
+}
+
+ApiClient::ApiClient(QObject *parent)
+    : ApiClient(new QNetworkAccessManager, parent) {
+    m_nam->setParent(this); // made here, so owned here
+}
+
+ApiClient::ApiClient(QNetworkAccessManager *network, QObject *parent)
+    : QObject(parent)
+    , m_nam(network)
+    , m_clusterCalls(std::make_unique<ClusterCalls>(*this))
+    , m_jobCalls(std::make_unique<JobCalls>(*this))
+    , m_fileCalls(std::make_unique<FileCalls>(*this)) {}
+
+ApiClient::~ApiClient() = default;
+
 // Query strings built by hand: QUrlQuery leaves "+" alone, which servers read as a space.
-QString queryOf(std::initializer_list<std::pair<const char *, QString>> items) {
+QString ApiClient::queryOf(std::initializer_list<std::pair<const char *, QString>> items) {
     QStringList parts;
     for (const auto &[name, value] : items)
         parts << QLatin1String(name) + QLatin1Char('=') +
                      QString::fromLatin1(QUrl::toPercentEncoding(value));
     return parts.join(QLatin1Char('&'));
 }
-} // namespace
 
 QString ApiClient::clusterPath(const QString &clusterId) {
     return QStringLiteral("/v1/clusters/") +
@@ -89,8 +115,8 @@ QNetworkRequest ApiClient::makeRequest(const QString &path) const {
     return req;
 }
 
-void ApiClient::send(const QByteArray &method, const QString &path, const nlohmann::json &body,
-                     QObject *context, JsonDone done) {
+RequestHandle ApiClient::send(const QByteArray &method, const QString &path,
+                              const nlohmann::json &body, QObject *context, JsonDone done) {
     auto call = std::make_shared<Call>();
     call->method = method;
     call->path = path;
@@ -116,10 +142,10 @@ void ApiClient::send(const QByteArray &method, const QString &path, const nlohma
             qCWarning(lcClient, "a reply handler failed: %s", ex.what());
         }
     };
-    start(call);
+    return start(call);
 }
 
-void ApiClient::sendRaw(
+RequestHandle ApiClient::sendRaw(
     const QString &path, QObject *context,
     std::function<void(const QByteArray &, const QHash<QByteArray, QByteArray> &, const ApiError &)>
         done) {
@@ -137,7 +163,7 @@ void ApiClient::sendRaw(
         }
         done(data, headers, error);
     };
-    start(call);
+    return start(call);
 }
 
 QNetworkReply *ApiClient::openStream(const QString &path, const QByteArray &lastEventId) {
@@ -146,20 +172,26 @@ QNetworkReply *ApiClient::openStream(const QString &path, const QByteArray &last
     req.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     if (!lastEventId.isEmpty())
         req.setRawHeader("Last-Event-ID", lastEventId);
-    return m_nam.get(req);
+    return m_nam->get(req);
 }
 
-void ApiClient::start(std::shared_ptr<Call> call) {
+RequestHandle ApiClient::start(std::shared_ptr<Call> call) {
+    if (call->handle->cancelled)
+        return RequestHandle(call->handle); // cancelled while waiting to be retried
     QNetworkRequest req = makeRequest(call->path);
     req.setTransferTimeout(m_timeoutMs);
     QNetworkReply *reply = call->body.isEmpty() && call->method == "GET"
-                               ? m_nam.get(req)
-                               : m_nam.sendCustomRequest(req, call->method, call->body);
+                               ? m_nam->get(req)
+                               : m_nam->sendCustomRequest(req, call->method, call->body);
+    call->handle->reply = reply;
     connect(reply, &QNetworkReply::finished, this, [this, call, reply] { finish(call, reply); });
+    return RequestHandle(call->handle);
 }
 
 void ApiClient::finish(std::shared_ptr<Call> call, QNetworkReply *reply) {
     reply->deleteLater();
+    if (call->handle->cancelled)
+        return;
     const QByteArray data = reply->readAll();
     const ApiError error = errorFromReply(reply, data);
     if (error.type == ErrorType::NetworkError)
@@ -185,7 +217,10 @@ void ApiClient::finish(std::shared_ptr<Call> call, QNetworkReply *reply) {
             for (const auto &c : waiting) {
                 if (ok) {
                     start(c);
+                } else if (c->handle->cancelled) {
+                    continue;
                 } else if (!c->hasContext || c->context) {
+                    c->handle->finished = true;
                     c->done(nullptr, {},
                             ApiError::make(
                                 ErrorType::Unauthorized,
@@ -198,6 +233,7 @@ void ApiClient::finish(std::shared_ptr<Call> call, QNetworkReply *reply) {
         });
         return;
     }
+    call->handle->finished = true;
     if (call->hasContext && !call->context)
         return; // whoever asked is gone
     call->done(reply, data, error);
@@ -218,154 +254,6 @@ void ApiClient::signInLocal(const QByteArray &localToken, QObject *ctx,
                  m_token = stringOr(j, "access_token").toUtf8();
              done(e.isError() ? UserInfo{} : UserInfo::fromJson(objectMember(j, "user")), e);
          });
-}
-
-void ApiClient::clusters(QObject *ctx,
-                         std::function<void(const QList<ClusterInfo> &, const ApiError &)> done) {
-    send("GET", QStringLiteral("/v1/clusters"), nullptr, ctx,
-         [done](const nlohmann::json &j, const ApiError &e) {
-             QList<ClusterInfo> out;
-             for (const auto &c : arrayMember(j, "clusters"))
-                 out.append(ClusterInfo::fromJson(c));
-             done(out, e);
-         });
-}
-
-void ApiClient::createCluster(const nlohmann::json &body, QObject *ctx,
-                              std::function<void(const ClusterInfo &, const ApiError &)> done) {
-    send("POST", QStringLiteral("/v1/clusters"), body, ctx,
-         [done](const nlohmann::json &j, const ApiError &e) { done(ClusterInfo::fromJson(j), e); });
-}
-
-void ApiClient::deleteCluster(const QString &id, QObject *ctx,
-                              std::function<void(const ApiError &)> done) {
-    send("DELETE", clusterPath(id), nullptr, ctx,
-         [done](const nlohmann::json &, const ApiError &e) { done(e); });
-}
-
-void ApiClient::nodes(const QString &clusterId, QObject *ctx,
-                      std::function<void(const QList<NodeInfo> &, const ApiError &)> done) {
-    send("GET", clusterPath(clusterId) + QStringLiteral("/nodes"), nullptr, ctx,
-         [done](const nlohmann::json &j, const ApiError &e) {
-             QList<NodeInfo> out;
-             for (const auto &n : arrayMember(j, "nodes"))
-                 out.append(NodeInfo::fromJson(n));
-             done(out, e);
-         });
-}
-
-void ApiClient::jobs(const QString &clusterId, const QString &updatedSince, QObject *ctx,
-                     std::function<void(const JobPage &, const ApiError &)> done) {
-    QString path = clusterPath(clusterId) + QStringLiteral("/jobs?limit=20000");
-    if (!updatedSince.isEmpty()) // the server's cursor, passed back as it is: encoded
-        path += QLatin1Char('&') + queryOf({{"updated_since", updatedSince}});
-    send("GET", path, nullptr, ctx, [done](const nlohmann::json &j, const ApiError &e) {
-        JobPage page;
-        const auto &items = arrayMember(j, "jobs");
-        page.jobs.reserve(qsizetype(items.size()));
-        for (const auto &item : items)
-            page.jobs.append(JobInfo::fromJson(item));
-        page.total = intMember(j, "total").value_or(0);
-        page.cursor = stringOr(j, "cursor");
-        page.hasMore = boolOr(j, "has_more", false);
-        done(page, e);
-    });
-}
-
-void ApiClient::job(const QString &clusterId, qint64 jobId, QObject *ctx,
-                    std::function<void(const JobInfo &, const ApiError &)> done) {
-    send("GET", clusterPath(clusterId) + QStringLiteral("/jobs/%1").arg(jobId), nullptr, ctx,
-         [done](const nlohmann::json &j, const ApiError &e) { done(JobInfo::fromJson(j), e); });
-}
-
-void ApiClient::submitJob(const QString &clusterId, const nlohmann::json &body, QObject *ctx,
-                          std::function<void(qint64, const QStringList &, const ApiError &)> done) {
-    send("POST", clusterPath(clusterId) + QStringLiteral("/jobs/submit"), body, ctx,
-         [done](const nlohmann::json &j, const ApiError &e) {
-             done(intMember(j, "job_id").value_or(0), stringList(arrayMember(j, "warnings")), e);
-         });
-}
-
-void ApiClient::cancelJob(const QString &clusterId, qint64 jobId, QObject *ctx,
-                          std::function<void(const ApiError &)> done) {
-    send("DELETE", clusterPath(clusterId) + QStringLiteral("/jobs/%1").arg(jobId), nullptr, ctx,
-         [done](const nlohmann::json &, const ApiError &e) { done(e); });
-}
-
-void ApiClient::templates(
-    QObject *ctx, std::function<void(const QList<TemplateSummary> &, const ApiError &)> done) {
-    send("GET", QStringLiteral("/v1/templates"), nullptr, ctx,
-         [done](const nlohmann::json &j, const ApiError &e) {
-             QList<TemplateSummary> out;
-             for (const auto &t : arrayMember(j, "templates"))
-                 out.append(TemplateSummary::fromJson(t));
-             done(out, e);
-         });
-}
-
-void ApiClient::templateSchema(const QString &id, QObject *ctx,
-                               std::function<void(const nlohmann::json &, const ApiError &)> done) {
-    send("GET", QStringLiteral("/v1/templates/") + id, nullptr, ctx, std::move(done));
-}
-
-void ApiClient::events(const QString &clusterId, qint64 after, QObject *ctx,
-                       std::function<void(const QList<EventInfo> &, const ApiError &)> done) {
-    send("GET", clusterPath(clusterId) + QStringLiteral("/events?limit=1000&after=%1").arg(after),
-         nullptr, ctx, [done](const nlohmann::json &j, const ApiError &e) {
-             QList<EventInfo> out;
-             for (const auto &ev : arrayMember(j, "events"))
-                 out.append(EventInfo::fromJson(ev));
-             done(out, e);
-         });
-}
-
-void ApiClient::listFiles(const QString &clusterId, const QString &prefix, bool folders,
-                          const QString &startAfter, QObject *ctx,
-                          std::function<void(const FileListing &, const ApiError &)> done) {
-    QString query = queryOf({{"prefix", prefix}, {"limit", QStringLiteral("1000")}});
-    if (folders)
-        query += QStringLiteral("&delimiter=%2F");
-    if (!startAfter.isEmpty())
-        query += QLatin1Char('&') + queryOf({{"start_after", startAfter}});
-    send("GET", clusterPath(clusterId) + QStringLiteral("/storage/files?") + query, nullptr, ctx,
-         [done](const nlohmann::json &j, const ApiError &e) { done(FileListing::fromJson(j), e); });
-}
-
-void ApiClient::listAllFiles(const QString &clusterId, const QString &prefix, QObject *ctx,
-                             std::function<void(const QList<FileEntry> &, const ApiError &)> done) {
-    auto acc = std::make_shared<QList<FileEntry>>();
-    auto next = std::make_shared<std::function<void(const QString &)>>();
-    // The pending callback owns the chain; the chain only points back weakly (no cycle).
-    *next = [=, this, weak = std::weak_ptr(next)](const QString &after) {
-        listFiles(clusterId, prefix, false, after, ctx,
-                  [=, self = weak.lock()](const FileListing &page, const ApiError &e) {
-                      if (e.isError())
-                          return done({}, e);
-                      acc->append(page.files);
-                      if (page.nextStartAfter.isEmpty())
-                          return done(*acc, {});
-                      (*self)(page.nextStartAfter);
-                  });
-    };
-    (*next)({});
-}
-
-void ApiClient::deleteFile(const QString &clusterId, const QString &key, QObject *ctx,
-                           std::function<void(const ApiError &)> done) {
-    send("DELETE",
-         clusterPath(clusterId) + QStringLiteral("/storage/files?") + queryOf({{"key", key}}),
-         nullptr, ctx, [done](const nlohmann::json &, const ApiError &e) { done(e); });
-}
-
-void ApiClient::presign(const QString &clusterId, const QString &key, const QByteArray &method,
-                        const QString &contentType, QObject *ctx,
-                        std::function<void(const PresignedUrl &, const ApiError &)> done) {
-    nlohmann::json body = {{"key", toStd(key)}, {"method", method.toStdString()}};
-    if (!contentType.isEmpty())
-        body["content_type"] = toStd(contentType);
-    send(
-        "POST", clusterPath(clusterId) + QStringLiteral("/storage/presigned-url"), body, ctx,
-        [done](const nlohmann::json &j, const ApiError &e) { done(PresignedUrl::fromJson(j), e); });
 }
 
 } // namespace clusterra

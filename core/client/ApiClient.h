@@ -8,13 +8,36 @@
 #include <QPointer>
 #include <QUrl>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 class QNetworkReply;
 
 namespace clusterra {
 
-class JobTemplate;
+class ClusterCalls;
+class FileCalls;
+class JobCalls;
+
+// A request in flight. cancel() drops it: its callback never runs and its reply is aborted;
+// cancelling a finished or already cancelled request does nothing.
+class RequestHandle {
+public:
+    RequestHandle() = default;
+    void cancel();
+    bool isActive() const;
+
+private:
+    friend class ApiClient;
+    struct State {
+        bool cancelled = false;
+        bool finished = false;
+        QPointer<QNetworkReply> reply;
+    };
+    explicit RequestHandle(std::shared_ptr<State> state)
+        : m_state(std::move(state)) {}
+    std::shared_ptr<State> m_state;
+};
 
 // The console's one request path: base URL, bearer token, timeouts, retry with backoff for
 // idempotent requests only, one re-authentication on 401, JSON decoding, and every failure
@@ -27,6 +50,12 @@ public:
     using Reauthenticator = std::function<void(std::function<void(bool)>)>;
 
     explicit ApiClient(QObject *parent = nullptr);
+    // Every request goes through `network` (owned by the caller, outliving the client): one
+    // manager for the console's API calls and transfers, which tests can replace.
+    explicit ApiClient(QNetworkAccessManager *network, QObject *parent = nullptr);
+    ~ApiClient() override;
+
+    QNetworkAccessManager *network() const { return m_nam; }
 
     void setBaseUrl(const QUrl &url) { m_base = url; }
     QUrl baseUrl() const { return m_base; }
@@ -37,55 +66,29 @@ public:
     void setMaxRetries(int retries) { m_maxRetries = retries; }
     bool isOnline() const { return m_online; }
 
-    void send(const QByteArray &method, const QString &path, const nlohmann::json &body,
-              QObject *context, JsonDone done);
+    RequestHandle send(const QByteArray &method, const QString &path, const nlohmann::json &body,
+                       QObject *context, JsonDone done);
     // Plain-text endpoints (job output): the body and the headers.
-    void sendRaw(const QString &path, QObject *context,
-                 std::function<void(const QByteArray &, const QHash<QByteArray, QByteArray> &,
-                                    const ApiError &)>
-                     done);
+    RequestHandle
+    sendRaw(const QString &path, QObject *context,
+            std::function<void(const QByteArray &, const QHash<QByteArray, QByteArray> &,
+                               const ApiError &)>
+                done);
     // A request for a long-lived stream (SSE): same URL and auth rules; the caller owns it.
     QNetworkReply *openStream(const QString &path, const QByteArray &lastEventId);
 
-    // Thin typed endpoints.
+    // Exchanges the local token for a session; the client keeps the access token it gets.
     void signInLocal(const QByteArray &localToken, QObject *ctx,
                      std::function<void(const UserInfo &, const ApiError &)> done);
-    void clusters(QObject *ctx,
-                  std::function<void(const QList<ClusterInfo> &, const ApiError &)> done);
-    void createCluster(const nlohmann::json &body, QObject *ctx,
-                       std::function<void(const ClusterInfo &, const ApiError &)> done);
-    void deleteCluster(const QString &id, QObject *ctx, std::function<void(const ApiError &)> done);
-    void nodes(const QString &clusterId, QObject *ctx,
-               std::function<void(const QList<NodeInfo> &, const ApiError &)> done);
-    void jobs(const QString &clusterId, const QString &updatedSince, QObject *ctx,
-              std::function<void(const JobPage &, const ApiError &)> done);
-    void job(const QString &clusterId, qint64 jobId, QObject *ctx,
-             std::function<void(const JobInfo &, const ApiError &)> done);
-    void submitJob(
-        const QString &clusterId, const nlohmann::json &body, QObject *ctx,
-        std::function<void(qint64 jobId, const QStringList &warnings, const ApiError &)> done);
-    void cancelJob(const QString &clusterId, qint64 jobId, QObject *ctx,
-                   std::function<void(const ApiError &)> done);
-    void templates(QObject *ctx,
-                   std::function<void(const QList<TemplateSummary> &, const ApiError &)> done);
-    void templateSchema(const QString &id, QObject *ctx,
-                        std::function<void(const nlohmann::json &, const ApiError &)> done);
-    void events(const QString &clusterId, qint64 after, QObject *ctx,
-                std::function<void(const QList<EventInfo> &, const ApiError &)> done);
-    // One page of a bucket listing; `folders` groups keys at the next "/" below prefix.
-    void listFiles(const QString &clusterId, const QString &prefix, bool folders,
-                   const QString &startAfter, QObject *ctx,
-                   std::function<void(const FileListing &, const ApiError &)> done);
-    // Every file under prefix (all pages), for folder downloads, deletes and overwrite checks.
-    void listAllFiles(const QString &clusterId, const QString &prefix, QObject *ctx,
-                      std::function<void(const QList<FileEntry> &, const ApiError &)> done);
-    void deleteFile(const QString &clusterId, const QString &key, QObject *ctx,
-                    std::function<void(const ApiError &)> done);
-    void presign(const QString &clusterId, const QString &key, const QByteArray &method,
-                 const QString &contentType, QObject *ctx,
-                 std::function<void(const PresignedUrl &, const ApiError &)> done);
+
+    // The typed endpoints, by area, over this transport.
+    ClusterCalls &clusters() { return *m_clusterCalls; }
+    JobCalls &jobs() { return *m_jobCalls; }
+    FileCalls &files() { return *m_fileCalls; }
 
     static QString clusterPath(const QString &clusterId);
+    // name=value pairs, each value percent-encoded ("+" too, which servers read as a space).
+    static QString queryOf(std::initializer_list<std::pair<const char *, QString>> items);
 
 Q_SIGNALS:
     void onlineChanged(bool online);
@@ -93,12 +96,15 @@ Q_SIGNALS:
 
 private:
     struct Call;
-    void start(std::shared_ptr<Call> call);
+    RequestHandle start(std::shared_ptr<Call> call);
     void finish(std::shared_ptr<Call> call, QNetworkReply *reply);
     void setOnline(bool online);
     QNetworkRequest makeRequest(const QString &path) const;
 
-    QNetworkAccessManager m_nam;
+    QNetworkAccessManager *m_nam;
+    std::unique_ptr<ClusterCalls> m_clusterCalls;
+    std::unique_ptr<JobCalls> m_jobCalls;
+    std::unique_ptr<FileCalls> m_fileCalls;
     QUrl m_base;
     QByteArray m_token;
     Reauthenticator m_reauth;

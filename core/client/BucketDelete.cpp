@@ -1,5 +1,8 @@
 #include "client/BucketDelete.h"
 
+#include "client/ApiClient.h"
+#include "client/FileCalls.h"
+
 #include <memory>
 
 namespace clusterra {
@@ -15,15 +18,16 @@ void planDeletion(ApiClient &api, const QString &clusterId, const QStringList &f
         if (i == folders.size())
             return done(*plan);
         const QString folder = folders[i];
-        api.listAllFiles(clusterId, folder, ctx,
-                         [=, self = weak.lock()](const QList<FileEntry> &found, const ApiError &e) {
-                             if (e.isError())
-                                 plan->unlisted << QStringLiteral("%1: %2").arg(folder, e.message);
-                             else
-                                 for (const FileEntry &f : found)
-                                     plan->keys << f.key;
-                             (*self)(i + 1);
-                         });
+        api.files().listAll(
+            clusterId, folder, ctx,
+            [=, self = weak.lock()](const QList<FileEntry> &found, const ApiError &e) {
+                if (e.isError())
+                    plan->unlisted << QStringLiteral("%1: %2").arg(folder, e.message);
+                else
+                    for (const FileEntry &f : found)
+                        plan->keys << f.key;
+                (*self)(i + 1);
+            });
     };
     (*next)(0);
 }
@@ -35,7 +39,7 @@ void deleteKeys(ApiClient &api, const QString &clusterId, const QStringList &key
     auto left = std::make_shared<qsizetype>(keys.size());
     auto outcome = std::make_shared<DeletionOutcome>();
     for (const QString &key : keys)
-        api.deleteFile(clusterId, key, ctx, [=](const ApiError &e) {
+        api.files().remove(clusterId, key, ctx, [=](const ApiError &e) {
             if (e.isError())
                 outcome->failures << QStringLiteral("%1: %2").arg(key, e.message);
             else

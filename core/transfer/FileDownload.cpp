@@ -1,6 +1,7 @@
 #include "transfer/FileDownload.h"
 
 #include "client/ApiClient.h"
+#include "client/FileCalls.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -40,7 +41,7 @@ FileDownload::FileDownload(ApiClient *api, QString clusterId, QString key, QStri
                            QObject *parent)
     : Transfer(parent)
     , m_api(api)
-    , m_nam(new QNetworkAccessManager(this))
+    , m_nam(api->network()) // the client's one manager: no connection pool per file
     , m_clusterId(std::move(clusterId))
     , m_key(std::move(key))
     , m_target(std::move(target)) {}
@@ -55,12 +56,12 @@ void FileDownload::start() {
                             tr("Cannot create the folder for %1.").arg(m_target)));
         return;
     }
-    m_api->presign(m_clusterId, m_key, "GET", {}, this,
-                   [this](const PresignedUrl &p, const ApiError &e) {
-                       if (e.isError())
-                           return fail(e);
-                       get(p.url);
-                   });
+    m_api->files().presign(m_clusterId, m_key, "GET", {}, this,
+                           [this](const PresignedUrl &p, const ApiError &e) {
+                               if (e.isError())
+                                   return fail(e);
+                               get(p.url);
+                           });
 }
 
 void FileDownload::get(const QUrl &url) {

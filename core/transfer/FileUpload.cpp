@@ -209,7 +209,7 @@ FileUpload::FileUpload(ApiClient *api, QString clusterId, QString localPath, QSt
                        ResumeStore *resume, QObject *parent)
     : Transfer(parent)
     , m_api(api)
-    , m_nam(new QNetworkAccessManager(this))
+    , m_nam(api->network()) // the client's one manager: no connection pool per file
     , m_clusterId(std::move(clusterId))
     , m_path(std::move(localPath))
     , m_key(std::move(key))

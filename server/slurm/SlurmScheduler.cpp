@@ -284,6 +284,27 @@ void SlurmScheduler::pollJobs(Connection *c) {
                    });
 }
 
+// Whether a job in Slurm's listing needs a row of its own. A job Slurm requeued keeps its
+// ended row, which goes back among the active ones (`activeIds`, `active`).
+bool SlurmScheduler::needsRow(Connection *c, const SlurmJobInfo &info, QSet<qint64> &activeIds,
+                              QList<JobRecord> &active) {
+    if (info.jobId <= 0)
+        return false;
+    if (!c->known->contains(info.jobId))
+        return true;
+    if (isFinished(info.state) || activeIds.contains(info.jobId))
+        return false;
+    // Queued or running in Slurm while every row with its id has ended: Slurm requeued
+    // that job (same name, same Slurm user; its row goes on), or handed the id out again
+    // after its counter was reset or wrapped (another job, which gets a row of its own).
+    auto last = m_jobs.byPublicId(c->clusterId, info.jobId);
+    if (!last || last->name != info.name || slurmUserOf(*c, *last) != info.userName)
+        return true;
+    activeIds.insert(info.jobId);
+    active.append(*last);
+    return false;
+}
+
 void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 askedAtMs) {
     QHash<qint64, SlurmJobInfo> bySlurmId;
     for (const auto &info : SlurmDialect::jobs(reply.body))
@@ -297,23 +318,6 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
     // task of an array once Slurm starts it under its own id.
     if (!c->known)
         c->known = m_jobs.schedulerIds(c->clusterId);
-    const auto isNew = [&](const SlurmJobInfo &info) {
-        if (info.jobId <= 0)
-            return false;
-        if (!c->known->contains(info.jobId))
-            return true;
-        if (isFinished(info.state) || activeIds.contains(info.jobId))
-            return false;
-        // Queued or running in Slurm while every row with its id has ended: Slurm requeued
-        // that job (same name, same Slurm user; its row goes on), or handed the id out again
-        // after its counter was reset or wrapped (another job, which gets a row of its own).
-        auto last = m_jobs.byPublicId(c->clusterId, info.jobId);
-        if (!last || last->name != info.name || slurmUserOf(*c, *last) != info.userName)
-            return true;
-        activeIds.insert(info.jobId);
-        active.append(*last);
-        return false;
-    };
     const auto isSplitTask = [](const SlurmJobInfo &info) {
         return info.arrayJobId && *info.arrayJobId != info.jobId;
     };
@@ -323,7 +327,7 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
         // Arrays' own records first, so a task finds the row of the array it belongs to.
         for (const bool tasks : {false, true}) {
             for (const SlurmJobInfo &info : std::as_const(bySlurmId)) {
-                if (isSplitTask(info) != tasks || !isNew(info))
+                if (isSplitTask(info) != tasks || !needsRow(c, info, activeIds, active))
                     continue;
                 if (!(tasks && addArrayTask(c, info)) && !isFinished(info.state))
                     adopt(c, info);

@@ -62,6 +62,8 @@ private:
     void tick(Connection *c);
     void pollJobs(Connection *c);
     void applyJobs(Connection *c, const SlurmReply &reply, qint64 askedAtMs);
+    bool needsRow(Connection *c, const SlurmJobInfo &info, QSet<qint64> &activeIds,
+                  QList<JobRecord> &active);
     void update(const Connection &c, JobRecord &job, const SlurmJobInfo &info);
     bool addArrayTask(Connection *c, const SlurmJobInfo &info);
     void adopt(Connection *c, const SlurmJobInfo &info);

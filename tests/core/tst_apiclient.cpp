@@ -1,5 +1,10 @@
 #include "client/ApiClient.h"
 #include "client/BucketDelete.h"
+#include "client/JobCalls.h"
+
+#include <QBuffer>
+#include <QNetworkReply>
+#include <QTimer>
 
 #include <QQueue>
 #include <QSignalSpy>
@@ -68,6 +73,86 @@ private:
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
 
+// A reply the network below makes up: status and body after `delayMs`, or never (0 > delay).
+class CannedReply : public QNetworkReply {
+    Q_OBJECT
+public:
+    CannedReply(QNetworkAccessManager::Operation op, const QNetworkRequest &req, int status,
+                QByteArray body, int delayMs, QObject *parent)
+        : QNetworkReply(parent)
+        , m_body(std::move(body)) {
+        setRequest(req);
+        setUrl(req.url());
+        setOperation(op);
+        open(QIODevice::ReadOnly);
+        if (delayMs >= 0)
+            QTimer::singleShot(delayMs, this, [this, status] {
+                setAttribute(QNetworkRequest::HttpStatusCodeAttribute, status);
+                setHeader(QNetworkRequest::ContentLengthHeader, m_body.size());
+                Q_EMIT metaDataChanged();
+                Q_EMIT readyRead();
+                setFinished(true);
+                Q_EMIT finished();
+            });
+    }
+    void abort() override {
+        if (isFinished())
+            return;
+        setError(OperationCanceledError, QStringLiteral("cancelled"));
+        setFinished(true);
+        Q_EMIT errorOccurred(OperationCanceledError);
+        Q_EMIT finished();
+    }
+    qint64 bytesAvailable() const override {
+        return m_body.size() - m_read + QIODevice::bytesAvailable();
+    }
+    bool isSequential() const override { return true; }
+
+protected:
+    qint64 readData(char *data, qint64 max) override {
+        const qint64 n = qMin(max, qint64(m_body.size()) - m_read);
+        memcpy(data, m_body.constData() + m_read, size_t(n));
+        m_read += n;
+        return n;
+    }
+
+private:
+    QByteArray m_body;
+    qint64 m_read = 0;
+};
+
+// A QNetworkAccessManager that answers from a script instead of the network, and records
+// what was asked of it: the seam the client's one injected manager gives tests.
+class FakeNetwork : public QNetworkAccessManager {
+    Q_OBJECT
+public:
+    struct Canned {
+        int status = 200;
+        QByteArray body;
+        int delayMs = 0; // negative: never answers
+    };
+    QQueue<Canned> script;
+    QStringList asked; // "GET /v1/..."
+    int aborted = 0;
+
+protected:
+    QNetworkReply *createRequest(Operation op, const QNetworkRequest &req, QIODevice *) override {
+        const QByteArray verb =
+            op == GetOperation ? "GET"
+            : op == CustomOperation
+                ? req.attribute(QNetworkRequest::CustomVerbAttribute).toByteArray()
+                : "OTHER";
+        asked << QString::fromLatin1(verb) + QLatin1Char(' ') + req.url().path() +
+                     (req.url().hasQuery() ? QLatin1Char('?') + req.url().query() : QString());
+        const Canned c = script.isEmpty() ? Canned{500, "{}"} : script.dequeue();
+        auto *reply = new CannedReply(op, req, c.status, c.body, c.delayMs, this);
+        connect(reply, &QNetworkReply::errorOccurred, this, [this](QNetworkReply::NetworkError e) {
+            aborted += e == QNetworkReply::OperationCanceledError;
+        });
+        return reply;
+    }
+};
+
 class TestApiClient : public QObject {
     Q_OBJECT
 
@@ -92,6 +177,79 @@ class TestApiClient : public QObject {
     }
 
 private Q_SLOTS:
+    // Every call goes through the manager the client was given, typed endpoints included.
+    void requestsGoThroughTheInjectedNetwork() {
+        FakeNetwork net;
+        net.script << FakeNetwork::Canned{
+            200,
+            R"({"jobs":[{"job_id":7,"name":"a","job_state":["RUNNING"]}],"total":1,"cursor":"5","has_more":false})"};
+        ApiClient api(&net);
+        QCOMPARE(api.network(), &net);
+        api.setBaseUrl(QUrl(QStringLiteral("http://api.invalid/base")));
+        std::optional<JobPage> page;
+        api.jobs().list(QStringLiteral("c 1"), QStringLiteral("2026-01-01T00:00:00+01:00"), this,
+                        [&](const JobPage &p, const ApiError &e) {
+                            QVERIFY(!e.isError());
+                            page = p;
+                        });
+        QTRY_VERIFY_WITH_TIMEOUT(page.has_value(), 5000);
+        QCOMPARE(page->jobs.size(), 1);
+        QCOMPARE(page->jobs[0].jobId, qint64(7));
+        QCOMPARE(page->cursor, QStringLiteral("5"));
+        QCOMPARE(net.asked,
+                 QStringList{QStringLiteral("GET /base/v1/clusters/c%201/jobs?limit=20000&"
+                                            "updated_since=2026-01-01T00%3A00%3A00%2B01%3A00")});
+    }
+
+    // A cancelled request never calls back, and its reply is aborted.
+    void aCancelledRequestSaysNothing() {
+        FakeNetwork net;
+        net.script << FakeNetwork::Canned{200, R"({"ok":true})", -1};
+        ApiClient api(&net);
+        api.setBaseUrl(QUrl(QStringLiteral("http://api.invalid")));
+        bool called = false;
+        RequestHandle h =
+            api.send("GET", QStringLiteral("/v1/clusters"), nullptr, this,
+                     [&](const nlohmann::json &, const ApiError &) { called = true; });
+        QVERIFY(h.isActive());
+        h.cancel();
+        QVERIFY(!h.isActive());
+        QCOMPARE(net.aborted, 1);
+        h.cancel(); // twice is once
+        QTest::qWait(50);
+        QVERIFY(!called);
+        QVERIFY(api.isOnline()); // a cancel is not the network going away
+    }
+
+    // Cancelled between attempts: the retry is not sent.
+    void aCancelledRetryIsNotSent() {
+        FakeNetwork net;
+        net.script
+            << FakeNetwork::Canned{503,
+                                   R"({"error":{"type":"ServiceUnavailable","message":"busy"}})"}
+            << FakeNetwork::Canned{200, R"({"ok":true})"};
+        ApiClient api(&net);
+        api.setBaseUrl(QUrl(QStringLiteral("http://api.invalid")));
+        bool called = false;
+        RequestHandle h =
+            api.send("GET", QStringLiteral("/v1/clusters"), nullptr, this,
+                     [&](const nlohmann::json &, const ApiError &) { called = true; });
+        QTRY_COMPARE_WITH_TIMEOUT(net.asked.size(), 1, 5000);
+        QTest::qWait(20); // the 503 has come; the retry waits 250 ms
+        h.cancel();
+        QTest::qWait(600);
+        QCOMPARE(net.asked.size(), 1);
+        QVERIFY(!called);
+        // A finished request cannot be cancelled into silence after the fact.
+        bool second = false;
+        net.script << FakeNetwork::Canned{200, R"({"ok":true})"};
+        RequestHandle done =
+            api.send("GET", QStringLiteral("/v1/clusters"), nullptr, this,
+                     [&](const nlohmann::json &, const ApiError &) { second = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(second, 5000);
+        QVERIFY(!done.isActive());
+        done.cancel();
+    }
     // A folder whose listing fails is named, never silently left out of a deletion; the
     // outcome counts what was deleted and names what was not.
     void deletionNamesWhatItCouldNotDo() {

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "api/Types.h"
+#include "base/ApiError.h"
+
+#include <QObject>
+#include <functional>
+#include <nlohmann/json.hpp>
+
+namespace clusterra {
+
+class ApiClient;
+
+// /v1/clusters: the organisation's clusters, their nodes and their event history.
+class ClusterCalls {
+public:
+    explicit ClusterCalls(ApiClient &api)
+        : m_api(api) {}
+
+    void list(QObject *ctx, std::function<void(const QList<ClusterInfo> &, const ApiError &)> done);
+    void create(const nlohmann::json &body, QObject *ctx,
+                std::function<void(const ClusterInfo &, const ApiError &)> done);
+    void remove(const QString &id, QObject *ctx, std::function<void(const ApiError &)> done);
+    void nodes(const QString &clusterId, QObject *ctx,
+               std::function<void(const QList<NodeInfo> &, const ApiError &)> done);
+    void events(const QString &clusterId, qint64 after, QObject *ctx,
+                std::function<void(const QList<EventInfo> &, const ApiError &)> done);
+
+private:
+    ApiClient &m_api;
+};
+
+} // namespace clusterra
