@@ -186,7 +186,9 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->http = std::make_unique<http::HttpServer>(d->router);
     d->http->setRequestLog(o.logRequests);
     d->http->setPathPrefix(prefix);
-    if (!d->http->listen(o.address, o.port, error))
+    http::HttpServerLimits limits;
+    limits.events = o.httpEvents;
+    if (!d->http->listen(o.address, o.port, error, limits))
         return false;
     d->schedulers->resume();
 
@@ -351,6 +353,9 @@ int serverMain(int argc, char **argv) {
         {"allow-domain", "DOMAIN", "",
          "Let e-mails of this domain sign in (repeatable; default: any verified e-mail)."},
         {"allow-email", "EMAIL", "", "Let this e-mail sign in (repeatable)."},
+        {"http-events", "auto|epoll|select", "auto",
+         "How sockets are watched: epoll where the system has it, else select (the fallback "
+         "on systems without epoll; choosable here to test it)."},
         {"log-requests", "yes|no", "no",
          "Print one line per request (method, path, status, user; never queries or tokens)."},
         {"config", "FILE", "",
@@ -439,6 +444,14 @@ int serverMain(int argc, char **argv) {
     }
 
     o.logRequests = value("log-requests") == QLatin1String("yes");
+    if (const QString events = value("http-events"); events == QLatin1String("epoll"))
+        o.httpEvents = http::HttpServerLimits::Events::Epoll;
+    else if (events == QLatin1String("select"))
+        o.httpEvents = http::HttpServerLimits::Events::Select;
+    else if (events != QLatin1String("auto")) {
+        std::fprintf(stderr, "clusterra-server: --http-events wants auto, epoll or select\n");
+        return 2;
+    }
     o.oidc.issuer = value("oidc-issuer");
     o.oidc.clientId = value("oidc-client-id");
     o.oidc.admins = values("admin");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/AuthService.h"
+#include "http/HttpServer.h"
 #include "http/Router.h"
 #include "objects/ObjectStore.h"
 #include "objects/S3Backend.h"
@@ -36,6 +37,7 @@ struct ServerOptions {
     int slurmPollMs = 1000;
     int slurmMinUid = 1000;
     bool logRequests = false;
+    http::HttpServerLimits::Events httpEvents = http::HttpServerLimits::Events::Auto;
     QString runnerProgram; // defaults to this executable
     ObjectLimits objectLimits;
     S3Settings s3;     // set: cluster buckets live in this S3 service instead of the built-in store

@@ -122,15 +122,22 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
             QStringLiteral("only IPv4 listen addresses are supported: %1").arg(address.toString());
         return false;
     }
+    const bool epoll = MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES;
+    if (limits.events == HttpServerLimits::Events::Epoll && !epoll) {
+        *error = QStringLiteral("this libmicrohttpd has no epoll support; use select");
+        return false;
+    }
+    m_selectMode = limits.events == HttpServerLimits::Events::Select || !epoll;
+    const unsigned int flags = MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+                               (m_selectMode ? 0u : unsigned(MHD_USE_EPOLL));
     m_daemon = MHD_start_daemon(
-        MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, port, nullptr, nullptr,
-        &MhdGlue::access, this, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_LIMIT,
-        static_cast<unsigned int>(limits.connectionLimit), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        static_cast<unsigned int>(limits.perAddressLimit), MHD_OPTION_CONNECTION_TIMEOUT,
-        static_cast<unsigned int>(limits.idleTimeoutSecs), MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        static_cast<unsigned int>(limits.listenBacklog), MHD_OPTION_NOTIFY_COMPLETED,
-        &MhdGlue::completed, this, MHD_OPTION_NOTIFY_CONNECTION, &MhdGlue::connection, this,
-        MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
+        flags, port, nullptr, nullptr, &MhdGlue::access, this, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned int>(limits.connectionLimit),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, static_cast<unsigned int>(limits.perAddressLimit),
+        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned int>(limits.idleTimeoutSecs),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, static_cast<unsigned int>(limits.listenBacklog),
+        MHD_OPTION_NOTIFY_COMPLETED, &MhdGlue::completed, this, MHD_OPTION_NOTIFY_CONNECTION,
+        &MhdGlue::connection, this, MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
     if (!m_daemon) {
         *error = QStringLiteral("cannot listen on %1:%2 (%3)")
                      .arg(address.toString())
@@ -139,9 +146,11 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
         return false;
     }
     m_port = MHD_get_daemon_info(m_daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
-    const int epollFd = MHD_get_daemon_info(m_daemon, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
-    m_notifier = new QSocketNotifier(epollFd, QSocketNotifier::Read, this);
-    connect(m_notifier, &QSocketNotifier::activated, this, &HttpServer::run);
+    if (!m_selectMode) {
+        const int epollFd = MHD_get_daemon_info(m_daemon, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
+        m_notifier = new QSocketNotifier(epollFd, QSocketNotifier::Read, this);
+        connect(m_notifier, &QSocketNotifier::activated, this, &HttpServer::run);
+    }
     m_running = true;
     m_headerDeadlineMs = limits.headerDeadlineMs;
     m_headerTimer.start(qBound(50, m_headerDeadlineMs / 4, 1000));
@@ -184,6 +193,10 @@ void HttpServer::close() {
     m_running = false;
     delete m_notifier;
     m_notifier = nullptr;
+    qDeleteAll(m_readers);
+    qDeleteAll(m_writers);
+    m_readers.clear();
+    m_writers.clear();
     m_timer.stop();
     m_resumeTimer.stop();
     m_headerTimer.stop();
@@ -207,6 +220,8 @@ void HttpServer::run() {
     if (!m_daemon)
         return;
     MHD_run(m_daemon);
+    if (m_selectMode)
+        watchSockets();
     MHD_UNSIGNED_LONG_LONG timeout = 0;
     if (MHD_get_timeout(m_daemon, &timeout) == MHD_YES) {
         // A 0 ms timeout means work is left over; sockets are edge-triggered (pitfall 1).
@@ -214,6 +229,38 @@ void HttpServer::run() {
     } else {
         m_timer.start(1000);
     }
+}
+
+void HttpServer::watchSockets() {
+    fd_set readable, writable, failed;
+    FD_ZERO(&readable);
+    FD_ZERO(&writable);
+    FD_ZERO(&failed);
+    MHD_socket highest = 0;
+    if (MHD_get_fdset2(m_daemon, &readable, &writable, &failed, &highest, FD_SETSIZE) != MHD_YES)
+        return;
+    const auto sync = [this](QHash<int, QSocketNotifier *> &watched, const fd_set &wanted,
+                             MHD_socket top, QSocketNotifier::Type type) {
+        for (auto it = watched.begin(); it != watched.end();) {
+            if (it.key() > top || !FD_ISSET(it.key(), &wanted)) {
+                // Not deleted at once: this may run inside that notifier's own signal.
+                it.value()->setEnabled(false);
+                it.value()->deleteLater();
+                it = watched.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        for (MHD_socket fd = 0; fd <= top; ++fd) {
+            if (!FD_ISSET(fd, &wanted) || watched.contains(fd))
+                continue;
+            auto *n = new QSocketNotifier(fd, type, this);
+            connect(n, &QSocketNotifier::activated, this, &HttpServer::run);
+            watched.insert(fd, n);
+        }
+    };
+    sync(m_readers, readable, highest, QSocketNotifier::Read);
+    sync(m_writers, writable, highest, QSocketNotifier::Write);
 }
 
 int HttpServer::handle(MHD_Connection *connection, const char *url, const char *method,

@@ -25,6 +25,11 @@ struct HttpServerLimits {
     // its previous request ended): trickling a byte at a time does not hold a connection.
     int headerDeadlineMs = 10000;
     int listenBacklog = 512;
+    // How MHD's sockets reach the Qt event loop: one epoll descriptor where the system has
+    // epoll (Linux), else a notifier per socket from MHD's fd sets (macOS, Windows; at most
+    // FD_SETSIZE sockets). Epoll is the default wherever it exists.
+    enum class Events { Auto, Epoll, Select };
+    Events events = Events::Auto;
 };
 
 // GNU libmicrohttpd driven by the Qt event loop of the calling thread: no MHD thread, the
@@ -61,12 +66,16 @@ private:
     void requestResume(ConnectionContext *ctx);
     void resumePending();
     void run();
+    // Select mode: a read or write notifier for exactly the sockets MHD now waits on.
+    void watchSockets();
 
     const Router &m_router;
     MHD_Daemon *m_daemon = nullptr;
     bool m_logRequests = false;
     QString m_pathPrefix;
-    QSocketNotifier *m_notifier = nullptr;
+    QSocketNotifier *m_notifier = nullptr; // epoll mode
+    bool m_selectMode = false;
+    QHash<int, QSocketNotifier *> m_readers, m_writers; // select mode
     QTimer m_timer;
     QTimer m_resumeTimer;
     QSet<ConnectionContext *> m_resumeQueue;

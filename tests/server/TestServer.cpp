@@ -61,11 +61,14 @@ bool TestServer::start() {
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
         m_process.setStandardErrorFile(m_logFile, QIODevice::Append);
     }
-    // CLUSTERRA_TEST_SERVER_BIN runs the suites against another build (a sanitizer build).
-    m_process.start(m_binary.isEmpty() ? serverBinary() : m_binary,
-                    QStringList{QStringLiteral("--data"), m_dir.path(), QStringLiteral("--listen"),
-                                QStringLiteral("127.0.0.1:0")} +
-                        m_args);
+    // CLUSTERRA_TEST_SERVER_BIN runs the suites against another build (a sanitizer build);
+    // CLUSTERRA_TEST_HTTP_EVENTS=select with the socket watching of systems without epoll.
+    QStringList args{QStringLiteral("--data"), m_dir.path(), QStringLiteral("--listen"),
+                     QStringLiteral("127.0.0.1:0")};
+    if (const QString events = qEnvironmentVariable("CLUSTERRA_TEST_HTTP_EVENTS");
+        !events.isEmpty())
+        args << QStringLiteral("--http-events") << events;
+    m_process.start(m_binary.isEmpty() ? serverBinary() : m_binary, args + m_args);
     if (!m_process.waitForStarted(5000))
         return false;
     QElapsedTimer t;

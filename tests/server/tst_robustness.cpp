@@ -158,17 +158,21 @@ private Q_SLOTS:
     }
 
     void tricklingHeadersDoNotHoldConnections() {
-        const auto hogs = connectMany(4000, 40, 1);
+        // Select mode (systems without epoll) watches at most FD_SETSIZE sockets.
+        const bool select = qgetenv("CLUSTERRA_TEST_HTTP_EVENTS") == "select";
+        const int many = select ? 900 : 4000;
+        const int enough = many - many / 40;
+        const auto hogs = connectMany(many, 40, 1);
         QElapsedTimer t;
         t.start();
         int connected = 0;
-        while (t.elapsed() < 5000 && connected < 3900) {
+        while (t.elapsed() < 5000 && connected < enough) {
             QTest::qWait(200);
             connected = 0;
             for (auto &s : hogs)
                 connected += s->state() == QAbstractSocket::ConnectedState;
         }
-        QVERIFY2(connected >= 3900, QByteArray::number(connected).constData());
+        QVERIFY2(connected >= enough, QByteArray::number(connected).constData());
         for (auto &s : hogs)
             s->write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
         // Trickle one byte a second on each, past the 10 s deadline.
