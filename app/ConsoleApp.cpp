@@ -1,12 +1,12 @@
-#include "ConsoleApp.h"
+#include "app/ConsoleApp.h"
 
-#include "MainWindow.h"
-#include "Screenshotter.h"
-#include "SessionController.h"
-#include "client/ApiClient.h"
+#include "app/Screenshotter.h"
+#include "app/SessionController.h"
+#include "core/client/ApiClient.h"
 #include "session/LocalServer.h"
 #include "session/Profiles.h"
 #include "session/TokenStore.h"
+#include "widgets/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

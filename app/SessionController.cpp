@@ -1,12 +1,12 @@
-#include "SessionController.h"
+#include "app/SessionController.h"
 
-#include "MainWindow.h"
-#include "SessionBanner.h"
-#include "SignInDialog.h"
 #include "session/BrowserSignIn.h"
 #include "session/Profiles.h"
 #include "session/Session.h"
 #include "session/TokenStore.h"
+#include "widgets/MainWindow.h"
+#include "widgets/SessionBanner.h"
+#include "widgets/SignInDialog.h"
 
 #include <QDesktopServices>
 

@@ -1,4 +1,4 @@
-#include "ConsoleApp.h"
+#include "app/ConsoleApp.h"
 
 int main(int argc, char **argv) {
     return clusterra::consoleMain(argc, argv);

@@ -1,6 +1,6 @@
-#include "BenchServer.h"
+#include "bench/BenchServer.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QEventLoop>
 #include <QFile>

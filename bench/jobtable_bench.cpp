@@ -1,9 +1,9 @@
 // Prints how the console's job table copes with 100,000 jobs: decoding the API's JSON, loading
 // the model, switching state tabs and searching, with a real QTableView attached.
 // Usage: jobtable_bench [jobs=100000]   (QT_QPA_PLATFORM=offscreen works)
-#include "JobFilterProxy.h"
-#include "JobTableModel.h"
-#include "util/Json.h"
+#include "core/util/Json.h"
+#include "models/JobFilterProxy.h"
+#include "models/JobTableModel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

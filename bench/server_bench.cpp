@@ -1,9 +1,9 @@
 // Prints figures for clusterra-server on this machine: small-request rate, job submits per
 // second, and the latency from a job writing a line to an SSE client receiving it.
 // Usage: server_bench [requests=5000] [submits=500] [lines=200]
-#include "BenchServer.h"
-#include "sse/SseParser.h"
-#include "util/Json.h"
+#include "bench/BenchServer.h"
+#include "core/sse/SseParser.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -2,12 +2,12 @@
 // code (FileUpload / FileDownload) side by side with curl on a presigned URL from the same
 // server, in one run. Prints seconds, MB/s, the ratio to curl and peak memory.
 // Usage: transfer_bench [megabytes=1024]
-#include "BenchServer.h"
-#include "client/ApiClient.h"
-#include "client/FileCalls.h"
-#include "transfer/FileDownload.h"
-#include "transfer/FileUpload.h"
-#include "util/Memory.h"
+#include "bench/BenchServer.h"
+#include "core/client/ApiClient.h"
+#include "core/client/FileCalls.h"
+#include "core/transfer/FileDownload.h"
+#include "core/transfer/FileUpload.h"
+#include "core/util/Memory.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -70,10 +70,11 @@ PresignedUrl presign(ApiClient &api, const QString &cluster, const QString &key,
                      const QByteArray &method) {
     PresignedUrl out;
     QEventLoop loop;
-    api.files().presign(cluster, key, method, {}, &loop, [&](const PresignedUrl &p, const ApiError &) {
-        out = p;
-        loop.quit();
-    });
+    api.files().presign(cluster, key, method, {}, &loop,
+                        [&](const PresignedUrl &p, const ApiError &) {
+                            out = p;
+                            loop.quit();
+                        });
     loop.exec();
     return out;
 }

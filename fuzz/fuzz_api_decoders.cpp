@@ -1,8 +1,8 @@
 // The console's decoders of /v1 replies against whatever a server (or something pretending
 // to be one) sends: they never throw and never crash, whatever the shape.
-#include "FuzzSupport.h"
-#include "api/Types.h"
-#include "util/Json.h"
+#include "core/api/Types.h"
+#include "core/util/Json.h"
+#include "fuzz/FuzzSupport.h"
 
 using namespace clusterra;
 

@@ -2,10 +2,10 @@
 // overflows, what it accepts is consistent (CPU and memory products, array ids within their
 // limit), the canonical job it produces validates again to the same request, and every
 // slurmrestd dialect can translate it without throwing.
-#include "FuzzSupport.h"
-#include "slurm/JobSubmit.h"
-#include "slurm/SlurmDialect.h"
-#include "util/Json.h"
+#include "core/slurm/JobSubmit.h"
+#include "core/slurm/SlurmDialect.h"
+#include "core/util/Json.h"
+#include "fuzz/FuzzSupport.h"
 
 using namespace clusterra;
 

@@ -1,8 +1,8 @@
 // The nesting guard every request body passes first: for any text nlohmann accepts as JSON,
 // jsonDepthWithin agrees with the depth the parser itself sees, and parseJson returns a value
 // exactly when the text is JSON no deeper than kMaxJsonDepth.
-#include "FuzzSupport.h"
-#include "util/Json.h"
+#include "core/util/Json.h"
+#include "fuzz/FuzzSupport.h"
 
 #include <algorithm>
 

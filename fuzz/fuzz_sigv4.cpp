@@ -1,8 +1,8 @@
 // The presigned-URL verifier the object store trusts: any request (method, path, query,
 // headers) gets a verdict without crashing; a URL the server presigned for any path and query
 // verifies as it arrives decoded from the wire, and changing any signed part of it breaks it.
-#include "FuzzSupport.h"
-#include "crypto/SigV4.h"
+#include "core/crypto/SigV4.h"
+#include "fuzz/FuzzSupport.h"
 
 #include <QUrl>
 #include <QUrlQuery>

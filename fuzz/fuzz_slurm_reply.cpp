@@ -1,8 +1,8 @@
 // The reader of slurmrestd replies (every version's shapes) against any JSON a Slurm, a proxy
 // in front of it or an impostor sends: no throw, no crash, no overflow.
-#include "FuzzSupport.h"
-#include "slurm/SlurmDialect.h"
-#include "util/Json.h"
+#include "core/slurm/SlurmDialect.h"
+#include "core/util/Json.h"
+#include "fuzz/FuzzSupport.h"
 
 using namespace clusterra;
 

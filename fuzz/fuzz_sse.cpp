@@ -1,8 +1,8 @@
 // The text/event-stream parser against bytes from the network: no crash, the same events
 // however the stream is cut into chunks, and what the server writes reads back as it was sent.
-#include "FuzzSupport.h"
-#include "sse/LogEvents.h"
-#include "sse/SseParser.h"
+#include "core/sse/LogEvents.h"
+#include "core/sse/SseParser.h"
+#include "fuzz/FuzzSupport.h"
 
 #include <QStringDecoder>
 

@@ -1,9 +1,9 @@
 // The object-key rules every storage route and presign goes through: for any key and any two
 // signed-in users, a key one may use is never the other's, nothing reaches outside the four
 // areas, and no accepted key has an empty, "." or ".." segment or a control character.
-#include "FuzzSupport.h"
-#include "rules/IdentityRules.h"
-#include "rules/StorageRules.h"
+#include "core/rules/IdentityRules.h"
+#include "core/rules/StorageRules.h"
+#include "fuzz/FuzzSupport.h"
 
 #include <QRegularExpression>
 

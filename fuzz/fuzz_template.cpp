@@ -2,10 +2,10 @@
 // loads or is refused without crashing; for the shipped catalog, parameters that pass the
 // checks render a submit body the validator accepts, and every value reaches the script only
 // inside single quotes that a POSIX shell reads back as exactly that value.
-#include "FuzzSupport.h"
-#include "slurm/JobSubmit.h"
-#include "templates/JobTemplate.h"
-#include "util/Json.h"
+#include "core/slurm/JobSubmit.h"
+#include "core/templates/JobTemplate.h"
+#include "core/util/Json.h"
+#include "fuzz/FuzzSupport.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "ClusterListModel.h"
+#include "models/ClusterListModel.h"
 
-#include "StateColors.h"
+#include "models/StateColors.h"
 
 #include <QGuiApplication>
 #include <QSet>

@@ -1,8 +1,8 @@
-#include "ClusterSync.h"
+#include "models/ClusterSync.h"
 
-#include "ClusterListModel.h"
-#include "client/ApiClient.h"
-#include "client/ClusterCalls.h"
+#include "core/client/ApiClient.h"
+#include "core/client/ClusterCalls.h"
+#include "models/ClusterListModel.h"
 
 namespace clusterra {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/ApiError.h"
+#include "core/base/ApiError.h"
 
 #include <QObject>
 #include <QTimer>

@@ -1,4 +1,4 @@
-#include "EditModels.h"
+#include "models/EditModels.h"
 
 namespace clusterra {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/Drafts.h"
+#include "core/api/Drafts.h"
 
 #include <QAbstractTableModel>
 

@@ -1,8 +1,8 @@
-#include "EventFeed.h"
+#include "models/EventFeed.h"
 
-#include "EventListModel.h"
-#include "client/ApiClient.h"
-#include "util/Json.h"
+#include "core/client/ApiClient.h"
+#include "core/util/Json.h"
+#include "models/EventListModel.h"
 
 namespace clusterra {
 

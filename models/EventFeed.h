@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/Types.h"
-#include "client/SseClient.h"
+#include "core/api/Types.h"
+#include "core/client/SseClient.h"
 
 #include <QObject>
 

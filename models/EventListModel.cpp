@@ -1,6 +1,6 @@
-#include "EventListModel.h"
+#include "models/EventListModel.h"
 
-#include "StateColors.h"
+#include "models/StateColors.h"
 
 #include <QDateTime>
 #include <QGuiApplication>

@@ -1,8 +1,8 @@
-#include "FileBrowser.h"
+#include "models/FileBrowser.h"
 
-#include "FileListModel.h"
-#include "client/ApiClient.h"
-#include "client/FileCalls.h"
+#include "core/client/ApiClient.h"
+#include "core/client/FileCalls.h"
+#include "models/FileListModel.h"
 
 namespace clusterra {
 
@@ -73,36 +73,36 @@ void FileBrowser::fetch(const QString &after) {
     const int generation = m_generation;
     const QString prefix = m_prefix;
     m_api->files().list(m_clusterId, prefix, true, after, this,
-                     [this, generation, prefix](const FileListing &page, const ApiError &e) {
-                         if (generation != m_generation)
-                             return; // the user moved on
-                         if (e.isError()) {
-                             setLoading(false);
-                             Q_EMIT failed(e);
-                             return;
-                         }
-                         m_folders.append(page.folders);
-                         m_files.append(page.files);
-                         if (!page.nextStartAfter.isEmpty()) {
-                             fetch(page.nextStartAfter);
-                             return;
-                         }
-                         QSet<QString> &made = m_madeFolders[prefix];
-                         for (auto it = made.begin(); it != made.end();) {
-                             // A made folder that now has content is a real one: stop remembering
-                             // it.
-                             if (m_folders.contains(*it)) {
-                                 it = made.erase(it);
-                             } else {
-                                 m_folders.append(*it);
-                                 ++it;
-                             }
-                         }
-                         m_folders.sort();
-                         m_model->setListing(prefix, m_folders, m_files);
-                         setLoading(false);
-                         Q_EMIT loaded();
-                     });
+                        [this, generation, prefix](const FileListing &page, const ApiError &e) {
+                            if (generation != m_generation)
+                                return; // the user moved on
+                            if (e.isError()) {
+                                setLoading(false);
+                                Q_EMIT failed(e);
+                                return;
+                            }
+                            m_folders.append(page.folders);
+                            m_files.append(page.files);
+                            if (!page.nextStartAfter.isEmpty()) {
+                                fetch(page.nextStartAfter);
+                                return;
+                            }
+                            QSet<QString> &made = m_madeFolders[prefix];
+                            for (auto it = made.begin(); it != made.end();) {
+                                // A made folder that now has content is a real one: stop
+                                // remembering it.
+                                if (m_folders.contains(*it)) {
+                                    it = made.erase(it);
+                                } else {
+                                    m_folders.append(*it);
+                                    ++it;
+                                }
+                            }
+                            m_folders.sort();
+                            m_model->setListing(prefix, m_folders, m_files);
+                            setLoading(false);
+                            Q_EMIT loaded();
+                        });
 }
 
 } // namespace clusterra

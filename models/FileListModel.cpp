@@ -1,4 +1,4 @@
-#include "FileListModel.h"
+#include "models/FileListModel.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,6 +1,6 @@
-#include "JobFilterProxy.h"
+#include "models/JobFilterProxy.h"
 
-#include "JobTableModel.h"
+#include "models/JobTableModel.h"
 
 namespace clusterra {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/JobState.h"
+#include "core/base/JobState.h"
 
 #include <QSortFilterProxyModel>
 

@@ -1,8 +1,8 @@
-#include "JobLogFeed.h"
+#include "models/JobLogFeed.h"
 
-#include "client/ApiClient.h"
-#include "sse/LogEvents.h"
-#include "util/Json.h"
+#include "core/client/ApiClient.h"
+#include "core/sse/LogEvents.h"
+#include "core/util/Json.h"
 
 #include <QRegularExpression>
 #include <QSaveFile>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "base/ApiError.h"
-#include "client/SseClient.h"
+#include "core/base/ApiError.h"
+#include "core/client/SseClient.h"
 
 #include <QObject>
 #include <optional>

@@ -1,8 +1,8 @@
-#include "JobSync.h"
+#include "models/JobSync.h"
 
-#include "JobTableModel.h"
-#include "client/ApiClient.h"
-#include "client/JobCalls.h"
+#include "core/client/ApiClient.h"
+#include "core/client/JobCalls.h"
+#include "models/JobTableModel.h"
 
 namespace clusterra {
 
@@ -45,34 +45,34 @@ void JobSync::fetch() {
     m_inFlight = true;
     const int generation = m_generation;
     m_api->jobs().list(m_clusterId, m_cursor, this,
-                [this, generation](const JobPage &page, const ApiError &error) {
-                    if (generation != m_generation)
-                        return; // an answer for a cluster we left
-                    m_inFlight = false;
-                    if (error.isError()) {
-                        if (!m_failing) {
-                            m_failing = true;
-                            Q_EMIT failed(error);
-                        }
-                        return;
-                    }
-                    if (m_failing) {
-                        m_failing = false;
-                        Q_EMIT recovered();
-                    }
-                    m_model->upsert(page.jobs);
-                    if (!page.cursor.isEmpty())
-                        m_cursor = page.cursor;
-                    if (page.hasMore || m_again) {
-                        m_again = false;
-                        fetch();
-                        return;
-                    }
-                    if (!m_loaded) {
-                        m_loaded = true;
-                        Q_EMIT loaded(m_loadClock.elapsed());
-                    }
-                });
+                       [this, generation](const JobPage &page, const ApiError &error) {
+                           if (generation != m_generation)
+                               return; // an answer for a cluster we left
+                           m_inFlight = false;
+                           if (error.isError()) {
+                               if (!m_failing) {
+                                   m_failing = true;
+                                   Q_EMIT failed(error);
+                               }
+                               return;
+                           }
+                           if (m_failing) {
+                               m_failing = false;
+                               Q_EMIT recovered();
+                           }
+                           m_model->upsert(page.jobs);
+                           if (!page.cursor.isEmpty())
+                               m_cursor = page.cursor;
+                           if (page.hasMore || m_again) {
+                               m_again = false;
+                               fetch();
+                               return;
+                           }
+                           if (!m_loaded) {
+                               m_loaded = true;
+                               Q_EMIT loaded(m_loadClock.elapsed());
+                           }
+                       });
 }
 
 } // namespace clusterra

@@ -1,6 +1,6 @@
-#include "JobTableModel.h"
+#include "models/JobTableModel.h"
 
-#include "StateColors.h"
+#include "models/StateColors.h"
 
 #include <QDateTime>
 #include <QGuiApplication>

@@ -1,4 +1,4 @@
-#include "StateColors.h"
+#include "models/StateColors.h"
 
 namespace clusterra {
 

@@ -1,4 +1,4 @@
-#include "TerminalLine.h"
+#include "models/TerminalLine.h"
 
 namespace clusterra {
 

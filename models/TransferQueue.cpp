@@ -1,6 +1,6 @@
-#include "TransferQueue.h"
+#include "models/TransferQueue.h"
 
-#include "api/Types.h"
+#include "core/api/Types.h"
 
 namespace clusterra {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "transfer/TransferManager.h"
+#include "core/transfer/TransferManager.h"
 
 #include <QAbstractTableModel>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "auth/AuthService.h"
-#include "http/HttpServer.h"
-#include "http/Router.h"
-#include "objects/ObjectStore.h"
-#include "objects/S3Backend.h"
+#include "server/auth/AuthService.h"
+#include "server/http/HttpServer.h"
+#include "server/http/Router.h"
+#include "server/objects/ObjectStore.h"
+#include "server/objects/S3Backend.h"
 
 #include <QHostAddress>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "ServerApp.h"
+#include "server/ServerApp.h"
 
 int main(int argc, char **argv) {
     return clusterra::server::serverMain(argc, argv);

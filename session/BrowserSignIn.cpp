@@ -1,8 +1,8 @@
 #include "session/BrowserSignIn.h"
 
-#include "auth/IdToken.h"
-#include "crypto/Crypto.h"
-#include "util/Json.h"
+#include "core/auth/IdToken.h"
+#include "core/crypto/Crypto.h"
+#include "core/util/Json.h"
 
 #include <QNetworkReply>
 #include <QOAuth2AuthorizationCodeFlow>

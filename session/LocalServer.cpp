@@ -1,6 +1,6 @@
 #include "session/LocalServer.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,9 +1,9 @@
 #include "session/Session.h"
 
-#include "client/ApiClient.h"
+#include "core/client/ApiClient.h"
+#include "core/util/Json.h"
 #include "session/BrowserSignIn.h"
 #include "session/TokenStore.h"
-#include "util/Json.h"
 
 namespace clusterra {
 

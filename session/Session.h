@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/Types.h"
-#include "base/ApiError.h"
+#include "core/api/Types.h"
+#include "core/base/ApiError.h"
 
 #include <QObject>
 #include <QPointer>

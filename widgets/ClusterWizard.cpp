@@ -1,11 +1,11 @@
-#include "ClusterWizard.h"
+#include "widgets/ClusterWizard.h"
 
-#include "EditModels.h"
-#include "StateColors.h"
-#include "client/ApiClient.h"
-#include "client/ClusterCalls.h"
-#include "rules/ClusterRules.h"
-#include "rules/FieldRules.h"
+#include "core/client/ApiClient.h"
+#include "core/client/ClusterCalls.h"
+#include "core/rules/ClusterRules.h"
+#include "core/rules/FieldRules.h"
+#include "models/EditModels.h"
+#include "models/StateColors.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -390,17 +390,17 @@ void ClusterWizard::accept() {
     setPageMessage(tr("Creating…"));
     button(QWizard::FinishButton)->setEnabled(false);
     m_api->clusters().create(draft().toJson(), this,
-                         [this](const ClusterInfo &cluster, const ApiError &error) {
-                             m_submitting = false;
-                             button(QWizard::FinishButton)->setEnabled(true);
-                             if (error.isError()) {
-                                 showServerError(error);
-                                 return;
-                             }
-                             setPageMessage(QString());
-                             Q_EMIT created(cluster);
-                             QWizard::accept();
-                         });
+                             [this](const ClusterInfo &cluster, const ApiError &error) {
+                                 m_submitting = false;
+                                 button(QWizard::FinishButton)->setEnabled(true);
+                                 if (error.isError()) {
+                                     showServerError(error);
+                                     return;
+                                 }
+                                 setPageMessage(QString());
+                                 Q_EMIT created(cluster);
+                                 QWizard::accept();
+                             });
 }
 
 } // namespace clusterra

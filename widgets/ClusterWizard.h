@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/Drafts.h"
-#include "api/Types.h"
+#include "core/api/Drafts.h"
+#include "core/api/Types.h"
 
 #include <QHash>
 #include <QWizard>

@@ -1,4 +1,4 @@
-#include "Confirm.h"
+#include "widgets/Confirm.h"
 
 #include <QMessageBox>
 #include <QPushButton>

@@ -1,6 +1,6 @@
-#include "EventsPanel.h"
+#include "widgets/EventsPanel.h"
 
-#include "EventListModel.h"
+#include "models/EventListModel.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

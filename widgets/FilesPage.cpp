@@ -1,16 +1,16 @@
-#include "FilesPage.h"
+#include "widgets/FilesPage.h"
 
-#include "client/BucketDelete.h"
+#include "core/client/BucketDelete.h"
 
-#include "Confirm.h"
-#include "FileBrowser.h"
-#include "FileListModel.h"
-#include "TransferQueue.h"
-#include "TransfersPanel.h"
-#include "client/ApiClient.h"
-#include "client/FileCalls.h"
-#include "rules/StorageRules.h"
-#include "transfer/UploadPlanner.h"
+#include "core/client/ApiClient.h"
+#include "core/client/FileCalls.h"
+#include "core/rules/StorageRules.h"
+#include "core/transfer/UploadPlanner.h"
+#include "models/FileBrowser.h"
+#include "models/FileListModel.h"
+#include "models/TransferQueue.h"
+#include "widgets/Confirm.h"
+#include "widgets/TransfersPanel.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -377,17 +377,18 @@ void FilesPage::downloadSelectionTo(const QString &dir) {
     for (const QString &folder : sel.folders) {
         // "data/ada/run1/" lands as DIR/run1/..., keeping the layout below it.
         const QString parent = folder.left(folder.lastIndexOf(QLatin1Char('/'), -2) + 1);
-        m_api->files().listAll(m_clusterId, folder, this,
-                            [this, into, parent, clusterId = m_clusterId](
-                                const QList<FileEntry> &files, const ApiError &e) {
-                                if (e.isError()) {
-                                    Q_EMIT statusMessage(tr("Cannot download: %1").arg(e.message));
-                                    return;
-                                }
-                                for (const FileEntry &f : files)
-                                    m_transferManager->download(
-                                        clusterId, f.key, into.filePath(f.key.mid(parent.size())));
-                            });
+        m_api->files().listAll(
+            m_clusterId, folder, this,
+            [this, into, parent, clusterId = m_clusterId](const QList<FileEntry> &files,
+                                                          const ApiError &e) {
+                if (e.isError()) {
+                    Q_EMIT statusMessage(tr("Cannot download: %1").arg(e.message));
+                    return;
+                }
+                for (const FileEntry &f : files)
+                    m_transferManager->download(clusterId, f.key,
+                                                into.filePath(f.key.mid(parent.size())));
+            });
     }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/Types.h"
-#include "transfer/UploadPlanner.h"
+#include "core/api/Types.h"
+#include "core/transfer/UploadPlanner.h"
 
 #include <QWidget>
 

@@ -1,4 +1,4 @@
-#include "JobDetailsDialog.h"
+#include "widgets/JobDetailsDialog.h"
 
 #include <QDateTime>
 #include <QDialogButtonBox>

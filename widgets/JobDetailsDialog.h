@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/Types.h"
+#include "core/api/Types.h"
 
 #include <QDialog>
 

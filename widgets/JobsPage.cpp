@@ -1,8 +1,8 @@
-#include "JobsPage.h"
+#include "widgets/JobsPage.h"
 
-#include "JobFilterProxy.h"
-#include "JobTableModel.h"
-#include "StateColors.h"
+#include "models/JobFilterProxy.h"
+#include "models/JobTableModel.h"
+#include "models/StateColors.h"
 
 #include <QApplication>
 #include <QClipboard>

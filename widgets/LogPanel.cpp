@@ -1,6 +1,6 @@
-#include "LogPanel.h"
+#include "widgets/LogPanel.h"
 
-#include "JobLogFeed.h"
+#include "models/JobLogFeed.h"
 
 #include <QCheckBox>
 #include <QComboBox>

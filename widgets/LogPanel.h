@@ -1,8 +1,8 @@
 #pragma once
 
-#include "TerminalLine.h"
-#include "api/Types.h"
-#include "client/SseClient.h"
+#include "core/api/Types.h"
+#include "core/client/SseClient.h"
+#include "models/TerminalLine.h"
 
 #include <QWidget>
 

@@ -1,29 +1,29 @@
-#include "MainWindow.h"
+#include "widgets/MainWindow.h"
 
 #include "session/Settings.h"
 
-#include "ClusterListModel.h"
-#include "ClusterSync.h"
-#include "ClusterWizard.h"
-#include "Confirm.h"
-#include "EventFeed.h"
-#include "EventListModel.h"
-#include "EventsPanel.h"
-#include "FilesPage.h"
-#include "JobDetailsDialog.h"
-#include "JobSync.h"
-#include "JobTableModel.h"
-#include "JobsPage.h"
-#include "LogPanel.h"
-#include "OverviewPage.h"
-#include "SessionBanner.h"
-#include "StateColors.h"
-#include "SubmitDialog.h"
-#include "TransferQueue.h"
-#include "api/Drafts.h"
-#include "client/ApiClient.h"
-#include "client/JobCalls.h"
-#include "transfer/TransferManager.h"
+#include "core/api/Drafts.h"
+#include "core/client/ApiClient.h"
+#include "core/client/JobCalls.h"
+#include "core/transfer/TransferManager.h"
+#include "models/ClusterListModel.h"
+#include "models/ClusterSync.h"
+#include "models/EventFeed.h"
+#include "models/EventListModel.h"
+#include "models/JobSync.h"
+#include "models/JobTableModel.h"
+#include "models/StateColors.h"
+#include "models/TransferQueue.h"
+#include "widgets/ClusterWizard.h"
+#include "widgets/Confirm.h"
+#include "widgets/EventsPanel.h"
+#include "widgets/FilesPage.h"
+#include "widgets/JobDetailsDialog.h"
+#include "widgets/JobsPage.h"
+#include "widgets/LogPanel.h"
+#include "widgets/OverviewPage.h"
+#include "widgets/SessionBanner.h"
+#include "widgets/SubmitDialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -202,26 +202,28 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     connect(m_jobsPage, &JobsPage::cancelRequested, this, &MainWindow::cancelJob);
     connect(m_jobsPage, &JobsPage::submitRequested, this, &MainWindow::openSubmitDialog);
     connect(m_jobsPage, &JobsPage::detailsRequested, this, [this](const JobInfo &job) {
-        m_api->jobs().get(m_clusterId, job.jobId, this, [this](const JobInfo &full, const ApiError &e) {
-            if (e.isError()) {
-                statusBar()->showMessage(e.message, 8000);
-                return;
-            }
-            auto *d = new JobDetailsDialog(full, this);
-            d->setAttribute(Qt::WA_DeleteOnClose);
-            d->open();
-        });
+        m_api->jobs().get(m_clusterId, job.jobId, this,
+                          [this](const JobInfo &full, const ApiError &e) {
+                              if (e.isError()) {
+                                  statusBar()->showMessage(e.message, 8000);
+                                  return;
+                              }
+                              auto *d = new JobDetailsDialog(full, this);
+                              d->setAttribute(Qt::WA_DeleteOnClose);
+                              d->open();
+                          });
     });
     connect(m_jobsPage, &JobsPage::duplicateRequested, this, [this](const JobInfo &job) {
-        m_api->jobs().get(m_clusterId, job.jobId, this, [this](const JobInfo &full, const ApiError &e) {
-            if (e.isError())
-                return;
-            SubmitDialog *d = openSubmitDialog();
-            if (d) {
-                d->setRawText(submitTextFor(full.request));
-                d->setMode(SubmitDialog::RawMode);
-            }
-        });
+        m_api->jobs().get(m_clusterId, job.jobId, this,
+                          [this](const JobInfo &full, const ApiError &e) {
+                              if (e.isError())
+                                  return;
+                              SubmitDialog *d = openSubmitDialog();
+                              if (d) {
+                                  d->setRawText(submitTextFor(full.request));
+                                  d->setMode(SubmitDialog::RawMode);
+                              }
+                          });
     });
     connect(m_filesPage, &FilesPage::statusMessage, this,
             [this](const QString &t) { statusBar()->showMessage(t, 8000); });

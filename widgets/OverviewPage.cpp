@@ -1,7 +1,7 @@
-#include "OverviewPage.h"
+#include "widgets/OverviewPage.h"
 
-#include "ClusterListModel.h"
-#include "StateColors.h"
+#include "models/ClusterListModel.h"
+#include "models/StateColors.h"
 
 #include <QFrame>
 #include <QGridLayout>

@@ -1,4 +1,4 @@
-#include "SessionBanner.h"
+#include "widgets/SessionBanner.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

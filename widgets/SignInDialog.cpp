@@ -1,4 +1,4 @@
-#include "SignInDialog.h"
+#include "widgets/SignInDialog.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,10 +1,10 @@
-#include "SubmitDialog.h"
+#include "widgets/SubmitDialog.h"
 
-#include "StateColors.h"
-#include "api/Drafts.h"
-#include "client/ApiClient.h"
-#include "client/JobCalls.h"
-#include "templates/JobTemplate.h"
+#include "core/api/Drafts.h"
+#include "core/client/ApiClient.h"
+#include "core/client/JobCalls.h"
+#include "core/templates/JobTemplate.h"
+#include "models/StateColors.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -54,18 +54,19 @@ SubmitDialog::SubmitDialog(ApiClient *api, const ClusterInfo &cluster, QWidget *
     connect(ok, &QPushButton::clicked, this, &SubmitDialog::submit);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
-    m_api->jobs().templates(this, [this](const QList<TemplateSummary> &list, const ApiError &error) {
-        if (error.isError()) {
-            m_templateDescription->setText(
-                tr("Templates are not available: %1").arg(error.message));
-            return;
-        }
-        for (const auto &t : list) {
-            auto *item = new QListWidgetItem(t.name, m_templateList);
-            item->setData(Qt::UserRole, t.id);
-            item->setToolTip(t.description);
-        }
-    });
+    m_api->jobs().templates(this,
+                            [this](const QList<TemplateSummary> &list, const ApiError &error) {
+                                if (error.isError()) {
+                                    m_templateDescription->setText(
+                                        tr("Templates are not available: %1").arg(error.message));
+                                    return;
+                                }
+                                for (const auto &t : list) {
+                                    auto *item = new QListWidgetItem(t.name, m_templateList);
+                                    item->setData(Qt::UserRole, t.id);
+                                    item->setToolTip(t.description);
+                                }
+                            });
     checkCurrent();
 }
 
@@ -374,20 +375,20 @@ void SubmitDialog::submit() {
     }
     m_errors->setText(tr("Submitting…"));
     m_api->jobs().submit(m_cluster.id, body, this,
-                     [this](qint64 jobId, const QStringList &warnings, const ApiError &error) {
-                         if (error.isError()) {
-                             // Keep everything the user typed; say what the server refused and
-                             // where.
-                             FieldErrors shown = error.details;
-                             if (shown.isEmpty())
-                                 shown.append({error.field, error.message});
-                             showErrors(shown, tr("The server refused the job:"));
-                             return;
-                         }
-                         Q_UNUSED(warnings)
-                         Q_EMIT submitted(jobId);
-                         accept();
-                     });
+                         [this](qint64 jobId, const QStringList &warnings, const ApiError &error) {
+                             if (error.isError()) {
+                                 // Keep everything the user typed; say what the server refused and
+                                 // where.
+                                 FieldErrors shown = error.details;
+                                 if (shown.isEmpty())
+                                     shown.append({error.field, error.message});
+                                 showErrors(shown, tr("The server refused the job:"));
+                                 return;
+                             }
+                             Q_UNUSED(warnings)
+                             Q_EMIT submitted(jobId);
+                             accept();
+                         });
 }
 
 } // namespace clusterra

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "base/ApiError.h"
-#include "api/Types.h"
+#include "core/api/Types.h"
+#include "core/base/ApiError.h"
 
 #include <QDialog>
 #include <QHash>

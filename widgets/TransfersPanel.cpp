@@ -1,6 +1,6 @@
-#include "TransfersPanel.h"
+#include "widgets/TransfersPanel.h"
 
-#include "TransferQueue.h"
+#include "models/TransferQueue.h"
 
 #include <QApplication>
 #include <QHBoxLayout>

@@ -1,8 +1,8 @@
-#include "api/Drafts.h"
+#include "core/api/Drafts.h"
 
-#include "rules/ClusterRules.h"
-#include "slurm/JobSubmit.h"
-#include "util/Json.h"
+#include "core/rules/ClusterRules.h"
+#include "core/slurm/JobSubmit.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QVariant>

@@ -1,7 +1,7 @@
-#include "api/Types.h"
+#include "core/api/Types.h"
 
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
 
 namespace clusterra {
 

@@ -1,8 +1,8 @@
-#include "auth/IdToken.h"
+#include "core/auth/IdToken.h"
 
-#include "crypto/Crypto.h"
-#include "crypto/Jwt.h"
-#include "util/Json.h"
+#include "core/crypto/Crypto.h"
+#include "core/crypto/Jwt.h"
+#include "core/util/Json.h"
 
 namespace clusterra::oidc {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "crypto/Jwk.h"
+#include "core/crypto/Jwk.h"
 
 #include <QString>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
-#include "base/ApiError.h"
+#include "core/base/ApiError.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <array>
 #include <nlohmann/json.hpp>

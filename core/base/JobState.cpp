@@ -1,4 +1,4 @@
-#include "base/JobState.h"
+#include "core/base/JobState.h"
 
 #include <array>
 

@@ -1,4 +1,4 @@
-#include "base/Log.h"
+#include "core/base/Log.h"
 
 Q_LOGGING_CATEGORY(lcClient, "clusterra.client")
 Q_LOGGING_CATEGORY(lcServer, "clusterra.server")

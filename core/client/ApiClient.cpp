@@ -1,12 +1,12 @@
-#include "client/ApiClient.h"
+#include "core/client/ApiClient.h"
 
-#include "client/ClusterCalls.h"
-#include "client/FileCalls.h"
-#include "client/JobCalls.h"
+#include "core/client/ClusterCalls.h"
+#include "core/client/FileCalls.h"
+#include "core/client/JobCalls.h"
 
-#include "base/Log.h"
+#include "core/base/Log.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QNetworkReply>

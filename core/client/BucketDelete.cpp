@@ -1,7 +1,7 @@
-#include "client/BucketDelete.h"
+#include "core/client/BucketDelete.h"
 
-#include "client/ApiClient.h"
-#include "client/FileCalls.h"
+#include "core/client/ApiClient.h"
+#include "core/client/FileCalls.h"
 
 #include <memory>
 

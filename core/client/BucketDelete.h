@@ -1,6 +1,6 @@
 #pragma once
 
-#include "client/ApiClient.h"
+#include "core/client/ApiClient.h"
 
 #include <functional>
 

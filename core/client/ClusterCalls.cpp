@@ -1,7 +1,7 @@
-#include "client/ClusterCalls.h"
+#include "core/client/ClusterCalls.h"
 
-#include "client/ApiClient.h"
-#include "util/Json.h"
+#include "core/client/ApiClient.h"
+#include "core/util/Json.h"
 
 namespace clusterra {
 

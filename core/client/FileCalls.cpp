@@ -1,7 +1,7 @@
-#include "client/FileCalls.h"
+#include "core/client/FileCalls.h"
 
-#include "client/ApiClient.h"
-#include "util/Json.h"
+#include "core/client/ApiClient.h"
+#include "core/util/Json.h"
 
 namespace clusterra {
 

@@ -1,7 +1,7 @@
-#include "client/JobCalls.h"
+#include "core/client/JobCalls.h"
 
-#include "client/ApiClient.h"
-#include "util/Json.h"
+#include "core/client/ApiClient.h"
+#include "core/util/Json.h"
 
 namespace clusterra {
 

@@ -1,6 +1,6 @@
-#include "client/SseClient.h"
+#include "core/client/SseClient.h"
 
-#include "client/ApiClient.h"
+#include "core/client/ApiClient.h"
 
 #include <QNetworkReply>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "base/ApiError.h"
-#include "sse/SseParser.h"
+#include "core/base/ApiError.h"
+#include "core/sse/SseParser.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "crypto/Crypto.h"
+#include "core/crypto/Crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

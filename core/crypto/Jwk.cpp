@@ -1,7 +1,7 @@
-#include "crypto/Jwk.h"
+#include "core/crypto/Jwk.h"
 
-#include "crypto/Crypto.h"
-#include "util/Json.h"
+#include "core/crypto/Crypto.h"
+#include "core/util/Json.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>

@@ -1,7 +1,7 @@
-#include "crypto/Jwt.h"
+#include "core/crypto/Jwt.h"
 
-#include "crypto/Crypto.h"
-#include "util/Json.h"
+#include "core/crypto/Crypto.h"
+#include "core/util/Json.h"
 
 namespace clusterra::jwt {
 

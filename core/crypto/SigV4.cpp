@@ -1,6 +1,6 @@
-#include "crypto/SigV4.h"
+#include "core/crypto/SigV4.h"
 
-#include "crypto/Crypto.h"
+#include "core/crypto/Crypto.h"
 
 #include <QDateTime>
 #include <algorithm>

@@ -1,8 +1,8 @@
-#include "rules/ClusterRules.h"
+#include "core/rules/ClusterRules.h"
 
-#include "rules/FieldRules.h"
-#include "rules/IdentityRules.h"
-#include "util/Json.h"
+#include "core/rules/FieldRules.h"
+#include "core/rules/IdentityRules.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QSet>

@@ -1,6 +1,6 @@
-#include "rules/FieldRules.h"
+#include "core/rules/FieldRules.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

@@ -1,4 +1,4 @@
-#include "rules/IdentityRules.h"
+#include "core/rules/IdentityRules.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

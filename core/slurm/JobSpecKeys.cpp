@@ -1,4 +1,4 @@
-#include "slurm/JobSpecKeys.h"
+#include "core/slurm/JobSpecKeys.h"
 
 #include <algorithm>
 #include <array>

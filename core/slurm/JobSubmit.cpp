@@ -1,7 +1,7 @@
-#include "slurm/JobSubmit.h"
+#include "core/slurm/JobSubmit.h"
 
-#include "slurm/JobSpecKeys.h"
-#include "util/Json.h"
+#include "core/slurm/JobSpecKeys.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

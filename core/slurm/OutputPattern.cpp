@@ -1,4 +1,4 @@
-#include "slurm/OutputPattern.h"
+#include "core/slurm/OutputPattern.h"
 
 namespace clusterra {
 

@@ -1,6 +1,6 @@
-#include "slurm/SlurmDialect.h"
+#include "core/slurm/SlurmDialect.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "base/ApiError.h"
-#include "base/JobState.h"
+#include "core/base/ApiError.h"
+#include "core/base/JobState.h"
 
 #include <QList>
 #include <QStringList>

@@ -1,4 +1,4 @@
-#include "sse/LogEvents.h"
+#include "core/sse/LogEvents.h"
 
 namespace clusterra {
 

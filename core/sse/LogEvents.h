@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sse/SseParser.h"
+#include "core/sse/SseParser.h"
 
 #include <QByteArray>
 #include <optional>

@@ -1,8 +1,8 @@
-#include "templates/JobTemplate.h"
+#include "core/templates/JobTemplate.h"
 
-#include "rules/StorageRules.h"
+#include "core/rules/StorageRules.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

@@ -1,7 +1,7 @@
-#include "transfer/FileDownload.h"
+#include "core/transfer/FileDownload.h"
 
-#include "client/ApiClient.h"
-#include "client/FileCalls.h"
+#include "core/client/ApiClient.h"
+#include "core/client/FileCalls.h"
 
 #include <QDir>
 #include <QFileInfo>

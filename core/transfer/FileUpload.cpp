@@ -1,7 +1,7 @@
-#include "transfer/FileUpload.h"
+#include "core/transfer/FileUpload.h"
 
-#include "client/ApiClient.h"
-#include "util/Json.h"
+#include "core/client/ApiClient.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "transfer/Transfer.h"
+#include "core/transfer/Transfer.h"
 
 #include <QElapsedTimer>
 #include <QHash>

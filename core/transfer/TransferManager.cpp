@@ -1,7 +1,7 @@
-#include "transfer/TransferManager.h"
+#include "core/transfer/TransferManager.h"
 
-#include "transfer/FileDownload.h"
-#include "transfer/FileUpload.h"
+#include "core/transfer/FileDownload.h"
+#include "core/transfer/FileUpload.h"
 
 #include <QFileInfo>
 

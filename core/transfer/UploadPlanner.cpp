@@ -1,6 +1,6 @@
-#include "transfer/UploadPlanner.h"
+#include "core/transfer/UploadPlanner.h"
 
-#include "rules/StorageRules.h"
+#include "core/rules/StorageRules.h"
 
 #include <QDir>
 #include <QDirIterator>

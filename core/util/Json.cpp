@@ -1,4 +1,4 @@
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <cmath>
 #include <cstdint>

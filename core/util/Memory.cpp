@@ -1,4 +1,4 @@
-#include "Memory.h"
+#include "core/util/Memory.h"
 
 #include <QFile>
 

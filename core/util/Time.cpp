@@ -1,4 +1,4 @@
-#include "util/Time.h"
+#include "core/util/Time.h"
 
 namespace clusterra {
 

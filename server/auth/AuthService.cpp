@@ -1,11 +1,11 @@
-#include "auth/AuthService.h"
+#include "server/auth/AuthService.h"
 
-#include "auth/OidcIssuer.h"
-#include "crypto/Crypto.h"
-#include "crypto/Jwt.h"
-#include "rules/IdentityRules.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/crypto/Crypto.h"
+#include "core/crypto/Jwt.h"
+#include "core/rules/IdentityRules.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "server/auth/OidcIssuer.h"
 
 #include <QDir>
 #include <QFile>

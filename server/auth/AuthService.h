@@ -1,9 +1,9 @@
 #pragma once
 
-#include "auth/UserDirectory.h"
-#include "http/HttpTypes.h"
-#include "http/Router.h"
-#include "store/Database.h"
+#include "server/auth/UserDirectory.h"
+#include "server/http/HttpTypes.h"
+#include "server/http/Router.h"
+#include "server/store/Database.h"
 
 #include <QHash>
 #include <QStringList>

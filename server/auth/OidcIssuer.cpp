@@ -1,7 +1,7 @@
-#include "auth/OidcIssuer.h"
+#include "server/auth/OidcIssuer.h"
 
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
 
 #include <QNetworkReply>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "auth/IdToken.h"
-#include "base/ApiError.h"
-#include "crypto/Jwk.h"
+#include "core/auth/IdToken.h"
+#include "core/base/ApiError.h"
+#include "core/crypto/Jwk.h"
 
 #include <QNetworkAccessManager>
 #include <QObject>

@@ -1,9 +1,9 @@
-#include "auth/UserDirectory.h"
+#include "server/auth/UserDirectory.h"
 
-#include "rules/IdentityRules.h"
+#include "core/rules/IdentityRules.h"
 
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
 
 #include <unistd.h>
 

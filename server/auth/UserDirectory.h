@@ -1,8 +1,8 @@
 #pragma once
 
-#include "auth/Principal.h"
-#include "base/ApiError.h"
-#include "store/Database.h"
+#include "core/base/ApiError.h"
+#include "server/auth/Principal.h"
+#include "server/store/Database.h"
 
 #include <optional>
 

@@ -1,4 +1,4 @@
-#include "clusters/ClusterProvider.h"
+#include "server/clusters/ClusterProvider.h"
 
 #include <QFile>
 #include <QProcess>

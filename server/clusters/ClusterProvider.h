@@ -1,7 +1,7 @@
 #pragma once
 
-#include "clusters/ClusterRecord.h"
-#include "nodes/NodeRecord.h"
+#include "server/clusters/ClusterRecord.h"
+#include "server/nodes/NodeRecord.h"
 
 #include <QList>
 #include <QObject>

@@ -1,6 +1,6 @@
-#include "clusters/ClusterRecord.h"
+#include "server/clusters/ClusterRecord.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 namespace clusterra::server {
 

@@ -1,10 +1,10 @@
-#include "clusters/ClusterService.h"
+#include "server/clusters/ClusterService.h"
 
-#include "crypto/Crypto.h"
-#include "jobs/Scheduler.h"
-#include "rules/ClusterRules.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/crypto/Crypto.h"
+#include "core/rules/ClusterRules.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "server/jobs/Scheduler.h"
 
 namespace clusterra::server {
 

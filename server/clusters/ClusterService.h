@@ -1,11 +1,11 @@
 #pragma once
 
-#include "auth/Principal.h"
-#include "clusters/ClusterProvider.h"
-#include "clusters/ClusterStore.h"
-#include "events/EventLog.h"
-#include "jobs/JobStore.h"
-#include "nodes/NodeStore.h"
+#include "server/auth/Principal.h"
+#include "server/clusters/ClusterProvider.h"
+#include "server/clusters/ClusterStore.h"
+#include "server/events/EventLog.h"
+#include "server/jobs/JobStore.h"
+#include "server/nodes/NodeStore.h"
 
 #include <QHash>
 #include <QObject>

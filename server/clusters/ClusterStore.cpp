@@ -1,7 +1,7 @@
-#include "clusters/ClusterStore.h"
+#include "server/clusters/ClusterStore.h"
 
-#include "store/Database.h"
-#include "util/Json.h"
+#include "core/util/Json.h"
+#include "server/store/Database.h"
 
 namespace clusterra::server {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "clusters/ClusterRecord.h"
+#include "server/clusters/ClusterRecord.h"
 
 #include <QList>
 #include <QStringList>

@@ -1,7 +1,7 @@
-#include "events/EventLog.h"
+#include "server/events/EventLog.h"
 
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
 
 namespace clusterra::server {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/Database.h"
+#include "server/store/Database.h"
 
 #include <QObject>
 #include <nlohmann/json.hpp>

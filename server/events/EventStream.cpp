@@ -1,7 +1,7 @@
-#include "events/EventStream.h"
+#include "server/events/EventStream.h"
 
-#include "sse/SseParser.h"
-#include "util/Json.h"
+#include "core/sse/SseParser.h"
+#include "core/util/Json.h"
 
 namespace clusterra::server {
 

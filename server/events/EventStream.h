@@ -1,7 +1,7 @@
 #pragma once
 
-#include "events/EventLog.h"
-#include "http/HttpTypes.h"
+#include "server/events/EventLog.h"
+#include "server/http/HttpTypes.h"
 
 #include <QTimer>
 

@@ -1,6 +1,6 @@
-#include "http/HttpServer.h"
+#include "server/http/HttpServer.h"
 
-#include "util/Time.h"
+#include "core/util/Time.h"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
-#include "http/HttpTypes.h"
+#include "server/http/HttpTypes.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <cstring>
 

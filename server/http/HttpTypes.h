@@ -1,7 +1,7 @@
 #pragma once
 
-#include "auth/Principal.h"
-#include "base/ApiError.h"
+#include "core/base/ApiError.h"
+#include "server/auth/Principal.h"
 
 #include <QByteArray>
 #include <QHash>

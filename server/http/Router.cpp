@@ -1,6 +1,6 @@
-#include "http/Router.h"
+#include "server/http/Router.h"
 
-#include "base/Log.h"
+#include "core/base/Log.h"
 
 #include <QDebug>
 #include <exception>

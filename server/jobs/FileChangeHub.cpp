@@ -1,4 +1,4 @@
-#include "jobs/FileChangeHub.h"
+#include "server/jobs/FileChangeHub.h"
 
 namespace clusterra::server {
 

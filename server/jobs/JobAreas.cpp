@@ -1,4 +1,4 @@
-#include "jobs/JobAreas.h"
+#include "server/jobs/JobAreas.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "jobs/JobRunner.h"
+#include "server/jobs/JobRunner.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QByteArray>
 #include <QFile>

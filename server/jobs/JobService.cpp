@@ -1,9 +1,9 @@
-#include "jobs/JobService.h"
-#include "jobs/JobAreas.h"
+#include "server/jobs/JobService.h"
+#include "server/jobs/JobAreas.h"
 
-#include "slurm/OutputPattern.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/slurm/OutputPattern.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "base/Done.h"
-#include "clusters/ClusterService.h"
-#include "jobs/JobStore.h"
-#include "jobs/Scheduler.h"
-#include "jobs/TemplateCatalog.h"
+#include "core/base/Done.h"
+#include "server/clusters/ClusterService.h"
+#include "server/jobs/JobStore.h"
+#include "server/jobs/Scheduler.h"
+#include "server/jobs/TemplateCatalog.h"
 
 #include <QFile>
 

@@ -1,7 +1,7 @@
-#include "jobs/JobStore.h"
+#include "server/jobs/JobStore.h"
 
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
 
 #include <QSqlRecord>
 

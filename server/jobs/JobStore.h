@@ -1,9 +1,9 @@
 #pragma once
 
-#include "base/JobState.h"
-#include "events/EventLog.h"
-#include "jobs/OutputOrigin.h"
-#include "store/Database.h"
+#include "core/base/JobState.h"
+#include "server/events/EventLog.h"
+#include "server/jobs/OutputOrigin.h"
+#include "server/store/Database.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,9 +1,9 @@
-#include "jobs/LocalExecutor.h"
+#include "server/jobs/LocalExecutor.h"
 
-#include "clusters/ClusterService.h"
-#include "slurm/OutputPattern.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/slurm/OutputPattern.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "server/clusters/ClusterService.h"
 
 #include <QDir>
 #include <QFile>

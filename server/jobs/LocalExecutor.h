@@ -1,8 +1,8 @@
 #pragma once
 
-#include "jobs/JobAreas.h"
-#include "jobs/JobStore.h"
-#include "jobs/Scheduler.h"
+#include "server/jobs/JobAreas.h"
+#include "server/jobs/JobStore.h"
+#include "server/jobs/Scheduler.h"
 
 #include <QTimer>
 

@@ -1,6 +1,6 @@
-#include "jobs/OutputOrigin.h"
+#include "server/jobs/OutputOrigin.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QFile>
 #include <sys/stat.h>

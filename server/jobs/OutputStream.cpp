@@ -1,10 +1,10 @@
-#include "jobs/OutputStream.h"
+#include "server/jobs/OutputStream.h"
 
-#include "jobs/JobService.h"
+#include "server/jobs/JobService.h"
 
-#include "sse/LogEvents.h"
-#include "sse/SseParser.h"
-#include "util/Json.h"
+#include "core/sse/LogEvents.h"
+#include "core/sse/SseParser.h"
+#include "core/util/Json.h"
 
 namespace clusterra::server {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "http/HttpTypes.h"
-#include "jobs/FileChangeHub.h"
-#include "jobs/JobStore.h"
+#include "server/http/HttpTypes.h"
+#include "server/jobs/FileChangeHub.h"
+#include "server/jobs/JobStore.h"
 
 #include <QFile>
 #include <QTimer>
@@ -49,9 +49,9 @@ private:
     qint64 m_jobId;
     QString m_path;
     QFile m_file;
-    FileIdentity m_opened;         // the file m_file is
-    qint64 m_base = 0;             // where the job's bytes start in it
-    qint64 m_offset;               // job-relative: the next byte to send
+    FileIdentity m_opened; // the file m_file is
+    qint64 m_base = 0;     // where the job's bytes start in it
+    qint64 m_offset;       // job-relative: the next byte to send
     bool m_finished = false;
     QTimer m_poll;
     QTimer m_keepAlive;

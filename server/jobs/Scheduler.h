@@ -1,9 +1,9 @@
 #pragma once
 
-#include "base/ApiError.h"
-#include "clusters/ClusterProvider.h"
-#include "jobs/JobStore.h"
-#include "slurm/JobSubmit.h"
+#include "core/base/ApiError.h"
+#include "core/slurm/JobSubmit.h"
+#include "server/clusters/ClusterProvider.h"
+#include "server/jobs/JobStore.h"
 
 #include <QObject>
 #include <functional>

@@ -1,5 +1,5 @@
-#include "clusters/ClusterService.h"
-#include "jobs/Scheduler.h"
+#include "server/clusters/ClusterService.h"
+#include "server/jobs/Scheduler.h"
 
 namespace clusterra::server {
 

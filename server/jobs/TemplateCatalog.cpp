@@ -1,6 +1,6 @@
-#include "jobs/TemplateCatalog.h"
+#include "server/jobs/TemplateCatalog.h"
 
-#include "util/Json.h"
+#include "core/util/Json.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "templates/JobTemplate.h"
+#include "core/templates/JobTemplate.h"
 
 #include <QMap>
 

@@ -1,6 +1,6 @@
-#include "nodes/NodeStore.h"
+#include "server/nodes/NodeStore.h"
 
-#include "store/Database.h"
+#include "server/store/Database.h"
 
 namespace clusterra::server {
 

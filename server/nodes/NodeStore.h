@@ -1,6 +1,6 @@
 #pragma once
 
-#include "nodes/NodeRecord.h"
+#include "server/nodes/NodeRecord.h"
 
 #include <QHash>
 #include <QList>

@@ -1,6 +1,6 @@
-#include "objects/ObjectBackend.h"
+#include "server/objects/ObjectBackend.h"
 
-#include "objects/S3Endpoint.h"
+#include "server/objects/S3Endpoint.h"
 
 namespace clusterra::server {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "crypto/SigV4.h"
-#include "objects/ObjectStore.h"
+#include "core/crypto/SigV4.h"
+#include "server/objects/ObjectStore.h"
 
 #include <QList>
 #include <QString>

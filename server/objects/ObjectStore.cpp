@@ -1,8 +1,8 @@
-#include "objects/ObjectStore.h"
-#include "objects/S3Endpoint.h"
+#include "server/objects/ObjectStore.h"
+#include "server/objects/S3Endpoint.h"
 
-#include "crypto/Crypto.h"
-#include "util/Time.h"
+#include "core/crypto/Crypto.h"
+#include "core/util/Time.h"
 
 #include <QCryptographicHash>
 #include <QDir>

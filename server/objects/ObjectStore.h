@@ -1,7 +1,7 @@
 #pragma once
 
-#include "http/HttpTypes.h"
-#include "store/Database.h"
+#include "server/http/HttpTypes.h"
+#include "server/store/Database.h"
 
 #include <QList>
 #include <QString>

@@ -1,10 +1,10 @@
-#include "objects/OutputPublisher.h"
+#include "server/objects/OutputPublisher.h"
 
-#include "clusters/ClusterService.h"
-#include "jobs/JobService.h"
-#include "jobs/JobStore.h"
-#include "objects/StorageService.h"
-#include "rules/StorageRules.h"
+#include "core/rules/StorageRules.h"
+#include "server/clusters/ClusterService.h"
+#include "server/jobs/JobService.h"
+#include "server/jobs/JobStore.h"
+#include "server/objects/StorageService.h"
 
 #include <QFileInfo>
 

@@ -1,7 +1,7 @@
-#include "objects/S3Backend.h"
+#include "server/objects/S3Backend.h"
 
-#include "crypto/Crypto.h"
-#include "util/Time.h"
+#include "core/crypto/Crypto.h"
+#include "core/util/Time.h"
 
 #include <QFile>
 #include <QNetworkReply>

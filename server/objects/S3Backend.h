@@ -1,6 +1,6 @@
 #pragma once
 
-#include "objects/ObjectBackend.h"
+#include "server/objects/ObjectBackend.h"
 
 #include <QNetworkAccessManager>
 #include <QUrl>

@@ -1,7 +1,7 @@
-#include "objects/S3Endpoint.h"
+#include "server/objects/S3Endpoint.h"
 
-#include "crypto/Crypto.h"
-#include "util/Time.h"
+#include "core/crypto/Crypto.h"
+#include "core/util/Time.h"
 
 #include <limits>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "crypto/SigV4.h"
-#include "http/Router.h"
-#include "objects/ObjectStore.h"
+#include "core/crypto/SigV4.h"
+#include "server/http/Router.h"
+#include "server/objects/ObjectStore.h"
 
 namespace clusterra::server {
 

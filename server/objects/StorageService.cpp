@@ -1,10 +1,10 @@
-#include "objects/StorageService.h"
+#include "server/objects/StorageService.h"
 
-#include "base/Log.h"
+#include "core/base/Log.h"
 
-#include "clusters/ClusterService.h"
-#include "rules/StorageRules.h"
-#include "util/Time.h"
+#include "core/rules/StorageRules.h"
+#include "core/util/Time.h"
+#include "server/clusters/ClusterService.h"
 
 namespace clusterra::server {
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "auth/Principal.h"
-#include "base/Done.h"
-#include "clusters/ClusterProvider.h"
-#include "objects/ObjectBackend.h"
-#include "objects/ObjectStore.h"
+#include "core/base/Done.h"
+#include "server/auth/Principal.h"
+#include "server/clusters/ClusterProvider.h"
+#include "server/objects/ObjectBackend.h"
+#include "server/objects/ObjectStore.h"
 
 #include <QFile>
 #include <QSet>

@@ -1,8 +1,8 @@
-#include "routes/Routes.h"
+#include "server/routes/Routes.h"
 
-#include "clusters/ClusterService.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "server/clusters/ClusterService.h"
 
 namespace clusterra::server {
 

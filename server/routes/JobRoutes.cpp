@@ -1,9 +1,9 @@
-#include "routes/Routes.h"
+#include "server/routes/Routes.h"
 
-#include "jobs/JobService.h"
-#include "jobs/OutputStream.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "server/jobs/JobService.h"
+#include "server/jobs/OutputStream.h"
 
 #include <QFile>
 

@@ -1,10 +1,10 @@
-#include "routes/Routes.h"
+#include "server/routes/Routes.h"
 
-#include "auth/AuthService.h"
-#include "clusters/ClusterService.h"
-#include "events/EventStream.h"
-#include "jobs/TemplateCatalog.h"
-#include "util/Json.h"
+#include "core/util/Json.h"
+#include "server/auth/AuthService.h"
+#include "server/clusters/ClusterService.h"
+#include "server/events/EventStream.h"
+#include "server/jobs/TemplateCatalog.h"
 
 #include <QFile>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "base/Done.h"
-#include "clusters/ClusterProvider.h"
-#include "http/Router.h"
+#include "core/base/Done.h"
+#include "server/clusters/ClusterProvider.h"
+#include "server/http/Router.h"
 
 #include <optional>
 

@@ -1,10 +1,10 @@
 // The storage routes translate JSON and query strings into StorageService's types and its
 // answers back into JSON; what may be done is the service's to decide.
-#include "clusters/ClusterService.h"
-#include "objects/StorageService.h"
-#include "routes/Routes.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "server/clusters/ClusterService.h"
+#include "server/objects/StorageService.h"
+#include "server/routes/Routes.h"
 
 #include <limits>
 

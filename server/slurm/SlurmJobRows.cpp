@@ -1,9 +1,9 @@
-#include "slurm/SlurmJobRows.h"
+#include "server/slurm/SlurmJobRows.h"
 
-#include "slurm/JobSubmit.h"
-#include "slurm/OutputPattern.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/slurm/JobSubmit.h"
+#include "core/slurm/OutputPattern.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
 
 #include <QDir>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "jobs/JobStore.h"
-#include "slurm/OutputPattern.h"
-#include "slurm/SlurmDialect.h"
+#include "core/slurm/OutputPattern.h"
+#include "core/slurm/SlurmDialect.h"
+#include "server/jobs/JobStore.h"
 
 namespace clusterra::server {
 

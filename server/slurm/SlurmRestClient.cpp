@@ -1,7 +1,7 @@
-#include "slurm/SlurmRestClient.h"
+#include "server/slurm/SlurmRestClient.h"
 
-#include "slurm/SlurmDialect.h"
-#include "util/Json.h"
+#include "core/slurm/SlurmDialect.h"
+#include "core/util/Json.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

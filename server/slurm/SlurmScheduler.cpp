@@ -1,11 +1,11 @@
-#include "slurm/SlurmScheduler.h"
+#include "server/slurm/SlurmScheduler.h"
 
 #include <pwd.h>
 
-#include "clusters/ClusterService.h"
-#include "slurm/SlurmJobRows.h"
-#include "util/Json.h"
-#include "util/Time.h"
+#include "core/util/Json.h"
+#include "core/util/Time.h"
+#include "server/clusters/ClusterService.h"
+#include "server/slurm/SlurmJobRows.h"
 
 #include <QRegularExpression>
 

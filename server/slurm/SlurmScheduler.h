@@ -1,9 +1,9 @@
 #pragma once
 
-#include "auth/Principal.h"
-#include "jobs/Scheduler.h"
-#include "slurm/SlurmDialect.h"
-#include "slurm/SlurmRestClient.h"
+#include "core/slurm/SlurmDialect.h"
+#include "server/auth/Principal.h"
+#include "server/jobs/Scheduler.h"
+#include "server/slurm/SlurmRestClient.h"
 
 #include <QNetworkAccessManager>
 #include <QTimer>

@@ -1,8 +1,8 @@
-#include "store/Database.h"
+#include "server/store/Database.h"
 
-#include "base/Log.h"
+#include "core/base/Log.h"
 
-#include "base/ApiError.h"
+#include "core/base/ApiError.h"
 
 #include <QFile>
 #include <QSqlError>

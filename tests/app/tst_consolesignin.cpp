@@ -1,16 +1,16 @@
 // The console in front of an OIDC-mode server, end to end with the real provider and server:
 // first in-process, driving the sign-in dialog, banner and account menu as a person would;
 // then the clusterra-console binary itself, whose sign-in link the test opens as the browser.
-#include "MainWindow.h"
-#include "OidcProvider.h"
-#include "SessionBanner.h"
-#include "SessionController.h"
-#include "SignInDialog.h"
-#include "TestServer.h"
-#include "client/ApiClient.h"
+#include "app/SessionController.h"
+#include "core/client/ApiClient.h"
 #include "session/BrowserSignIn.h"
 #include "session/Session.h"
 #include "session/TokenStore.h"
+#include "tests/server/OidcProvider.h"
+#include "tests/server/TestServer.h"
+#include "widgets/MainWindow.h"
+#include "widgets/SessionBanner.h"
+#include "widgets/SignInDialog.h"
 
 #include <QAction>
 #include <QDir>

@@ -1,6 +1,6 @@
-#include "client/ApiClient.h"
-#include "client/BucketDelete.h"
-#include "client/JobCalls.h"
+#include "core/client/ApiClient.h"
+#include "core/client/BucketDelete.h"
+#include "core/client/JobCalls.h"
 
 #include <QBuffer>
 #include <QNetworkReply>

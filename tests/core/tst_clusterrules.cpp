@@ -1,5 +1,5 @@
-#include "rules/ClusterRules.h"
-#include "rules/FieldRules.h"
+#include "core/rules/ClusterRules.h"
+#include "core/rules/FieldRules.h"
 
 #include <QTest>
 

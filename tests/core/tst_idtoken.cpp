@@ -1,10 +1,10 @@
 // ID-token verification: signatures (RS256, ES256), the claims checks of OIDC Core 3.1.3.7,
 // and the failures a forged or misdirected token must produce. The fixtures were signed once
 // with jose (tests/core/data/idtoken-fixtures.json); the checks vary what is expected.
-#include "auth/IdToken.h"
-#include "crypto/Crypto.h"
-#include "crypto/Jwt.h"
-#include "util/Json.h"
+#include "core/auth/IdToken.h"
+#include "core/crypto/Crypto.h"
+#include "core/crypto/Jwt.h"
+#include "core/util/Json.h"
 
 #include <QFile>
 #include <QTest>

@@ -1,5 +1,5 @@
-#include "base/JobState.h"
-#include "util/Time.h"
+#include "core/base/JobState.h"
+#include "core/util/Time.h"
 
 #include <QDateTime>
 

@@ -1,4 +1,4 @@
-#include "slurm/JobSubmit.h"
+#include "core/slurm/JobSubmit.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
-#include "slurm/JobSubmit.h"
-#include "templates/JobTemplate.h"
+#include "core/slurm/JobSubmit.h"
+#include "core/templates/JobTemplate.h"
 
 #include <QProcess>
 #include <QTemporaryFile>

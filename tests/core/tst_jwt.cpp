@@ -1,5 +1,5 @@
-#include "crypto/Crypto.h"
-#include "crypto/Jwt.h"
+#include "core/crypto/Crypto.h"
+#include "core/crypto/Jwt.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "crypto/SigV4.h"
+#include "core/crypto/SigV4.h"
 
 #include <QDateTime>
 #include <QTest>

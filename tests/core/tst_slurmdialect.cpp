@@ -1,5 +1,5 @@
-#include "slurm/OutputPattern.h"
-#include "slurm/SlurmDialect.h"
+#include "core/slurm/OutputPattern.h"
+#include "core/slurm/SlurmDialect.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "rules/StorageRules.h"
+#include "core/rules/StorageRules.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // The transfer engine below the widgets, against a real clusterra-server: order and the limit
 // on running transfers, cancel and retry, and the index signals a model presents row by row.
-#include "TestServer.h"
-#include "client/ApiClient.h"
-#include "transfer/TransferManager.h"
+#include "core/client/ApiClient.h"
+#include "core/transfer/TransferManager.h"
+#include "tests/server/TestServer.h"
 
 #include <QDir>
 #include <QFile>

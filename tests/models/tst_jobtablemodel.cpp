@@ -1,8 +1,8 @@
-#include "ClusterListModel.h"
-#include "EventListModel.h"
-#include "JobFilterProxy.h"
-#include "JobLogFeed.h"
-#include "JobTableModel.h"
+#include "models/ClusterListModel.h"
+#include "models/EventListModel.h"
+#include "models/JobFilterProxy.h"
+#include "models/JobLogFeed.h"
+#include "models/JobTableModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -1,5 +1,5 @@
 // Output with carriage returns, as a terminal shows it.
-#include "TerminalLine.h"
+#include "models/TerminalLine.h"
 
 #include <QTest>
 

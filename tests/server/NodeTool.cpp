@@ -1,4 +1,4 @@
-#include "NodeTool.h"
+#include "tests/server/NodeTool.h"
 
 #include <csignal>
 #include <sys/prctl.h>

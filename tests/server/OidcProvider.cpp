@@ -1,9 +1,9 @@
-#include "OidcProvider.h"
+#include "tests/server/OidcProvider.h"
 
-#include "TestServer.h"
+#include "tests/server/TestServer.h"
 
-#include "crypto/Crypto.h"
-#include "util/Json.h"
+#include "core/crypto/Crypto.h"
+#include "core/util/Json.h"
 
 #include <QDateTime>
 #include <QEventLoop>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "NodeTool.h"
+#include "tests/server/NodeTool.h"
 
 #include <QNetworkAccessManager>
 #include <QUrl>

@@ -1,4 +1,4 @@
-#include "SlurmEnv.h"
+#include "tests/server/SlurmEnv.h"
 
 #include <QProcess>
 

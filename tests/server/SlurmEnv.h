@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TestServer.h"
+#include "tests/server/TestServer.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,10 +1,10 @@
-#include "TestServer.h"
+#include "tests/server/TestServer.h"
 
 #include <QDir>
 #include <QFileInfo>
 
-#include "sse/LogEvents.h"
-#include "util/Json.h"
+#include "core/sse/LogEvents.h"
+#include "core/util/Json.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "NodeTool.h"
-#include "sse/SseParser.h"
+#include "core/sse/SseParser.h"
+#include "tests/server/NodeTool.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

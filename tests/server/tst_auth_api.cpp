@@ -1,6 +1,6 @@
-#include "TestServer.h"
+#include "tests/server/TestServer.h"
 
-#include "crypto/Jwt.h"
+#include "core/crypto/Jwt.h"
 
 #include <QFile>
 #include <QTcpSocket>

@@ -2,9 +2,9 @@
 // of the same organisation, an administrator of another organisation. Each gets the right
 // answer, and no refusal (nor any list) carries what belongs to the owner. The server runs in
 // OIDC mode against a real provider; people sign in with ID tokens the provider signed.
-#include "OidcProvider.h"
-#include "TestServer.h"
-#include "crypto/Jwt.h"
+#include "core/crypto/Jwt.h"
+#include "tests/server/OidcProvider.h"
+#include "tests/server/TestServer.h"
 
 #include <QFile>
 #include <QTest>

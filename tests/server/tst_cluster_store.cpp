@@ -1,6 +1,6 @@
-#include "clusters/ClusterStore.h"
-#include "nodes/NodeStore.h"
-#include "store/Database.h"
+#include "server/clusters/ClusterStore.h"
+#include "server/nodes/NodeStore.h"
+#include "server/store/Database.h"
 
 #include <QTemporaryDir>
 #include <QTest>

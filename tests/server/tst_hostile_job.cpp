@@ -3,8 +3,8 @@
 // users' output, or a token it could mint from any of them. Its output paths are its own: the
 // server refuses paths outside the owner's areas and never reads back through a symlink or a
 // FIFO the job planted. The hostile script reports each attempt as LEAK or BLOCKED.
-#include "OidcProvider.h"
-#include "TestServer.h"
+#include "tests/server/OidcProvider.h"
+#include "tests/server/TestServer.h"
 
 #include <QFile>
 #include <QFileInfo>

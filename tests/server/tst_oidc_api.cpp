@@ -1,8 +1,8 @@
 // OIDC mode against a real OpenID provider (oidc-provider on 127.0.0.1): the code flow with
 // PKCE as the console runs it, then the server's checks of the ID token, the allow-lists,
 // users, uids and roles.
-#include "OidcProvider.h"
-#include "TestServer.h"
+#include "tests/server/OidcProvider.h"
+#include "tests/server/TestServer.h"
 
 #include <QFile>
 #include <QTest>

@@ -2,11 +2,11 @@
 // token issued with an access token carries no e-mail, UserInfo does. The server asks UserInfo
 // with the access token the console sends, and believes only an answer about the ID token's
 // own subject.
-#include "OidcProvider.h"
-#include "TestServer.h"
+#include "tests/server/OidcProvider.h"
+#include "tests/server/TestServer.h"
 
-#include "crypto/Jwt.h"
-#include "util/Json.h"
+#include "core/crypto/Jwt.h"
+#include "core/util/Json.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
-#include "ServerApp.h"
-#include "util/Json.h"
+#include "core/util/Json.h"
+#include "server/ServerApp.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
 // Which bytes of an output file are a job's own, for every way the file can change under it.
-#include "jobs/OutputOrigin.h"
+#include "server/jobs/OutputOrigin.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // Requests and signals that used to bring the server down, or that a hostile client sends to
 // try: bodies nested past any sane depth, wrong JSON types, a signal while streams are open,
 // thousands of connections from one address, and a signed-out access token used again.
-#include "TestServer.h"
+#include "tests/server/TestServer.h"
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>

@@ -1,9 +1,9 @@
 // The same behaviour through the /v1 API whichever scheduler runs the cluster's jobs:
 // CLUSTERRA_TEST_SCHEDULER=local (the built-in executor) or slurm (a real Slurm through
 // slurmrestd, started by scripts/slurm-ci.sh as the CTest fixture "slurm").
-#include "SlurmEnv.h"
-#include "TestServer.h"
-#include "sse/LogEvents.h"
+#include "core/sse/LogEvents.h"
+#include "tests/server/SlurmEnv.h"
+#include "tests/server/TestServer.h"
 
 #include <QElapsedTimer>
 #include <QFile>

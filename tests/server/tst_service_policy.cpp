@@ -1,11 +1,11 @@
 // The services enforce their own policy, whoever calls them: every mutating method, called
 // in-process (as the agent's tools will) by an ordinary user or by another organisation's
 // administrator, is refused as the API refuses it. No route table in between.
-#include "ServerApp.h"
-#include "auth/UserDirectory.h"
-#include "clusters/ClusterService.h"
-#include "jobs/JobService.h"
-#include "objects/StorageService.h"
+#include "server/ServerApp.h"
+#include "server/auth/UserDirectory.h"
+#include "server/clusters/ClusterService.h"
+#include "server/jobs/JobService.h"
+#include "server/objects/StorageService.h"
 
 #include <QTemporaryDir>
 #include <QTest>

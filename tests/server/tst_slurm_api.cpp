@@ -1,8 +1,8 @@
 // What only a Slurm-backed cluster does, against the real single-node Slurm of the "slurm"
 // CTest fixture: the v0.0.44 -> v0.0.38 translation, identity, history after Slurm forgets a
 // job, and slurmrestd going away and coming back.
-#include "SlurmEnv.h"
-#include "TestServer.h"
+#include "tests/server/SlurmEnv.h"
+#include "tests/server/TestServer.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,8 +1,8 @@
 // A Slurm-backed cluster's whole queue, against the real single-node Slurm of the "slurm"
 // CTest fixture: jobs and arrays someone submitted with sbatch, whose they are, and ids that
 // Slurm hands out again (a reset counter, a requeue).
-#include "SlurmEnv.h"
-#include "TestServer.h"
+#include "tests/server/SlurmEnv.h"
+#include "tests/server/TestServer.h"
 
 #include <QDateTime>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "TestServer.h"
+#include "tests/server/TestServer.h"
 
-#include "crypto/Crypto.h"
+#include "core/crypto/Crypto.h"
 
 #include <QDir>
 #include <QEventLoop>

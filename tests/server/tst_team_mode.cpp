@@ -1,7 +1,7 @@
 // The server as a team runs it: on an address that is not 127.0.0.1, and behind a reverse
 // proxy that puts it under a path. Every URL it hands out (server.json, signed file URLs) must
 // work from where the client stands, for uploads and downloads alike.
-#include "TestServer.h"
+#include "tests/server/TestServer.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>

@@ -1,8 +1,8 @@
-#include "TestServer.h"
+#include "tests/server/TestServer.h"
 
-#include "client/ApiClient.h"
-#include "transfer/FileUpload.h"
-#include "util/Memory.h"
+#include "core/client/ApiClient.h"
+#include "core/transfer/FileUpload.h"
+#include "core/util/Memory.h"
 
 #include <QEventLoop>
 #include <QFile>

@@ -1,10 +1,10 @@
 // The console's browser sign-in against a real OpenID provider. The test plays the browser: it
 // takes the URL the console would open, logs in on the provider's pages over HTTP, follows the
 // redirect to the console's loopback listener, and checks what the console ends up with.
-#include "OidcProvider.h"
-#include "crypto/Jwt.h"
+#include "core/crypto/Jwt.h"
+#include "core/util/Json.h"
 #include "session/BrowserSignIn.h"
-#include "util/Json.h"
+#include "tests/server/OidcProvider.h"
 
 #include <QNetworkReply>
 #include <QSignalSpy>

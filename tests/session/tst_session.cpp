@@ -1,12 +1,12 @@
 // The console's session with an OIDC-mode server, end to end: a real provider, the real server,
 // the browser played over HTTP, refresh tokens in the keychain (CTest runs this inside
 // tests/with-keyring.sh). Restore on the next start, silent refresh, expiry, sign-out.
-#include "OidcProvider.h"
-#include "TestServer.h"
-#include "client/ApiClient.h"
+#include "core/client/ApiClient.h"
 #include "session/BrowserSignIn.h"
 #include "session/Session.h"
 #include "session/TokenStore.h"
+#include "tests/server/OidcProvider.h"
+#include "tests/server/TestServer.h"
 
 #include <QNetworkReply>
 #include <QSignalSpy>

@@ -1,10 +1,10 @@
-#include "Confirm.h"
-#include "FileBrowser.h"
-#include "FileListModel.h"
-#include "FilesPage.h"
-#include "TestServer.h"
-#include "TransferQueue.h"
-#include "client/ApiClient.h"
+#include "core/client/ApiClient.h"
+#include "models/FileBrowser.h"
+#include "models/FileListModel.h"
+#include "models/TransferQueue.h"
+#include "tests/server/TestServer.h"
+#include "widgets/Confirm.h"
+#include "widgets/FilesPage.h"
 
 #include <QDir>
 #include <QDropEvent>

@@ -1,6 +1,6 @@
 // The sign-in dialog and the session banner, driven as a person would.
-#include "SessionBanner.h"
-#include "SignInDialog.h"
+#include "widgets/SessionBanner.h"
+#include "widgets/SignInDialog.h"
 
 #include <QApplication>
 #include <QClipboard>
