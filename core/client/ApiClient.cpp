@@ -38,7 +38,11 @@ bool transient(const ApiError &e) {
 
 ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body) {
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status == 0 || (reply->error() != QNetworkReply::NoError && status == 0)) {
+    // Errors below 100 are the connection's (refused, closed, timed out): one that ends a reply
+    // after its status line arrived cut the body short, so the status says nothing.
+    const bool connectionLost = reply->error() > QNetworkReply::NoError &&
+                                reply->error() < QNetworkReply::ProxyConnectionRefusedError;
+    if (status == 0 || connectionLost) {
         ApiError e =
             ApiError::make(ErrorType::NetworkError,
                            QCoreApplication::translate("ApiClient", "Cannot reach the server: %1")

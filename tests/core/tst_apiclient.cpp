@@ -78,7 +78,7 @@ class CannedReply : public QNetworkReply {
     Q_OBJECT
 public:
     CannedReply(QNetworkAccessManager::Operation op, const QNetworkRequest &req, int status,
-                QByteArray body, int delayMs, QObject *parent)
+                QByteArray body, int delayMs, bool dropMidBody, QObject *parent)
         : QNetworkReply(parent)
         , m_body(std::move(body)) {
         setRequest(req);
@@ -86,11 +86,17 @@ public:
         setOperation(op);
         open(QIODevice::ReadOnly);
         if (delayMs >= 0)
-            QTimer::singleShot(delayMs, this, [this, status] {
+            QTimer::singleShot(delayMs, this, [this, status, dropMidBody] {
                 setAttribute(QNetworkRequest::HttpStatusCodeAttribute, status);
-                setHeader(QNetworkRequest::ContentLengthHeader, m_body.size());
+                setHeader(QNetworkRequest::ContentLengthHeader,
+                          m_body.size() * (dropMidBody ? 2 : 1));
                 Q_EMIT metaDataChanged();
                 Q_EMIT readyRead();
+                if (dropMidBody) {
+                    // The connection goes after half the body.
+                    setError(RemoteHostClosedError, QStringLiteral("connection closed"));
+                    Q_EMIT errorOccurred(RemoteHostClosedError);
+                }
                 setFinished(true);
                 Q_EMIT finished();
             });
@@ -130,6 +136,7 @@ public:
         int status = 200;
         QByteArray body;
         int delayMs = 0; // negative: never answers
+        bool dropMidBody = false;
     };
     QQueue<Canned> script;
     QStringList asked; // "GET /v1/..."
@@ -145,7 +152,7 @@ protected:
         asked << QString::fromLatin1(verb) + QLatin1Char(' ') + req.url().path() +
                      (req.url().hasQuery() ? QLatin1Char('?') + req.url().query() : QString());
         const Canned c = script.isEmpty() ? Canned{500, "{}"} : script.dequeue();
-        auto *reply = new CannedReply(op, req, c.status, c.body, c.delayMs, this);
+        auto *reply = new CannedReply(op, req, c.status, c.body, c.delayMs, c.dropMidBody, this);
         connect(reply, &QNetworkReply::errorOccurred, this, [this](QNetworkReply::NetworkError e) {
             aborted += e == QNetworkReply::OperationCanceledError;
         });
@@ -199,6 +206,27 @@ private Q_SLOTS:
         QCOMPARE(net.asked,
                  QStringList{QStringLiteral("GET /base/v1/clusters/c%201/jobs?limit=20000&"
                                             "updated_since=2026-01-01T00%3A00%3A00%2B01%3A00")});
+    }
+
+    // Bytes that are not JSON, and a connection lost halfway through a body, are errors the
+    // user can read; neither reaches a decoder as data.
+    void garbageAndCutBodiesAreErrors() {
+        FakeNetwork net;
+        net.script << FakeNetwork::Canned{200, "\x89PNG\r\n garbage {"}
+                   << FakeNetwork::Canned{200, R"({"clusters":[{"id":"a"},)", 0, true}
+                   << FakeNetwork::Canned{200, R"({"clusters":[{"id":"a"},)", 0, true}
+                   << FakeNetwork::Canned{200, R"({"clusters":[{"id":"a"},)", 0, true}
+                   << FakeNetwork::Canned{200, R"({"clusters":[{"id":"a"},)", 0, true};
+        ApiClient api(&net);
+        api.setBaseUrl(QUrl(QStringLiteral("http://api.invalid")));
+        Result garbage = call(api, "GET", QStringLiteral("/v1/clusters"));
+        QCOMPARE(garbage.error.type, ErrorType::InternalError);
+        QVERIFY(garbage.error.message.contains(u"not JSON"));
+        // A GET cut short is tried again (three more times), then reported as the network.
+        Result cut = call(api, "GET", QStringLiteral("/v1/clusters"));
+        QVERIFY(cut.error.isError());
+        QCOMPARE(cut.error.type, ErrorType::NetworkError);
+        QCOMPARE(net.asked.size(), 5);
     }
 
     // A cancelled request never calls back, and its reply is aborted.
