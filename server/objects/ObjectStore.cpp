@@ -90,6 +90,7 @@ qint64 appendFile(QFile &out, const QString &path) {
     const qint64 size = in.size();
     qint64 copied = 0;
     out.flush();
+#if defined(__linux__) // the one system with copy_file_range; elsewhere only the loop below
     while (copied < size) {
         const ssize_t n = ::copy_file_range(in.handle(), nullptr, out.handle(), nullptr,
                                             size_t(size - copied), 0);
@@ -97,6 +98,7 @@ qint64 appendFile(QFile &out, const QString &path) {
             break;
         copied += n;
     }
+#endif
     if (copied == size) {
         out.seek(out.size()); // QFile's position follows the descriptor's again
         return size;
