@@ -17,11 +17,11 @@ TransferManager::TransferManager(ApiClient *api, const QString &resumeFile, QObj
 
 TransferManager::~TransferManager() {
     // Quitting is not cancelling: an unfinished upload stays resumable from its stored parts.
-    for (auto &slot : m_entries) {
-        if (slot->transfer) {
-            slot->transfer->disconnect(this);
-            delete slot->transfer;
-        }
+    // Every transfer goes now, those waiting for deleteLater() included, while the resume
+    // store they write to on the way out still exists (QObject would delete them after it).
+    for (Transfer *t : findChildren<Transfer *>(Qt::FindDirectChildrenOnly)) {
+        t->disconnect(this);
+        delete t;
     }
 }
 
