@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build-headless -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCLUSTERRA_GUI=OFF \
-      -DCLUSTERRA_BUILD_TESTS=ON -DCLUSTERRA_WERROR="${CLUSTERRA_WERROR:-OFF}" >/dev/null
+      -DCLUSTERRA_BUILD_TESTS=ON -DCLUSTERRA_BUILD_BENCH=OFF -DCLUSTERRA_WERROR="${CLUSTERRA_WERROR:-OFF}" >/dev/null
 cmake --build build-headless -j "$(nproc)" --target clusterra-session

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCLUSTERRA_SANITIZE=ON \
-      -DCLUSTERRA_BUILD_TESTS=ON -DCLUSTERRA_WERROR="${CLUSTERRA_WERROR:-OFF}" >/dev/null
+      -DCLUSTERRA_BUILD_TESTS=ON -DCLUSTERRA_BUILD_BENCH=OFF -DCLUSTERRA_WERROR="${CLUSTERRA_WERROR:-OFF}" >/dev/null
 cmake --build build-asan -j "$(nproc)"
 export QT_QPA_PLATFORM=offscreen
 # Any report fails the process: a test binary's own exit code, or the server's, which the suites
