@@ -176,7 +176,35 @@ QNetworkReply *ApiClient::openStream(const QString &path, const QByteArray &last
     req.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     if (!lastEventId.isEmpty())
         req.setRawHeader("Last-Event-ID", lastEventId);
+    // Qt counts this from the last byte received, not from the start: a live stream that
+    // gets its keep-alives never times out, a half-open connection after a network drop does.
+    req.setTransferTimeout(m_streamIdleMs);
     return m_nam->get(req);
+}
+
+void ApiClient::reauthenticate(std::function<void(bool)> done) {
+    if (!m_reauth) {
+        done(false);
+        return;
+    }
+    m_waitingForAuth.append(std::move(done));
+    if (m_reauthRunning)
+        return;
+    m_reauthRunning = true;
+    m_reauth([this](bool ok) {
+        m_reauthRunning = false;
+        const auto waiting = std::exchange(m_waitingForAuth, {});
+        for (const auto &w : waiting)
+            w(ok);
+        if (!ok)
+            Q_EMIT sessionExpired();
+    });
+}
+
+ApiError ApiClient::sessionExpiredError() {
+    return ApiError::make(
+        ErrorType::Unauthorized,
+        QCoreApplication::translate("ApiClient", "Your session has expired. Sign in again."));
 }
 
 RequestHandle ApiClient::start(std::shared_ptr<Call> call) {
@@ -211,29 +239,15 @@ void ApiClient::finish(std::shared_ptr<Call> call, QNetworkReply *reply) {
     if (error.type == ErrorType::Unauthorized && m_reauth && !call->reauthed &&
         !call->path.startsWith(QLatin1String("/v1/auth/"))) {
         call->reauthed = true;
-        m_waitingForAuth.append(call);
-        if (m_reauthRunning)
-            return;
-        m_reauthRunning = true;
-        m_reauth([this](bool ok) {
-            m_reauthRunning = false;
-            const auto waiting = std::exchange(m_waitingForAuth, {});
-            for (const auto &c : waiting) {
-                if (ok) {
-                    start(c);
-                } else if (c->handle->cancelled) {
-                    continue;
-                } else if (!c->hasContext || c->context) {
-                    c->handle->finished = true;
-                    c->done(nullptr, {},
-                            ApiError::make(
-                                ErrorType::Unauthorized,
-                                QCoreApplication::translate(
-                                    "ApiClient", "Your session has expired. Sign in again.")));
-                }
+        reauthenticate([this, call](bool ok) {
+            if (ok) {
+                start(call);
+                return;
             }
-            if (!ok)
-                Q_EMIT sessionExpired();
+            if (call->handle->cancelled || (call->hasContext && !call->context))
+                return;
+            call->handle->finished = true;
+            call->done(nullptr, {}, sessionExpiredError());
         });
         return;
     }

@@ -63,6 +63,9 @@ public:
     bool hasToken() const { return !m_token.isEmpty(); }
     void setReauthenticator(Reauthenticator reauth) { m_reauth = std::move(reauth); }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    // A stream that brings no byte (not even the server's keep-alive comment, every 15 s by
+    // default) for this long is taken as dead and ends, so its owner reconnects.
+    void setStreamIdleTimeoutMs(int ms) { m_streamIdleMs = ms; }
     void setMaxRetries(int retries) { m_maxRetries = retries; }
     bool isOnline() const { return m_online; }
 
@@ -74,8 +77,16 @@ public:
             std::function<void(const QByteArray &, const QHash<QByteArray, QByteArray> &,
                                const ApiError &)>
                 done);
-    // A request for a long-lived stream (SSE): same URL and auth rules; the caller owns it.
+    // A request for a long-lived stream (SSE): same URL, token and idle timeout rules; the
+    // caller owns it, and calls reauthenticate() when it is answered 401.
     QNetworkReply *openStream(const QString &path, const QByteArray &lastEventId);
+
+    // Gets a fresh access token once for every caller asking while it runs: done(true) when
+    // one is in place. A failure emits sessionExpired() once. Without a reauthenticator,
+    // done(false) at once and nothing else.
+    void reauthenticate(std::function<void(bool)> done);
+    bool canReauthenticate() const { return bool(m_reauth); }
+    static ApiError sessionExpiredError();
 
     // Exchanges the local token for a session; the client keeps the access token it gets.
     void signInLocal(const QByteArray &localToken, QObject *ctx,
@@ -109,10 +120,11 @@ private:
     QByteArray m_token;
     Reauthenticator m_reauth;
     int m_timeoutMs = 30000;
+    int m_streamIdleMs = 45000;
     int m_maxRetries = 3;
     bool m_online = true;
     bool m_reauthRunning = false;
-    QList<std::shared_ptr<Call>> m_waitingForAuth;
+    QList<std::function<void(bool)>> m_waitingForAuth;
 };
 
 // Turns a finished reply into an ApiError (None when it succeeded); used by the SSE client too.

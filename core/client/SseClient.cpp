@@ -6,6 +6,15 @@
 
 namespace clusterra {
 
+namespace {
+// Qt stops reading the socket past this much unread data, so a stream faster than its
+// consumer waits in the kernel (TCP pushes back on the server) instead of in our heap.
+constexpr qint64 kReadBuffer = 4 * 1024 * 1024;
+// One pass of the event loop parses at most this much; the rest waits for the next pass, so
+// a burst never holds the GUI thread for longer than one slice takes.
+constexpr qint64 kSlice = 256 * 1024;
+} // namespace
+
 SseClient::SseClient(ApiClient *api, QObject *parent)
     : QObject(parent)
     , m_api(api) {
@@ -19,6 +28,8 @@ SseClient::~SseClient() {
 
 void SseClient::start(const QString &path, const QString &lastEventId) {
     stop();
+    ++m_generation;
+    m_reauthed = false;
     m_path = path;
     m_parser = SseParser();
     if (!lastEventId.isEmpty())
@@ -30,6 +41,7 @@ void SseClient::start(const QString &path, const QString &lastEventId) {
 
 void SseClient::stop() {
     m_stopped = true;
+    ++m_generation;
     m_retryTimer.stop();
     if (m_reply) {
         QNetworkReply *reply = m_reply;
@@ -49,22 +61,42 @@ void SseClient::connectNow() {
     m_parser.reset();
     m_gotStatus = false;
     m_reply = m_api->openStream(m_path, m_parser.lastEventId().toUtf8());
+    m_reply->setReadBufferSize(kReadBuffer);
     connect(m_reply, &QNetworkReply::readyRead, this, &SseClient::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &SseClient::onFinished);
 }
 
 void SseClient::onReadyRead() {
-    if (!m_reply)
+    if (!m_reply || !readStatus(m_reply))
         return;
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    readSlice(m_reply);
+    if (!m_stopped && m_reply && m_reply->bytesAvailable() > 0 && !m_drainQueued) {
+        m_drainQueued = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_drainQueued = false;
+                onReadyRead();
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+bool SseClient::readStatus(QNetworkReply *reply) {
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status != 200)
-        return; // an error body: onFinished reports it
+        return false; // an error body: onFinished reports it
     if (!m_gotStatus) {
         m_gotStatus = true;
         m_failures = 0;
+        m_reauthed = false;
         setState(State::Open);
     }
-    const auto events = m_parser.feed(m_reply->readAll());
+    return true;
+}
+
+void SseClient::readSlice(QNetworkReply *reply) {
+    const auto events = m_parser.feed(reply->read(kSlice));
     for (const auto &e : events) {
         Q_EMIT eventReceived(e);
         if (m_stopped)
@@ -79,15 +111,29 @@ void SseClient::onFinished() {
     m_reply = nullptr;
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 400 && status < 500) {
-        const ApiError error = errorFromReply(reply, reply->readAll());
-        m_stopped = true;
-        setState(State::Closed);
-        Q_EMIT failed(error);
+    if (status == 401 && !m_reauthed && m_api->canReauthenticate()) {
+        m_reauthed = true;
+        setState(State::Reconnecting);
+        m_api->reauthenticate(
+            [this, self = QPointer<SseClient>(this), generation = m_generation](bool ok) {
+                if (!self || m_stopped || generation != m_generation)
+                    return;
+                if (ok)
+                    connectNow();
+                else
+                    fail(ApiClient::sessionExpiredError());
+            });
         return;
     }
-    if (status == 200)
-        onReadyRead();
+    if (status >= 400 && status < 500) {
+        fail(errorFromReply(reply, reply->readAll()));
+        return;
+    }
+    // The rest of a finished reply is at most one read buffer: parsed now, before the
+    // reconnect, so no event is lost or reordered.
+    if (status == 200 && readStatus(reply))
+        while (!m_stopped && reply->bytesAvailable() > 0)
+            readSlice(reply);
     if (m_stopped)
         return;
     // Dropped, refused or closed by the server: come back after a growing pause.
@@ -96,6 +142,12 @@ void SseClient::onFinished() {
     const int delay = m_parser.retryMs() ? qMax(*m_parser.retryMs(), qMin(backoff, 1000)) : backoff;
     setState(State::Reconnecting);
     m_retryTimer.start(delay);
+}
+
+void SseClient::fail(const ApiError &error) {
+    m_stopped = true;
+    setState(State::Closed);
+    Q_EMIT failed(error);
 }
 
 void SseClient::setState(State state) {

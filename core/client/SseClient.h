@@ -15,7 +15,9 @@ class ApiClient;
 
 // An SSE subscription over ApiClient: parses with SseParser, reconnects with backoff (or the
 // server's `retry`) sending Last-Event-ID so nothing is lost or repeated, and stops cleanly.
-// 4xx answers are final (no reconnect loop on a bad token or a deleted job).
+// A 401 gets the client's one re-authentication and one more try, as any request does; other
+// 4xx answers are final (no reconnect loop on a bad token or a deleted job). A stream silent
+// past the client's idle timeout is dropped and reconnected.
 class SseClient : public QObject {
     Q_OBJECT
 public:
@@ -40,6 +42,9 @@ private:
     void connectNow();
     void onReadyRead();
     void onFinished();
+    bool readStatus(QNetworkReply *reply);
+    void readSlice(QNetworkReply *reply);
+    void fail(const ApiError &error);
     void setState(State state);
 
     ApiClient *m_api;
@@ -52,6 +57,9 @@ private:
     int m_maxBackoffMs = 30000;
     bool m_stopped = true;
     bool m_gotStatus = false;
+    bool m_drainQueued = false; // a pass over unread bytes is posted
+    bool m_reauthed = false;    // since the stream was last open
+    quint64 m_generation = 0;   // bumped by start() and stop(): a late re-auth answer is dropped
 };
 
 } // namespace clusterra

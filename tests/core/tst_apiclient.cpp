@@ -1,6 +1,7 @@
 #include "core/client/ApiClient.h"
 #include "core/client/BucketDelete.h"
 #include "core/client/JobCalls.h"
+#include "tests/core/FakeHttp.h"
 
 #include <QBuffer>
 #include <QNetworkReply>
@@ -14,64 +15,6 @@
 #include <optional>
 
 using namespace clusterra;
-
-// A scripted HTTP peer on 127.0.0.1: answers each request with the next canned reply, or
-// drops the connection. Unit tests only; integration tests use the real server.
-class FakeHttp : public QObject {
-    Q_OBJECT
-public:
-    struct Reply {
-        int status = 200;
-        QByteArray body;
-        bool drop = false;
-    };
-    QQueue<Reply> replies;
-    QList<QByteArray> requests; // request lines with the Authorization header value
-
-    FakeHttp() {
-        m_server.listen(QHostAddress::LocalHost);
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *s = m_server.nextPendingConnection())
-                connect(s, &QTcpSocket::readyRead, this, [this, s] { onData(s); });
-        });
-    }
-    QUrl url() const {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()));
-    }
-
-private:
-    void onData(QTcpSocket *s) {
-        QByteArray &buf = m_buffers[s];
-        buf += s->readAll();
-        const qsizetype end = buf.indexOf("\r\n\r\n");
-        if (end < 0)
-            return;
-        const QByteArray head = buf.left(end);
-        qsizetype length = 0;
-        QByteArray auth;
-        for (const QByteArray &line : head.split('\n')) {
-            if (line.toLower().startsWith("content-length:"))
-                length = line.mid(15).trimmed().toLongLong();
-            if (line.toLower().startsWith("authorization:"))
-                auth = line.mid(14).trimmed();
-        }
-        if (buf.size() < end + 4 + length)
-            return;
-        requests << head.left(head.indexOf('\r')) + " " + auth;
-        buf.remove(0, end + 4 + length);
-        const Reply r = replies.isEmpty() ? Reply{500, "{}"} : replies.dequeue();
-        if (r.drop) {
-            s->abort();
-            return;
-        }
-        s->write("HTTP/1.1 " + QByteArray::number(r.status) +
-                 " X\r\nContent-Type: application/json\r\nContent-Length: " +
-                 QByteArray::number(r.body.size()) + "\r\n\r\n" + r.body);
-    }
-
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-};
 
 // A reply the network below makes up: status and body after `delayMs`, or never (0 > delay).
 class CannedReply : public QNetworkReply {
