@@ -1,6 +1,7 @@
 #include "core/sse/SseParser.h"
 
 #include <QStringDecoder>
+#include <cstring>
 
 namespace clusterra {
 
@@ -18,42 +19,58 @@ QString exactUtf8(QByteArrayView bytes) {
 
 QList<SseEvent> SseParser::feed(QByteArrayView bytes) {
     QList<SseEvent> out;
-    qsizetype start = 0;
     if (!m_bomChecked) {
         // A BOM may itself arrive split over chunks: hold bytes until we can tell.
         m_line.append(bytes);
-        bytes = {};
         if (m_line.size() < kBom.size() && kBom.startsWith(m_line))
             return out;
         m_bomChecked = true;
-        QByteArray pending = m_line.startsWith(kBom) ? m_line.mid(kBom.size()) : m_line;
-        m_line.clear();
+        const QByteArray pending = m_line.startsWith(kBom) ? m_line.mid(kBom.size()) : m_line;
+        m_line.resize(0);
         return feed(pending);
     }
-    for (qsizetype i = 0; i < bytes.size(); ++i) {
-        const char c = bytes[i];
-        if (c == '\n' && m_afterCr) {
-            // The LF of a CRLF whose CR ended the previous line.
-            m_afterCr = false;
-            start = i + 1;
-            continue;
-        }
+    const char *p = bytes.data();
+    const char *const end = p + bytes.size();
+    if (m_afterCr && p < end) {
         m_afterCr = false;
-        if (c == '\r' || c == '\n') {
-            m_line.append(bytes.sliced(start, i - start));
+        if (*p == '\n')
+            ++p; // the LF of a CRLF whose CR ended the previous chunk's last line
+    }
+    // Carriage returns are rare: one search finds the next, and it is looked for again only
+    // once passed, so the scan stays one pass over the bytes however many lines they hold.
+    const char *cr =
+        p < end ? static_cast<const char *>(std::memchr(p, '\r', size_t(end - p))) : nullptr;
+    while (p < end) {
+        if (cr && cr < p)
+            cr = static_cast<const char *>(std::memchr(p, '\r', size_t(end - p)));
+        const char *stop = cr ? cr : end;
+        const char *lf = static_cast<const char *>(std::memchr(p, '\n', size_t(stop - p)));
+        const char *eol = lf ? lf : cr;
+        if (!eol) {
+            m_line.append(p, end - p);
+            break;
+        }
+        if (m_line.isEmpty()) {
+            processLine(QByteArrayView(p, eol), out);
+        } else {
+            m_line.append(p, eol - p);
             processLine(m_line, out);
-            m_line.clear();
-            m_afterCr = (c == '\r');
-            start = i + 1;
+            m_line.resize(0);
+        }
+        p = eol + 1;
+        if (*eol == '\r') {
+            if (p == end)
+                m_afterCr = true;
+            else if (*p == '\n')
+                ++p;
         }
     }
-    m_line.append(bytes.sliced(start));
     return out;
 }
 
 void SseParser::reset() {
-    m_line.clear();
-    m_data.clear();
+    m_line.resize(0);
+    m_dataBytes.resize(0);
     m_eventType.clear();
     m_dataSeen = false;
     m_afterCr = false;
@@ -78,12 +95,16 @@ void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out) {
         if (value.startsWith(' '))
             value = value.sliced(1);
     }
-    if (field == "event") {
-        m_eventType = exactUtf8(value);
-    } else if (field == "data") {
-        m_data += exactUtf8(value);
-        m_data += QLatin1Char('\n');
+    if (field == "data") {
+        m_dataBytes.append(value);
+        m_dataBytes.append('\n');
         m_dataSeen = true;
+    } else if (field == "event") {
+        if (value != m_typeCacheBytes) {
+            m_typeCacheBytes = value.toByteArray();
+            m_typeCache = exactUtf8(value);
+        }
+        m_eventType = m_typeCache; // shared, not copied
     } else if (field == "id") {
         if (!value.contains('\0'))
             m_idBuffer = exactUtf8(value);
@@ -103,18 +124,19 @@ void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out) {
 void SseParser::dispatch(QList<SseEvent> &out) {
     m_lastEventId = m_idBuffer;
     if (!m_dataSeen) {
-        m_data.clear();
+        m_dataBytes.resize(0);
         m_eventType.clear();
         return;
     }
     SseEvent ev;
     if (!m_eventType.isEmpty())
         ev.type = m_eventType;
-    m_data.chop(1); // the LF appended after the last data line
-    ev.data = m_data;
+    // Without the LF appended after the last data line. Line by line or at once, UTF-8 decodes
+    // the same: every line ends in an LF, which no multi-byte sequence can run across.
+    ev.data = exactUtf8(QByteArrayView(m_dataBytes).chopped(1));
     ev.lastEventId = m_lastEventId;
-    out.append(ev);
-    m_data.clear();
+    out.append(std::move(ev));
+    m_dataBytes.resize(0);
     m_eventType.clear();
     m_dataSeen = false;
 }

@@ -15,7 +15,9 @@ struct SseEvent {
 
 // Incremental parser for text/event-stream following the WHATWG HTML rules: CR, LF and CRLF
 // line ends (also split across chunks), one leading BOM, comments, `retry`, `id` values with
-// NUL ignored, and no dispatch of an unterminated final event.
+// NUL ignored, and no dispatch of an unterminated final event. Lines are found with memchr and
+// parsed where they lie in the chunk (only a line cut by a chunk end is copied), and an event's
+// data is decoded from UTF-8 once, not line by line.
 class SseParser {
 public:
     // Feeds raw bytes as they arrive; returns the events completed by them.
@@ -33,9 +35,12 @@ private:
     void processLine(QByteArrayView line, QList<SseEvent> &out);
     void dispatch(QList<SseEvent> &out);
 
-    QByteArray m_line;
-    QString m_data;
+    QByteArray m_line;      // a line begun in an earlier chunk; its capacity is kept
+    QByteArray m_dataBytes; // the event's data lines, LF after each, decoded once at dispatch
     QString m_eventType;
+    // The last `event` value and its text: a stream's events mostly repeat one type.
+    QByteArray m_typeCacheBytes;
+    QString m_typeCache;
     QString m_idBuffer;
     QString m_lastEventId;
     std::optional<int> m_retryMs;
