@@ -1,5 +1,6 @@
 #include "server/ServerApp.h"
 
+#include "core/base/Guard.h"
 #include "core/base/Log.h"
 
 #include "core/util/Json.h"
@@ -171,7 +172,10 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
     d->publisher =
         std::make_unique<OutputPublisher>(*d->jobStore, *d->jobs, *d->clusters, *d->storage);
     QObject::connect(d->clusters.get(), &ClusterService::clusterRemoved, d->clusters.get(),
-                     [this](const QString &id) { d->storage->dropBucket(id); });
+                     [this](const QString &id) {
+                         runGuarded("dropping a cluster's bucket",
+                                    [&] { d->storage->dropBucket(id); });
+                     });
     d->routeContext.reset(new RouteContext{*d->auth, *d->clusters, *d->jobs, *d->jobStore,
                                            *d->events, d->templates, d->files, *d->storage, 250,
                                            o.keepAliveMs});
@@ -278,9 +282,10 @@ bool parseListen(const QString &text, ServerOptions &o) {
 } // namespace
 
 namespace {
-// Timers, socket notifiers and queued signals run outside any request's try: an exception
-// there (a locked database during a poll) would make Qt abort the server. It costs that one
-// event instead; the next tick tries again.
+// The last net, not the way errors travel: every piece of server work that Qt starts (a timer
+// tick, a reply, a store's signal) runs inside runGuarded and every request inside the
+// router's try, so nothing should reach this. If a bug lets an exception through Qt's
+// dispatch anyway, it costs that one event and says so, instead of aborting the server.
 class ServerApplication : public QCoreApplication {
 public:
     using QCoreApplication::QCoreApplication;
@@ -288,7 +293,7 @@ public:
         try {
             return QCoreApplication::notify(receiver, event);
         } catch (const std::exception &e) {
-            qCWarning(lcServer, "%s failed: %s",
+            qCWarning(lcServer, "%s: an exception escaped into the event loop: %s",
                       receiver ? receiver->metaObject()->className() : "event", e.what());
         }
         return false;

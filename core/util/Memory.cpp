@@ -1,17 +1,18 @@
 #include "core/util/Memory.h"
 
-#include <QFile>
+#include <sys/resource.h>
 
 namespace clusterra {
 
 qint64 peakRssKb() {
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
+    rusage usage{};
+    if (::getrusage(RUSAGE_SELF, &usage) != 0)
         return 0;
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return 0;
+#if defined(__APPLE__)
+    return qint64(usage.ru_maxrss) / 1024; // bytes there, KiB on Linux and the BSDs
+#else
+    return qint64(usage.ru_maxrss);
+#endif
 }
 
 } // namespace clusterra

@@ -1,5 +1,6 @@
 #include "server/auth/OidcIssuer.h"
 
+#include "core/base/Guard.h"
 #include "core/util/Json.h"
 #include "core/util/Time.h"
 
@@ -38,26 +39,29 @@ void OidcIssuer::get(const QUrl &url,
     const bool withToken = !bearer.isEmpty();
     connect(reply, &QNetworkReply::finished, this, [reply, url, withToken, done = std::move(done)] {
         reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (withToken && (status == 401 || status == 403)) {
-            done({}, ApiError::make(ErrorType::Unauthorized,
+        runGuarded("identity provider reply", [&] {
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (withToken && (status == 401 || status == 403)) {
+                done({},
+                     ApiError::make(ErrorType::Unauthorized,
                                     QStringLiteral("The identity provider did not accept the "
                                                    "access token sent with the ID token; sign in "
                                                    "again.")));
-            return;
-        }
-        if (reply->error() != QNetworkReply::NoError || status != 200) {
-            done({}, providerFailure(QStringLiteral("%1: %2").arg(
-                         url.toString(),
-                         status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString())));
-            return;
-        }
-        const nlohmann::json j = parseJson(reply->readAll());
-        if (!j.is_object()) {
-            done({}, providerFailure(url.toString() + QStringLiteral(": not a JSON object")));
-            return;
-        }
-        done(j, {});
+                return;
+            }
+            if (reply->error() != QNetworkReply::NoError || status != 200) {
+                done({}, providerFailure(QStringLiteral("%1: %2").arg(
+                             url.toString(), status ? QStringLiteral("HTTP %1").arg(status)
+                                                    : reply->errorString())));
+                return;
+            }
+            const nlohmann::json j = parseJson(reply->readAll());
+            if (!j.is_object()) {
+                done({}, providerFailure(url.toString() + QStringLiteral(": not a JSON object")));
+                return;
+            }
+            done(j, {});
+        });
     });
 }
 

@@ -1,6 +1,6 @@
 #include "server/clusters/ClusterProvider.h"
+#include "server/sys/Platform.h"
 
-#include <QFile>
 #include <QProcess>
 #include <QSysInfo>
 #include <QThread>
@@ -15,15 +15,10 @@ LocalMachine LocalMachine::detect(int cpusOverride, qint64 memoryOverrideMb) {
         m.hostName = QStringLiteral("localhost");
     m.cpus = cpusOverride > 0 ? cpusOverride : qMax(1, QThread::idealThreadCount());
     m.memoryMb = memoryOverrideMb;
-    if (m.memoryMb <= 0) {
-        QFile meminfo(QStringLiteral("/proc/meminfo"));
-        if (meminfo.open(QIODevice::ReadOnly)) {
-            const QByteArray first = meminfo.readLine(); // "MemTotal:  24567890 kB"
-            m.memoryMb = first.simplified().split(' ').value(1).toLongLong() / 1024;
-        }
-        if (m.memoryMb <= 0)
-            m.memoryMb = 1024;
-    }
+    if (m.memoryMb <= 0)
+        m.memoryMb = sys::physicalMemoryMb();
+    if (m.memoryMb <= 0)
+        m.memoryMb = 1024;
     return m;
 }
 

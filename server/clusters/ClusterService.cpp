@@ -1,5 +1,6 @@
 #include "server/clusters/ClusterService.h"
 
+#include "core/base/Guard.h"
 #include "core/crypto/Crypto.h"
 #include "core/rules/ClusterRules.h"
 #include "core/util/Json.h"
@@ -60,8 +61,14 @@ ClusterService::ClusterService(Database &db, EventLog &events, JobStore &jobs,
 
 void ClusterService::addProvider(const QString &name, ClusterProvider *provider) {
     m_providers.insert(name, provider);
-    connect(provider, &ClusterProvider::deployed, this, &ClusterService::onDeployed);
-    connect(provider, &ClusterProvider::deployFailed, this, &ClusterService::onDeployFailed);
+    connect(provider, &ClusterProvider::deployed, this,
+            [this](const QString &id, const QList<NodeRecord> &nodes) {
+                runGuarded("cluster deployment", [&] { onDeployed(id, nodes); });
+            });
+    connect(provider, &ClusterProvider::deployFailed, this,
+            [this](const QString &id, const QString &reason) {
+                runGuarded("cluster deployment", [&] { onDeployFailed(id, reason); });
+            });
 }
 
 std::optional<CreatedCluster> ClusterService::create(const Principal &who,
@@ -126,7 +133,7 @@ std::optional<CreatedCluster> ClusterService::create(const Principal &who,
                         .arg(c.name, c.provider),
                     who.email, {{"state", "preparing"}});
     deployer->deploy(c);
-    CreatedCluster out{view(c), c.accessSecret, check.warnings};
+    CreatedCluster out{viewOf(c), c.accessSecret, check.warnings};
     return out;
 }
 
@@ -155,7 +162,21 @@ QList<ClusterView> ClusterService::list(const Principal &who) {
     return out;
 }
 
-ClusterView ClusterService::view(const ClusterRecord &c) {
+std::optional<ClusterView> ClusterService::view(const Principal &who, const QString &id,
+                                                ApiError *error) {
+    const auto c = find(who, id, error);
+    return c ? std::optional<ClusterView>(viewOf(*c)) : std::nullopt;
+}
+
+std::optional<nlohmann::json> ClusterService::partitions(const Principal &who, const QString &id,
+                                                         ApiError *error) {
+    const auto c = find(who, id, error);
+    if (!c)
+        return std::nullopt;
+    return filledPartitions(*c, m_nodes.forCluster(c->id));
+}
+
+ClusterView ClusterService::viewOf(const ClusterRecord &c) {
     return viewOf(c, m_nodes.forCluster(c.id), m_jobs.stateCounts({c.id}).value(c.id));
 }
 
@@ -170,7 +191,12 @@ ClusterView ClusterService::viewOf(const ClusterRecord &c, QList<NodeRecord> nod
     return v;
 }
 
-QList<NodeView> ClusterService::nodeViews(const ClusterRecord &cluster) {
+std::optional<QList<NodeView>> ClusterService::nodeViews(const Principal &who, const QString &id,
+                                                         ApiError *error) {
+    const auto found = find(who, id, error);
+    if (!found)
+        return std::nullopt;
+    const ClusterRecord &cluster = *found;
     QList<NodeView> out;
     const auto running = m_jobs.withStates({JobState::Running, JobState::Completing}, cluster.id);
     const int partitions = int(cluster.spec.value("partitions", nlohmann::json::array()).size());
@@ -220,7 +246,7 @@ std::optional<ClusterView> ClusterService::update(const Principal &who, const QS
     m_events.append(c->id, QStringLiteral("cluster.updated"), QStringLiteral("info"),
                     QStringLiteral("Cluster %1 updated by %2.").arg(c->name, who.email), who.email,
                     {{"changes", body}});
-    return view(*c);
+    return viewOf(*c);
 }
 
 std::optional<ClusterView> ClusterService::remove(const Principal &who, const QString &id,
@@ -253,7 +279,7 @@ std::optional<ClusterView> ClusterService::remove(const Principal &who, const QS
         }
     }
     // The answer describes the cluster as it was when deletion began.
-    ClusterView answer = view(*c);
+    ClusterView answer = viewOf(*c);
     finishDeletions();
     return answer;
 }

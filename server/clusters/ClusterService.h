@@ -64,11 +64,15 @@ public:
                                          ApiError *error);
     QList<ClusterView> list(const Principal &who);
     std::optional<ClusterRecord> find(const Principal &who, const QString &id, ApiError *error);
-    ClusterView view(const ClusterRecord &cluster);
+    std::optional<ClusterView> view(const Principal &who, const QString &id, ApiError *error);
+    // The partitions alone, filled in as a view's are, without counting jobs.
+    std::optional<nlohmann::json> partitions(const Principal &who, const QString &id,
+                                             ApiError *error);
     std::optional<ClusterView> update(const Principal &who, const QString &id,
                                       const nlohmann::json &body, ApiError *error);
     std::optional<ClusterView> remove(const Principal &who, const QString &id, ApiError *error);
-    QList<NodeView> nodeViews(const ClusterRecord &cluster);
+    std::optional<QList<NodeView>> nodeViews(const Principal &who, const QString &id,
+                                             ApiError *error);
 
     // For the server's own parts (schedulers, publisher), which act for no caller.
     std::optional<ClusterRecord> byId(const QString &id) { return m_store.byId(id); }
@@ -91,6 +95,7 @@ Q_SIGNALS:
     void clusterRemoved(const QString &clusterId);
 
 private:
+    ClusterView viewOf(const ClusterRecord &cluster);
     ClusterView viewOf(const ClusterRecord &cluster, QList<NodeRecord> nodes,
                        const QHash<JobState, int> &jobCounts) const;
     void onDeployed(const QString &clusterId, const QList<NodeRecord> &nodes);

@@ -1,5 +1,6 @@
 #include "server/events/EventStream.h"
 
+#include "core/base/Guard.h"
 #include "core/sse/SseParser.h"
 #include "core/util/Json.h"
 
@@ -18,8 +19,10 @@ EventStream::EventStream(std::shared_ptr<http::StreamBody> body, EventLog &log, 
     , m_clusterId(std::move(clusterId))
     , m_cursor(afterSeq) {
     connect(m_body.get(), &http::StreamBody::closed, this, &QObject::deleteLater);
-    connect(m_body.get(), &http::StreamBody::drained, this, &EventStream::catchUp);
-    connect(&m_log, &EventLog::appended, this, &EventStream::onAppended);
+    connect(m_body.get(), &http::StreamBody::drained, this,
+            [this] { runGuarded("event stream", [this] { catchUp(); }); });
+    connect(&m_log, &EventLog::appended, this,
+            [this](const Event &event) { runGuarded("event stream", [&] { onAppended(event); }); });
     connect(&m_keepAlive, &QTimer::timeout, this,
             [this] { m_body->write(formatSseComment("keep-alive")); });
     m_body->write("retry: 2000\n\n");

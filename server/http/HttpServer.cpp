@@ -1,6 +1,7 @@
 #include "server/http/HttpServer.h"
 
 #include "core/util/Time.h"
+#include "server/sys/Platform.h"
 
 #include <cstdio>
 
@@ -127,7 +128,9 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *erro
         *error = QStringLiteral("this libmicrohttpd has no epoll support; use select");
         return false;
     }
-    m_selectMode = limits.events == HttpServerLimits::Events::Select || !epoll;
+    m_selectMode =
+        limits.events == HttpServerLimits::Events::Select || !epoll ||
+        (limits.events == HttpServerLimits::Events::Auto && !server::sys::epollByDefault());
     const unsigned int flags = MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
                                (m_selectMode ? 0u : unsigned(MHD_USE_EPOLL));
     m_daemon = MHD_start_daemon(

@@ -1,6 +1,7 @@
 #include "server/jobs/JobRunner.h"
 
 #include "core/util/Json.h"
+#include "server/sys/Platform.h"
 
 #include <QByteArray>
 #include <QFile>
@@ -11,7 +12,6 @@
 #include <grp.h>
 #include <string>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -32,13 +32,7 @@ bool writeFileAtomically(const std::string &path, const std::string &content) {
 
 // Every descriptor from `first` up, whatever the server left open when it started us.
 void closeFrom(int first) {
-#ifdef SYS_close_range
-    if (::syscall(SYS_close_range, unsigned(first), ~0U, 0) == 0)
-        return;
-#endif
-    const long max = ::sysconf(_SC_OPEN_MAX);
-    for (long fd = first; fd < (max > 0 ? max : 65536); ++fd)
-        ::close(int(fd));
+    sys::closeDescriptorsFrom(first);
 }
 
 [[noreturn]] void fail(const char *what) {

@@ -1,5 +1,6 @@
 #include "server/jobs/LocalExecutor.h"
 
+#include "core/base/Guard.h"
 #include "core/slurm/OutputPattern.h"
 #include "core/util/Json.h"
 #include "core/util/Time.h"
@@ -33,7 +34,8 @@ LocalExecutor::LocalExecutor(JobStore &jobs, ClusterService &clusters, ExecutorS
     , m_clusters(clusters)
     , m_settings(std::move(settings)) {
     m_timer.setInterval(m_settings.pollMs);
-    connect(&m_timer, &QTimer::timeout, this, &LocalExecutor::tick);
+    connect(&m_timer, &QTimer::timeout, this,
+            [this] { runGuarded("local executor tick", [this] { tick(); }); });
 }
 
 QString LocalExecutor::jobDir(qint64 jobId) const {
@@ -196,7 +198,7 @@ void LocalExecutor::submit(const ClusterRecord &, const JobRequest &request, con
     }
     tx.commit();
     m_scheduleNeeded = true;
-    QTimer::singleShot(0, this, &LocalExecutor::tick);
+    QTimer::singleShot(0, this, [this] { runGuarded("local executor tick", [this] { tick(); }); });
     done(outcome);
 }
 

@@ -1,5 +1,6 @@
 #include "server/jobs/OutputStream.h"
 
+#include "core/base/Guard.h"
 #include "server/jobs/JobService.h"
 
 #include "core/sse/LogEvents.h"
@@ -67,14 +68,19 @@ OutputStream::OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &job
         stopWatching();
         deleteLater();
     });
-    connect(m_body.get(), &http::StreamBody::drained, this, &OutputStream::pump);
-    connect(&m_jobs, &JobStore::jobChanged, this, &OutputStream::onJobChanged);
-    connect(&m_poll, &QTimer::timeout, this, &OutputStream::pump);
+    const auto pumpGuarded = [this] {
+        runGuarded("output stream", [this] { pump(); });
+    };
+    connect(m_body.get(), &http::StreamBody::drained, this, pumpGuarded);
+    connect(&m_jobs, &JobStore::jobChanged, this, [this](qint64 jobId, JobState state) {
+        runGuarded("output stream", [&] { onJobChanged(jobId, state); });
+    });
+    connect(&m_poll, &QTimer::timeout, this, pumpGuarded);
     // inotify wakes us as soon as the job writes; the poll covers what it misses (a file
     // created after we started, filesystems without inotify).
-    connect(&m_files, &FileChangeHub::changed, this, [this](const QString &path) {
+    connect(&m_files, &FileChangeHub::changed, this, [this, pumpGuarded](const QString &path) {
         if (path == m_path)
-            pump();
+            pumpGuarded();
     });
     connect(&m_keepAlive, &QTimer::timeout, this,
             [this] { m_body->write(formatSseComment("keep-alive")); });

@@ -3,6 +3,7 @@
 
 #include "core/crypto/Crypto.h"
 #include "core/util/Time.h"
+#include "server/sys/Platform.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -90,15 +91,7 @@ qint64 appendFile(QFile &out, const QString &path) {
     const qint64 size = in.size();
     qint64 copied = 0;
     out.flush();
-#if defined(__linux__) // the one system with copy_file_range; elsewhere only the loop below
-    while (copied < size) {
-        const ssize_t n = ::copy_file_range(in.handle(), nullptr, out.handle(), nullptr,
-                                            size_t(size - copied), 0);
-        if (n <= 0)
-            break;
-        copied += n;
-    }
-#endif
+    copied = sys::copyInKernel(in.handle(), out.handle(), size);
     if (copied == size) {
         out.seek(out.size()); // QFile's position follows the descriptor's again
         return size;

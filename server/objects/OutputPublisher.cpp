@@ -1,5 +1,6 @@
 #include "server/objects/OutputPublisher.h"
 
+#include "core/base/Guard.h"
 #include "core/rules/StorageRules.h"
 #include "server/clusters/ClusterService.h"
 #include "server/jobs/JobService.h"
@@ -17,9 +18,10 @@ OutputPublisher::OutputPublisher(JobStore &jobs, const JobService &service,
     , m_service(service)
     , m_clusters(clusters)
     , m_storage(storage) {
+    // A publication that fails is this job's loss only, never the write that ended the job.
     connect(&jobs, &JobStore::jobChanged, this, [this](qint64 jobId, JobState state) {
         if (isFinished(state))
-            publish(jobId);
+            runGuarded("publishing a job's output", [&] { publish(jobId); });
     });
 }
 

@@ -1,5 +1,6 @@
 #include "server/objects/S3Backend.h"
 
+#include "core/base/Guard.h"
 #include "core/crypto/Crypto.h"
 #include "core/util/Time.h"
 
@@ -123,7 +124,7 @@ void S3Backend::call(const QByteArray &method, const QString &bucket, const QStr
                                        : a.code + QStringLiteral(": ") +
                                              xmlValue(a.body, QStringLiteral("Message"));
         }
-        done(a);
+        runGuarded("S3 reply", [&] { done(a); });
     });
 }
 

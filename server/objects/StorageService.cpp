@@ -5,6 +5,7 @@
 #include "core/rules/StorageRules.h"
 #include "core/util/Time.h"
 #include "server/clusters/ClusterService.h"
+#include "server/sys/Platform.h"
 
 namespace clusterra::server {
 
@@ -341,9 +342,9 @@ void StorageService::importFile(const ClusterRecord &cluster, const QString &key
             qCWarning(lcObjects, "cannot publish %s: %s", qPrintable(key), qPrintable(e.message));
         },
         [=, this](const QString &bucket) {
-            // Through the open descriptor's /proc link the backend reads the very file that was
+            // Through the open descriptor's own path the backend reads the very file that was
             // checked, whatever happens to its path meanwhile; `source` stays open until done.
-            const QString path = QStringLiteral("/proc/self/fd/%1").arg(source->handle());
+            const QString path = sys::pathOfOpenFile(source->handle());
             m_backend.importFile(bucket, key, path, from, contentType,
                                  [key, source](const QString &e) {
                                      if (!e.isEmpty())

@@ -90,9 +90,9 @@ void registerClusterRoutes(http::Router &r, RouteContext &ctx) {
         return answer(ctx.clusters.create(req.principal, body, &error), error, createdJson, 201);
     });
     r.add(Method::Get, QStringLiteral("/v1/clusters/{id}"), Access::User, [&ctx](Request &req) {
-        return withCluster(ctx, req, [&](const ClusterRecord &c) {
-            return Response::json(clusterJson(ctx.clusters.view(c)));
-        });
+        ApiError error;
+        return answer(ctx.clusters.view(req.principal, req.param(QStringLiteral("id")), &error),
+                      error, clusterJson);
     });
     r.add(Method::Patch, QStringLiteral("/v1/clusters/{id}"), Access::Admin, [&ctx](Request &req) {
         ApiError error;
@@ -110,18 +110,24 @@ void registerClusterRoutes(http::Router &r, RouteContext &ctx) {
     });
     r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/partitions"), Access::User,
           [&ctx](Request &req) {
-              return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                  return Response::json({{"partitions", ctx.clusters.view(c).partitions}});
-              });
+              ApiError error;
+              return answer(
+                  ctx.clusters.partitions(req.principal, req.param(QStringLiteral("id")), &error),
+                  error, [](const nlohmann::json &p) {
+                      return nlohmann::json{{"partitions", p}};
+                  });
           });
     r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/nodes"), Access::User,
           [&ctx](Request &req) {
-              return withCluster(ctx, req, [&](const ClusterRecord &c) {
-                  auto items = nlohmann::json::array();
-                  for (const auto &v : ctx.clusters.nodeViews(c))
-                      items.push_back(nodeJson(v));
-                  return Response::json({{"nodes", std::move(items)}});
-              });
+              ApiError error;
+              return answer(
+                  ctx.clusters.nodeViews(req.principal, req.param(QStringLiteral("id")), &error),
+                  error, [](const QList<NodeView> &views) {
+                      auto items = nlohmann::json::array();
+                      for (const auto &v : views)
+                          items.push_back(nodeJson(v));
+                      return nlohmann::json{{"nodes", std::move(items)}};
+                  });
           });
 }
 

@@ -1,5 +1,6 @@
 #include "server/slurm/SlurmRestClient.h"
 
+#include "core/base/Guard.h"
 #include "core/slurm/SlurmDialect.h"
 #include "core/util/Json.h"
 
@@ -79,7 +80,7 @@ void SlurmRestClient::finish(QNetworkReply *reply, Done done) {
         }
         if (!out.body.is_object())
             out.body = nlohmann::json::object();
-        done(out);
+        runGuarded("Slurm reply", [&] { done(out); });
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include <pwd.h>
 
+#include "core/base/Guard.h"
 #include "core/util/Json.h"
 #include "core/util/Time.h"
 #include "server/clusters/ClusterService.h"
@@ -137,7 +138,8 @@ void SlurmScheduler::connectCluster(const ClusterRecord &cluster, Connected done
                                                   cluster.slurmToken);
     Connection *raw = c.get();
     raw->timer.setInterval(m_settings.pollMs);
-    connect(&raw->timer, &QTimer::timeout, this, [this, raw] { tick(raw); });
+    connect(&raw->timer, &QTimer::timeout, this,
+            [this, raw] { runGuarded("Slurm poll", [&] { tick(raw); }); });
     m_connections[cluster.id] = std::move(c);
     raw->busy = true;
     probe(raw, raw->versions,
@@ -471,8 +473,10 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
                 c->known->insert(*slurmId);
             done({{job.publicId()}, ApiError()});
             QTimer::singleShot(0, this, [this, id = c->clusterId] {
-                if (Connection *now = connection(id); now && !now->busy && now->dialect)
-                    pollJobs(now);
+                runGuarded("Slurm poll", [&] {
+                    if (Connection *now = connection(id); now && !now->busy && now->dialect)
+                        pollJobs(now);
+                });
             });
         });
 }

@@ -198,7 +198,7 @@ Database::~Database() {
     }
 }
 
-bool Database::open(const QString &path, QString *error) {
+bool Database::open(const QString &path, QString *error, int upToVersion) {
     m_connectionName =
         QStringLiteral("clusterra-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
@@ -217,7 +217,11 @@ bool Database::open(const QString &path, QString *error) {
         *error = QString::fromUtf8(e.what());
         return false;
     }
-    return migrate(error);
+    return migrate(error, upToVersion < 0 ? latestSchemaVersion() : upToVersion);
+}
+
+int Database::latestSchemaVersion() {
+    return int(kMigrations.size());
 }
 
 int Database::schemaVersion() const {
@@ -226,7 +230,7 @@ int Database::schemaVersion() const {
     return q.next() ? q.value(0).toInt() : 0;
 }
 
-bool Database::migrate(QString *error) {
+bool Database::migrate(QString *error, int upToVersion) {
     const int current = schemaVersion();
     if (current > int(kMigrations.size())) {
         *error = QStringLiteral("the database schema (version %1) is newer than this server "
@@ -235,7 +239,7 @@ bool Database::migrate(QString *error) {
                      .arg(kMigrations.size());
         return false;
     }
-    for (int v = current; v < int(kMigrations.size()); ++v) {
+    for (int v = current; v < qMin(upToVersion, int(kMigrations.size())); ++v) {
         m_db.transaction();
         const QStringList statements =
             QString::fromUtf8(kMigrations[size_t(v)]).split(QLatin1Char(';'), Qt::SkipEmptyParts);

@@ -17,12 +17,17 @@ public:
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
-    bool open(const QString &path, QString *error);
+    // Opens the file and brings its schema to the latest version, or to `upToVersion` (a test
+    // making the database an older server left, to check the migrations after it).
+    bool open(const QString &path, QString *error, int upToVersion = -1);
     int schemaVersion() const;
+    static int latestSchemaVersion();
 
-    // Runs one statement with positional binds; throws std::runtime_error on failure, which
-    // the router turns into a 500 for that request only.
-    // Throws ApiException (ServiceUnavailable) when SQLite refuses: locked, read-only, full.
+    // Runs one statement with positional binds. When SQLite refuses (locked, read-only,
+    // full) it throws ApiException (ServiceUnavailable): the one exception of the server, which
+    // abandons the piece of work it hit, like a rolled-back transaction. It never crosses Qt's
+    // event loop: the router answers that request with it, runGuarded (core/base/Guard.h)
+    // logs it for a timer tick or a reply. Everything else answers with ApiError values.
     QSqlQuery exec(const QString &sql, std::initializer_list<QVariant> binds = {});
     [[noreturn]] static void fail(const QSqlQuery &q);
     // "?, ?, ?" for an IN (...) list of n binds.
@@ -41,7 +46,7 @@ public:
     };
 
 private:
-    bool migrate(QString *error);
+    bool migrate(QString *error, int upToVersion);
 
     QSqlDatabase m_db;
     QString m_connectionName;

@@ -43,6 +43,39 @@ private Q_SLOTS:
         QVERIFY2(db.open(dir.filePath(QStringLiteral("server.db")), &error), qPrintable(error));
     }
 
+    // A database an earlier server left (schema 8), where a Slurm cluster's slurmrestd token
+    // sat in `secret`: the migration moves it to its own column and leaves a local cluster's
+    // own secret where it is.
+    void slurmTokenMovesOutOfTheSecret() {
+        const QString path = dir.filePath(QStringLiteral("schema8.db"));
+        QString error;
+        {
+            Database old;
+            QVERIFY2(old.open(path, &error, 8), qPrintable(error));
+            QCOMPARE(old.schemaVersion(), 8);
+            const QString insert = QStringLiteral(
+                "INSERT INTO clusters (id, org, name, provider, state, connection_state, spec, "
+                "secret, created_by, created_at, updated_at) "
+                "VALUES (?, 'acme', ?, ?, 'ready', 'connected', '{}', ?, 'ada@example.org', 1, 1)");
+            old.exec(insert, {QStringLiteral("slurm001"), QStringLiteral("hpc"),
+                              QStringLiteral("slurm"), QStringLiteral("eyJ.slurmrestd.jwt")});
+            old.exec(insert, {QStringLiteral("local001"), QStringLiteral("box"),
+                              QStringLiteral("local"), QStringLiteral("own-secret-of-box")});
+        }
+        Database now;
+        QVERIFY2(now.open(path, &error), qPrintable(error));
+        QCOMPARE(now.schemaVersion(), Database::latestSchemaVersion());
+        ClusterStore store(now);
+        const auto slurm = store.byId(QStringLiteral("slurm001"));
+        QVERIFY(slurm);
+        QCOMPARE(slurm->slurmToken, QStringLiteral("eyJ.slurmrestd.jwt"));
+        QCOMPARE(slurm->accessSecret, QString());
+        const auto local = store.byId(QStringLiteral("local001"));
+        QVERIFY(local);
+        QCOMPARE(local->accessSecret, QStringLiteral("own-secret-of-box"));
+        QCOMPARE(local->slurmToken, QString());
+    }
+
     void clustersRoundTripWithTheirSecretsApart() {
         ClusterStore store(db);
         ClusterRecord c =

@@ -137,6 +137,19 @@ private Q_SLOTS:
         QCOMPARE(e.type, ErrorType::NotFound);
         for (const auto &v : s.clusters.list(outsider))
             QVERIFY(v.cluster.id != cluster.id);
+        // Nor are its view, partitions or nodes shown; its members see all three.
+        e = {};
+        QVERIFY(!s.clusters.view(outsider, cluster.id, &e));
+        QCOMPARE(e.type, ErrorType::NotFound);
+        e = {};
+        QVERIFY(!s.clusters.partitions(outsider, cluster.id, &e));
+        QCOMPARE(e.type, ErrorType::NotFound);
+        e = {};
+        QVERIFY(!s.clusters.nodeViews(outsider, cluster.id, &e));
+        QCOMPARE(e.type, ErrorType::NotFound);
+        QCOMPARE(s.clusters.view(member, cluster.id, &e)->cluster.id, cluster.id);
+        QVERIFY(!s.clusters.partitions(member, cluster.id, &e)->empty());
+        QVERIFY(!s.clusters.nodeViews(member, cluster.id, &e)->isEmpty());
         bool listed = false;
         for (const auto &v : s.clusters.list(member))
             listed = listed || v.cluster.id == cluster.id;
