@@ -9,20 +9,32 @@
 #include <QThread>
 
 namespace {
-nlohmann::json post(QNetworkAccessManager &nam, const QString &url, const QByteArray &token,
-                    const nlohmann::json &body) {
+nlohmann::json send(QNetworkAccessManager &nam, const QByteArray &method, const QString &url,
+                    const QByteArray &token, const nlohmann::json &body) {
     QNetworkRequest r{QUrl(url)};
     r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!token.isEmpty())
         r.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = nam.post(r, clusterra::dumpJson(body));
+    QNetworkReply *reply = body.is_null()
+                               ? nam.sendCustomRequest(r, method)
+                               : nam.sendCustomRequest(r, method, clusterra::dumpJson(body));
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     loop.exec();
     reply->deleteLater();
     return clusterra::parseJson(reply->readAll());
 }
+nlohmann::json post(QNetworkAccessManager &nam, const QString &url, const QByteArray &token,
+                    const nlohmann::json &body) {
+    return send(nam, "POST", url, token, body);
+}
 } // namespace
+
+nlohmann::json BenchServer::call(const QByteArray &method, const QString &path,
+                                 const nlohmann::json &body) {
+    QNetworkAccessManager nam;
+    return send(nam, method, url + path, token, body);
+}
 
 bool BenchServer::start(const QStringList &extraArgs) {
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);

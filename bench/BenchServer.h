@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
@@ -13,5 +15,8 @@ struct BenchServer {
     QString clusterId;
 
     bool start(const QStringList &extraArgs = {});
+    // A signed-in call to this server (path from /v1), answered synchronously: setup only.
+    nlohmann::json call(const QByteArray &method, const QString &path,
+                        const nlohmann::json &body = nullptr);
     ~BenchServer();
 };

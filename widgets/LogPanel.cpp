@@ -4,6 +4,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -66,7 +67,10 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     auto *clear = new QPushButton(tr("Clear"), this);
     clear->setObjectName(QStringLiteral("logClear"));
     clear->setToolTip(tr("Clear the view (the job's output is kept)"));
-    connect(clear, &QPushButton::clicked, this, [this] { m_view->clear(); });
+    connect(clear, &QPushButton::clicked, this, [this] {
+        clearQueue();
+        m_view->clear();
+    });
     top->addWidget(clear);
     layout->addLayout(top);
 
@@ -132,6 +136,7 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     connect(m_feed, &JobLogFeed::textAppended, this, &LogPanel::append);
     connect(m_feed, &JobLogFeed::textPrepended, this, &LogPanel::prepend);
     connect(m_feed, &JobLogFeed::restarted, this, [this](const QString &reason) {
+        clearQueue();
         m_view->clear();
         m_terminal.clear();
         m_status->setText(reason == QLatin1String("replaced")
@@ -159,13 +164,18 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     connect(m_feed, &JobLogFeed::saveFailed, this,
             [this](const QString &why) { Q_EMIT statusMessage(tr("Save failed: %1").arg(why)); });
     m_earlier->setEnabled(false);
+
+    m_showTimer.setSingleShot(true);
+    connect(&m_showTimer, &QTimer::timeout, this, [this] { showQueued(kSliceChars); });
 }
 
 qint64 LogPanel::jobId() const {
     return m_job.jobId;
 }
 
-QString LogPanel::text() const {
+QString LogPanel::text() {
+    while (queuedChars() > 0)
+        showQueued(queuedChars());
     return m_view->toPlainText();
 }
 
@@ -179,6 +189,7 @@ void LogPanel::showJob(const QString &clusterId, const JobInfo &job) {
 void LogPanel::clearJob() {
     m_feed->stop();
     m_job = {};
+    clearQueue();
     m_view->clear();
     m_terminal.clear();
     m_title->setText(tr("No job selected — choose “View log” on a job."));
@@ -188,6 +199,7 @@ void LogPanel::clearJob() {
 void LogPanel::restart() {
     if (m_job.jobId == 0)
         return;
+    clearQueue();
     m_view->clear();
     m_terminal.clear();
     m_status->setText(tr("Loading…"));
@@ -201,6 +213,85 @@ bool LogPanel::atBottom() const {
 }
 
 void LogPanel::append(const QString &text) {
+    m_queue += text;
+    m_queueLines += int(text.count(QLatin1Char('\n')));
+    if (m_queueLines > kMaxQueuedLines)
+        skipToNewest();
+    if (!m_showTimer.isActive())
+        m_showTimer.start(m_queue.size() - m_queueStart > kSliceChars ? 0 : 15);
+}
+
+void LogPanel::skipToNewest() {
+    // Down to half the limit, so a flood skips once per many slices, not on every event.
+    qsizetype from = m_queue.size();
+    int kept = 0;
+    for (; kept < kMaxQueuedLines / 2 && from > m_queueStart; ++kept)
+        from = m_queue.lastIndexOf(QLatin1Char('\n'), from - 1);
+    const int skipped = m_queueLines - (kept - 1);
+    // The line being shown ends where the skipped part begins; the note is a line of its own.
+    QString note = m_terminal.current().isEmpty() ? QString() : QStringLiteral("\n");
+    note += tr("⋯ %n line(s) skipped: output arrived faster than it can be shown "
+               "(Save… writes all of it) ⋯",
+               "", skipped) +
+            QLatin1Char('\n');
+    m_queue = note + QStringView(m_queue).sliced(from + 1);
+    m_queueStart = 0;
+    m_queueLines = int(note.count(QLatin1Char('\n'))) + kept - 1;
+    m_lastSkip.start();
+}
+
+void LogPanel::clearQueue() {
+    m_showTimer.stop();
+    m_lastSkip.invalidate();
+    m_queue.clear();
+    m_queueStart = 0;
+    m_queueLines = 0;
+}
+
+void LogPanel::showQueued(qsizetype budget) {
+    const qsizetype queued = queuedChars();
+    if (queued == 0)
+        return;
+    // At most kSliceLines lines: each costs the document its dearest work, dropping a line at
+    // the top once the view is full.
+    qsizetype n = qMin(budget, queued);
+    qsizetype end = m_queueStart;
+    for (int lines = 0; lines < kSliceLines; ++lines) {
+        end = m_queue.indexOf(QLatin1Char('\n'), end);
+        if (end < 0 || end >= m_queueStart + n)
+            break;
+        ++end;
+    }
+    if (end > m_queueStart && end < m_queueStart + n)
+        n = end - m_queueStart;
+    else if (n < queued) {
+        // End the slice at a line end where one is near, so a line is rarely redrawn.
+        const qsizetype lf = m_queue.lastIndexOf(QLatin1Char('\n'), m_queueStart + n - 1);
+        if (lf >= m_queueStart + n / 2)
+            n = lf + 1 - m_queueStart;
+    }
+    const QString slice = m_queue.mid(m_queueStart, n);
+    m_queueStart += n;
+    m_queueLines -= int(slice.count(QLatin1Char('\n')));
+    if (m_queueStart == m_queue.size()) {
+        m_queue.clear();
+        m_queueStart = 0;
+    } else if (m_queueStart > m_queue.size() / 2) {
+        m_queue.remove(0, m_queueStart);
+        m_queueStart = 0;
+    }
+    QElapsedTimer took;
+    took.start();
+    showText(slice);
+    const bool flooding = m_lastSkip.isValid() && m_lastSkip.elapsed() < 1000;
+    // The next slice waits as long as this one took, so reading the stream (and the user)
+    // keep at least half of the GUI thread however far behind the view is; in a flood (lines
+    // skipped this last second) four times as long: keeping up with the stream comes first.
+    if (queuedChars() > 0)
+        m_showTimer.start(int(qMin<qint64>(took.elapsed() * (flooding ? 4 : 1), 50)));
+}
+
+void LogPanel::showText(const QString &text) {
     const bool follow = m_follow->isChecked();
     const QScrollBar *bar = m_view->verticalScrollBar();
     const int keep = bar->value();

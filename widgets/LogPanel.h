@@ -4,6 +4,8 @@
 #include "core/client/SseClient.h"
 #include "models/TerminalLine.h"
 
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QWidget>
 
 class QCheckBox;
@@ -21,6 +23,11 @@ class JobLogFeed;
 
 // A job's output, live: follows the end unless the user scrolls up, find (Ctrl+F), last-N
 // choice, wrap, save, clear, load earlier; memory is bounded by a block limit.
+// Output is queued and shown in slices on a timer, never one edit per event, so a burst of any
+// size costs the GUI thread one short slice at a time. QTextDocument takes tens of
+// microseconds per line it drops at the top, so a full view shows some 20,000 lines a second:
+// output arriving faster than that is skipped down to the newest lines, with a line in the
+// view that says how many were skipped (Save still writes every byte, from the server).
 class LogPanel : public QWidget {
     Q_OBJECT
 public:
@@ -29,16 +36,27 @@ public:
     void showJob(const QString &clusterId, const JobInfo &job);
     void clearJob();
     qint64 jobId() const;
-    QString text() const;
+    // What the view shows once the queue is drained (drains it now).
+    QString text();
+    qsizetype queuedChars() const { return m_queue.size() - m_queueStart; }
     QPlainTextEdit *view() const { return m_view; }
     void openFind();
     static constexpr int kMaxLines = 200000;
+    // One slice of queued output shown per pass of the event loop: about 20 ms of work.
+    static constexpr qsizetype kSliceChars = 64 * 1024;
+    static constexpr int kSliceLines = 200;
+    // More lines than this waiting (a second or so of showing) are skipped to the newest.
+    static constexpr int kMaxQueuedLines = 20000;
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
 
 private:
     void append(const QString &text);
+    void showQueued(qsizetype budget);
+    void showText(const QString &text);
+    void clearQueue();
+    void skipToNewest();
     void prepend(const QString &text);
     void restart();
     void find(bool backwards);
@@ -58,7 +76,12 @@ private:
     QWidget *m_findBar;
     QLineEdit *m_findText;
     QLabel *m_findStatus;
-    TerminalLine m_terminal; // the last line, as a terminal shows it
+    TerminalLine m_terminal;    // the last line, as a terminal shows it
+    QString m_queue;            // output not shown yet, from m_queueStart
+    qsizetype m_queueStart = 0; // consumed from the front without moving the rest
+    int m_queueLines = 0;       // '\n' in the unshown part
+    QTimer m_showTimer;
+    QElapsedTimer m_lastSkip;
 };
 
 } // namespace clusterra

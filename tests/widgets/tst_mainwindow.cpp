@@ -12,6 +12,7 @@
 #include "widgets/MainWindow.h"
 #include "widgets/SubmitDialog.h"
 
+#include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -26,6 +27,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 
 using namespace clusterra;
 
@@ -301,6 +303,59 @@ private Q_SLOTS:
         for (int i = 1; i <= 30; ++i)
             expected += QStringLiteral("line %1\n").arg(i);
         QCOMPARE(window->logPanel()->text(), expected);
+    }
+
+    // Output far faster than a text view can take it: the window keeps running its event loop
+    // between slices, the queue stays bounded, and the view ends on the log's true last lines,
+    // in order, after a note of what was skipped.
+    void aFloodOfOutputIsShownInSlices() {
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+            {{"script", "#!/bin/bash\nseq -f 'flood %07.0f' 1 300000\n"},
+             {"job",
+              {{"name", "flood"},
+               {"current_working_directory", "/tmp"},
+               {"environment", {"PATH=/usr/bin:/bin"}}}}});
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("COMPLETED"), 20000);
+        LogPanel *panel = window->logPanel();
+        auto *tail = panel->findChild<QComboBox *>(QStringLiteral("logTail"));
+        auto *status = panel->findChild<QLabel *>(QStringLiteral("logStatus"));
+        {
+            QSignalBlocker quiet(tail);
+            tail->setCurrentIndex(tail->findData(-1)); // the whole log
+        }
+        int passes = 0;
+        qsizetype mostQueued = 0;
+        QTimer idle;
+        connect(&idle, &QTimer::timeout, this, [&] {
+            ++passes;
+            mostQueued = qMax(mostQueued, panel->queuedChars());
+        });
+        idle.start(0);
+        window->viewLog(*jobById(id));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("exit code 0")), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->queuedChars(), qsizetype(0), 20000);
+        idle.stop();
+        QVERIFY2(passes > 20, qPrintable(QString::number(passes)));
+        QVERIFY2(mostQueued < 600 * 1000, qPrintable(QString::number(mostQueued)));
+        QVERIFY(panel->view()->blockCount() <= LogPanel::kMaxLines);
+        const QStringList lines = panel->text().split(QLatin1Char('\n'));
+        QCOMPARE(lines.last(), QString()); // ends with the job's own last newline
+        qsizetype note = -1;
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            if (lines[i].contains(QStringLiteral("skipped")))
+                note = i;
+        QVERIFY2(note >= 0, "a burst this size is skipped to its newest lines, and says so");
+        QVERIFY(lines.size() - note - 2 >= 1000); // the newest lines, then
+        for (qsizetype i = note + 1; i + 1 < lines.size(); ++i)
+            QCOMPARE(lines[i], QStringLiteral("flood %1")
+                                   .arg(300000 - (lines.size() - 2 - i), 7, 10, QLatin1Char('0')));
+        {
+            QSignalBlocker quiet(tail);
+            tail->setCurrentIndex(1);
+        }
     }
 
     // The server goes away for longer than any retry while a log streams: the window stays,
