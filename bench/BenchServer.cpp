@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QThread>
+#include <cstdio>
 
 namespace {
 nlohmann::json send(QNetworkAccessManager &nam, const QByteArray &method, const QString &url,
@@ -34,6 +35,32 @@ nlohmann::json BenchServer::call(const QByteArray &method, const QString &path,
                                  const nlohmann::json &body) {
     QNetworkAccessManager nam;
     return send(nam, method, url + path, token, body);
+}
+
+qint64 BenchServer::runJob(const std::string &script, const QString &standardOutput) {
+    nlohmann::json job{{"name", "bench"},
+                       {"current_working_directory", "/tmp"},
+                       {"environment", {"PATH=/usr/bin:/bin"}}};
+    if (!standardOutput.isEmpty())
+        job["standard_output"] = standardOutput.toStdString();
+    const auto r = call("POST", QStringLiteral("/v1/clusters/%1/jobs/submit").arg(clusterId),
+                        {{"script", script}, {"job", job}});
+    const qint64 id = r.value("job_id", qint64(0));
+    if (!id)
+        std::fprintf(stderr, "submit refused: %s\n", r.dump().c_str());
+    for (int i = 0; id && i < 6000; ++i) {
+        const auto j =
+            call("GET", QStringLiteral("/v1/clusters/%1/jobs/%2").arg(clusterId).arg(id));
+        const std::string state = j.value("state", "");
+        if (state == "COMPLETED")
+            return id;
+        if (state == "FAILED" || state == "CANCELLED") {
+            std::fprintf(stderr, "job %lld ended %s\n", static_cast<long long>(id), state.c_str());
+            return 0;
+        }
+        QThread::msleep(100);
+    }
+    return 0;
 }
 
 bool BenchServer::start(const QStringList &extraArgs) {

@@ -18,5 +18,8 @@ struct BenchServer {
     // A signed-in call to this server (path from /v1), answered synchronously: setup only.
     nlohmann::json call(const QByteArray &method, const QString &path,
                         const nlohmann::json &body = nullptr);
+    // Runs a bash script as a job of the bench cluster to its end; its job id, or 0 when it
+    // did not complete. `standardOutput` empty: the server's default output file.
+    qint64 runJob(const std::string &script, const QString &standardOutput = {});
     ~BenchServer();
 };

@@ -23,29 +23,10 @@ using namespace clusterra;
 
 namespace {
 
-// Submits a job writing `mb` MB of 80-byte numbered lines and waits for it to end.
+// A job writing `mb` MB of 80-byte numbered lines, run to its end.
 qint64 writeLog(BenchServer &server, qint64 mb) {
-    const std::string script =
-        "#!/bin/bash\nseq -f '%079.0f' 1 " + std::to_string(mb * 1000 * 1000 / 80) + "\n";
-    const auto r =
-        server.call("POST", QStringLiteral("/v1/clusters/%1/jobs/submit").arg(server.clusterId),
-                    {{"script", script},
-                     {"job",
-                      {{"name", "bench-log"},
-                       {"current_working_directory", "/tmp"},
-                       {"environment", {"PATH=/usr/bin:/bin"}}}}});
-    const qint64 id = r.value("job_id", qint64(0));
-    for (int i = 0; id && i < 6000; ++i) {
-        const auto j = server.call(
-            "GET", QStringLiteral("/v1/clusters/%1/jobs/%2").arg(server.clusterId).arg(id));
-        const std::string state = j.value("state", "");
-        if (state == "COMPLETED")
-            return id;
-        if (state == "FAILED" || state == "CANCELLED")
-            return 0;
-        QThread::msleep(100);
-    }
-    return 0;
+    return server.runJob("#!/bin/bash\nseq -f '%079.0f' 1 " +
+                         std::to_string(mb * 1000 * 1000 / 80) + "\n");
 }
 
 // curl reading the whole stream; returns MB/s of the payload (the output size).

@@ -3,6 +3,9 @@
 namespace clusterra {
 
 QByteArray formatLogEvents(QByteArrayView bytes, qint64 offset) {
+    if (!bytes.contains('\r')) // the usual case: one event, built in place
+        return formatSseEvent(QLatin1String(kLogEvent), QString::number(offset + bytes.size()),
+                              bytes);
     QByteArray out;
     qsizetype start = 0;
     while (start < bytes.size()) {

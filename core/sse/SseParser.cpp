@@ -143,23 +143,32 @@ void SseParser::dispatch(QList<SseEvent> &out) {
 
 QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView data) {
     QByteArray out;
-    out.reserve(data.size() + 64);
+    out.reserve(data.size() + data.size() / 8 + 64); // "data: " per line of some 50 bytes
     if (!type.isEmpty())
         out += "event: " + type.toUtf8() + '\n';
     if (!id.isEmpty())
         out += "id: " + id.toUtf8() + '\n';
+    // Every line end (LF, CR or CRLF) starts a new data line; LF alone is found by memchr.
+    const bool anyCr = data.contains('\r');
+    const auto lineEnd = [&](qsizetype from) {
+        const qsizetype lf = data.indexOf('\n', from);
+        if (!anyCr)
+            return lf;
+        const qsizetype cr = data.indexOf('\r', from);
+        return lf < 0 ? cr : cr < 0 ? lf : qMin(lf, cr);
+    };
     qsizetype start = 0;
-    for (qsizetype i = 0; i <= data.size(); ++i) {
-        const bool end = i == data.size();
-        const char c = end ? '\n' : data[i];
-        if (c != '\n' && c != '\r')
-            continue;
-        out += "data: ";
-        out.append(data.sliced(start, i - start));
+    while (true) {
+        const qsizetype at = lineEnd(start);
+        const qsizetype stop = at < 0 ? data.size() : at;
+        out.append("data: ", 6);
+        out.append(data.data() + start, stop - start);
         out += '\n';
-        if (!end && c == '\r' && i + 1 < data.size() && data[i + 1] == '\n')
-            ++i;
-        start = i + 1;
+        if (at < 0)
+            break;
+        start = at + 1;
+        if (data[at] == '\r' && start < data.size() && data[start] == '\n')
+            ++start;
     }
     out += '\n';
     return out;

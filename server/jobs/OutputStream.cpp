@@ -159,19 +159,30 @@ void OutputStream::pump() {
     const qint64 size = m_file.isOpen() ? qMax<qint64>(0, m_file.size() - m_base) : 0;
     bool sent = false;
     while (m_body->pending() < kHighWater && m_offset < size) {
+        // One chunk is read, and more only while no line has ended in what was read, so the
+        // file is read about once (the unsent end of a chunk's last line is read again), not
+        // a whole line's limit per chunk sent.
         m_file.seek(m_base + m_offset);
-        const QByteArray buf = m_file.read(qMin(size - m_offset, kMaxLine));
+        QByteArray buf = m_file.read(qMin(size - m_offset, kChunk));
+        if (buf.isEmpty())
+            break; // shorter than its size said (written to as we read): the next pump
         // A carriage return ends a piece too: a progress bar shows as it moves.
-        const auto lineEnd = [](char c) {
-            return c == '\n' || c == '\r';
+        const auto lastEnd = [](QByteArrayView b) {
+            return qMax(b.lastIndexOf('\n'), b.lastIndexOf('\r'));
         };
-        qsizetype cut = -1;
-        for (qsizetype i = qMin<qsizetype>(kChunk, buf.size()) - 1; i >= 0 && cut < 0; --i)
-            if (lineEnd(buf[i]))
-                cut = i;
-        for (qsizetype i = kChunk; cut < 0 && i < buf.size(); ++i)
-            if (lineEnd(buf[i]))
-                cut = i; // a line longer than a chunk still goes whole
+        const auto firstEnd = [](QByteArrayView b, qsizetype from) {
+            const qsizetype lf = b.indexOf('\n', from);
+            const qsizetype cr = b.indexOf('\r', from);
+            return lf < 0 ? cr : cr < 0 ? lf : qMin(lf, cr);
+        };
+        qsizetype cut = lastEnd(buf);
+        while (cut < 0 && buf.size() < kMaxLine && m_offset + buf.size() < size) {
+            const qsizetype from = buf.size();
+            buf += m_file.read(qMin(size - m_offset - from, qMin(kChunk, kMaxLine - from)));
+            if (buf.size() == from)
+                break;                 // the file stopped short of its size: read again next time
+            cut = firstEnd(buf, from); // a line longer than a chunk still goes whole
+        }
         qsizetype length = cut + 1;
         if (cut < 0) {
             if (buf.size() >= kMaxLine)

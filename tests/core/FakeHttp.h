@@ -1,10 +1,13 @@
 #pragma once
 
+#include "core/client/ApiClient.h"
+
 #include <QHash>
 #include <QQueue>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrl>
+#include <functional>
 
 // A scripted HTTP peer on 127.0.0.1: answers each request with the next canned reply, or
 // drops the connection. Unit tests only; integration tests use the real server.
@@ -75,3 +78,15 @@ private:
     QTcpServer m_server;
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
+
+// Signs `api` in to `http` as "old" with a re-authentication that succeeds as "new" and counts
+// its calls in `reauths`.
+inline void signInRenewingToNew(clusterra::ApiClient &api, const FakeHttp &http, int &reauths) {
+    api.setBaseUrl(http.url());
+    api.setAccessToken("old");
+    api.setReauthenticator([&api, &reauths](std::function<void(bool)> done) {
+        ++reauths;
+        api.setAccessToken("new");
+        done(true);
+    });
+}

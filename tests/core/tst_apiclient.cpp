@@ -284,14 +284,8 @@ private Q_SLOTS:
                                         R"({"error":{"type":"Unauthorized","message":"expired"}})"}
                      << FakeHttp::Reply{200, R"({"n":1})"};
         ApiClient api;
-        api.setBaseUrl(http.url());
-        api.setAccessToken("old");
         int reauths = 0;
-        api.setReauthenticator([&](std::function<void(bool)> done) {
-            ++reauths;
-            api.setAccessToken("new");
-            done(true);
-        });
+        signInRenewingToNew(api, http, reauths);
         const Result r = call(api, "POST", QStringLiteral("/v1/clusters"));
         QVERIFY(!r.error.isError());
         QCOMPARE(reauths, 1);

@@ -23,14 +23,8 @@ private Q_SLOTS:
         http.replies << FakeHttp::Reply{401, kExpired}
                      << FakeHttp::Reply{200, "id: 7\ndata: hello\n\n", false, true};
         ApiClient api;
-        api.setBaseUrl(http.url());
-        api.setAccessToken("old");
         int reauths = 0;
-        api.setReauthenticator([&](std::function<void(bool)> done) {
-            ++reauths;
-            api.setAccessToken("new");
-            done(true);
-        });
+        signInRenewingToNew(api, http, reauths);
         SseClient sse(&api);
         QStringList events;
         connect(&sse, &SseClient::eventReceived, this,

@@ -21,6 +21,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -342,6 +343,8 @@ private Q_SLOTS:
         QVERIFY2(mostQueued < 600 * 1000, qPrintable(QString::number(mostQueued)));
         QVERIFY(panel->view()->blockCount() <= LogPanel::kMaxLines);
         const QStringList lines = panel->text().split(QLatin1Char('\n'));
+        const QScrollBar *bar = panel->view()->verticalScrollBar();
+        QCOMPARE(bar->value(), bar->maximum()); // still following the end
         QCOMPARE(lines.last(), QString()); // ends with the job's own last newline
         qsizetype note = -1;
         for (qsizetype i = 0; i < lines.size(); ++i)

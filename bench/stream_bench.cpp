@@ -1,0 +1,112 @@
+// A finished job's output replayed as SSE by clusterra-server against `python3 -m http.server`
+// serving the same file, both read by curl, in one run; and what the server read from the file
+// for it (/proc's rchar) against what it sent. MB/s count the output's own bytes.
+// Usage: stream_bench [MB=512] [runs=3]
+#include "bench/BenchServer.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTcpServer>
+#include <QThread>
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+namespace {
+
+// Seconds curl takes to read `url` to the end (with `headers`), or -1.
+double curlSeconds(const QString &url, const QStringList &headers = {}) {
+    QStringList args{QStringLiteral("-sfN"), QStringLiteral("-o"), QStringLiteral("/dev/null")};
+    for (const QString &h : headers)
+        args << QStringLiteral("-H") << h;
+    args << url;
+    QElapsedTimer clock;
+    clock.start();
+    if (QProcess::execute(QStringLiteral("curl"), args) != 0)
+        return -1;
+    return double(clock.nsecsElapsed()) / 1e9;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// Bytes process `pid` has read through read(2) and friends so far.
+qint64 readChars(qint64 pid) {
+    QFile io(QStringLiteral("/proc/%1/io").arg(pid));
+    if (!io.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : io.readAll().split('\n'))
+        if (line.startsWith("rchar: "))
+            return line.mid(7).toLongLong();
+    return -1;
+}
+
+int freePort() {
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    QCoreApplication app(argc, argv);
+    const qint64 mb = argc > 1 ? atoll(argv[1]) : 512;
+    const int runs = argc > 2 ? atoi(argv[2]) : 3;
+    BenchServer server;
+    if (!server.start()) {
+        std::fprintf(stderr, "cannot start clusterra-server\n");
+        return 1;
+    }
+    // The job's areas are the cluster's shared folder and /tmp: its efs/ folder is in ours.
+    const QString out = server.dir.filePath(QStringLiteral("efs/stream-bench.out"));
+    const qint64 lines = mb * 1000 * 1000 / 80;
+    const qint64 id =
+        server.runJob("#!/bin/bash\nseq -f '%079.0f' 1 " + std::to_string(lines) + "\n", out);
+    if (!id) {
+        std::fprintf(stderr, "the job did not complete\n");
+        return 1;
+    }
+    const qint64 bytes = QFile(out).size();
+
+    const int port = freePort();
+    QProcess reference;
+    reference.setWorkingDirectory(server.dir.filePath(QStringLiteral("efs")));
+    reference.start(QStringLiteral("python3"),
+                    {QStringLiteral("-m"), QStringLiteral("http.server"), QString::number(port),
+                     QStringLiteral("--bind"), QStringLiteral("127.0.0.1")});
+    const QString plainUrl = QStringLiteral("http://127.0.0.1:%1/stream-bench.out").arg(port);
+    for (int i = 0; i < 100 && curlSeconds(plainUrl) < 0; ++i)
+        QThread::msleep(50);
+
+    const QString sseUrl =
+        server.url +
+        QStringLiteral("/v1/clusters/%1/jobs/%2/output/stream").arg(server.clusterId).arg(id);
+    const QStringList sseHeaders{QStringLiteral("Authorization: Bearer ") +
+                                     QString::fromLatin1(server.token),
+                                 QStringLiteral("Last-Event-ID: 0")};
+    std::vector<double> plain, sse;
+    qint64 readPerRun = 0;
+    for (int r = 0; r < runs; ++r) {
+        plain.push_back(curlSeconds(plainUrl));
+        const qint64 before = readChars(server.process.processId());
+        sse.push_back(curlSeconds(sseUrl, sseHeaders));
+        readPerRun = readChars(server.process.processId()) - before;
+    }
+    reference.terminate();
+    reference.waitForFinished(5000);
+    const double plainMbps = double(bytes) / 1e6 / median(plain);
+    const double sseMbps = double(bytes) / 1e6 / median(sse);
+    std::printf("a finished job's %lld MB output (80-byte lines), read whole by curl, median of "
+                "%d\n",
+                static_cast<long long>(bytes / 1000000), runs);
+    std::printf("  python3 -m http.server (reference)  %8.1f MB/s\n", plainMbps);
+    std::printf("  clusterra-server SSE replay         %8.1f MB/s   %.2fx the reference   "
+                "read %.2fx the bytes it sent\n",
+                sseMbps, sseMbps / plainMbps, double(readPerRun) / double(bytes));
+    return 0;
+}
