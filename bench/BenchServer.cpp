@@ -37,7 +37,7 @@ nlohmann::json BenchServer::call(const QByteArray &method, const QString &path,
     return send(nam, method, url + path, token, body);
 }
 
-qint64 BenchServer::runJob(const std::string &script, const QString &standardOutput) {
+qint64 BenchServer::submitJob(const std::string &script, const QString &standardOutput) {
     nlohmann::json job{{"name", "bench"},
                        {"current_working_directory", "/tmp"},
                        {"environment", {"PATH=/usr/bin:/bin"}}};
@@ -48,19 +48,28 @@ qint64 BenchServer::runJob(const std::string &script, const QString &standardOut
     const qint64 id = r.value("job_id", qint64(0));
     if (!id)
         std::fprintf(stderr, "submit refused: %s\n", r.dump().c_str());
+    return id;
+}
+
+bool BenchServer::waitForJob(qint64 id) {
     for (int i = 0; id && i < 6000; ++i) {
         const auto j =
             call("GET", QStringLiteral("/v1/clusters/%1/jobs/%2").arg(clusterId).arg(id));
         const std::string state = j.value("state", "");
         if (state == "COMPLETED")
-            return id;
+            return true;
         if (state == "FAILED" || state == "CANCELLED") {
             std::fprintf(stderr, "job %lld ended %s\n", static_cast<long long>(id), state.c_str());
-            return 0;
+            return false;
         }
         QThread::msleep(100);
     }
-    return 0;
+    return false;
+}
+
+qint64 BenchServer::runJob(const std::string &script, const QString &standardOutput) {
+    const qint64 id = submitJob(script, standardOutput);
+    return waitForJob(id) ? id : 0;
 }
 
 bool BenchServer::start(const QStringList &extraArgs) {

@@ -21,5 +21,8 @@ struct BenchServer {
     // Runs a bash script as a job of the bench cluster to its end; its job id, or 0 when it
     // did not complete. `standardOutput` empty: the server's default output file.
     qint64 runJob(const std::string &script, const QString &standardOutput = {});
+    // The two halves of runJob: submit (its id, or 0) and wait for the end (true: COMPLETED).
+    qint64 submitJob(const std::string &script, const QString &standardOutput = {});
+    bool waitForJob(qint64 id);
     ~BenchServer();
 };

@@ -1,6 +1,9 @@
 // A finished job's output replayed as SSE by clusterra-server against `python3 -m http.server`
 // serving the same file, both read by curl, in one run; and what the server read from the file
-// for it (/proc's rchar) against what it sent. MB/s count the output's own bytes.
+// for it (/proc's rchar) against what it sent. Then live: a job writing as fast as it can,
+// followed from its first byte by curl on the SSE stream, against a plain follower reading the
+// growing file (python3, 1 MiB reads, 10 ms naps at its end), each timed from the submit to
+// the last byte read. MB/s count the output's own bytes.
 // Usage: stream_bench [MB=512] [runs=3]
 #include "bench/BenchServer.h"
 
@@ -12,6 +15,7 @@
 #include <QThread>
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <vector>
 
 namespace {
@@ -43,6 +47,39 @@ qint64 readChars(qint64 pid) {
         if (line.startsWith("rchar: "))
             return line.mid(7).toLongLong();
     return -1;
+}
+
+// A plain follower of `path` until it has read `bytes` bytes.
+const char kFollower[] = R"PY(
+import os, sys, time
+path, want = sys.argv[1], int(sys.argv[2])
+while not os.path.exists(path):
+    time.sleep(0.01)
+got = 0
+with open(path, 'rb', buffering=0) as f:
+    while got < want:
+        b = f.read(1 << 20)
+        if b:
+            got += len(b)
+        else:
+            time.sleep(0.01)
+)PY";
+
+// Seconds from submitting the writer job to `reader` having read all of it.
+double followSeconds(BenchServer &server, const std::string &script, const QString &out,
+                     const std::function<QStringList(qint64)> &reader) {
+    QElapsedTimer clock;
+    clock.start();
+    const qint64 id = server.submitJob(script, out);
+    if (!id)
+        return -1;
+    const QStringList command = reader(id);
+    if (QProcess::execute(command.first(), command.mid(1)) != 0)
+        return -1;
+    const double seconds = double(clock.nsecsElapsed()) / 1e9;
+    server.waitForJob(id);
+    QFile::remove(out);
+    return seconds;
 }
 
 int freePort() {
@@ -99,6 +136,25 @@ int main(int argc, char **argv) {
     }
     reference.terminate();
     reference.waitForFinished(5000);
+
+    const std::string writer = "#!/bin/bash\nseq -f '%079.0f' 1 " + std::to_string(lines) + "\n";
+    std::vector<double> liveSse, livePlain;
+    for (int r = 0; r < runs; ++r) {
+        const QString live = server.dir.filePath(QStringLiteral("efs/live-%1.out").arg(r));
+        livePlain.push_back(followSeconds(server, writer, live, [&](qint64) {
+            return QStringList{QStringLiteral("python3"), QStringLiteral("-c"),
+                               QString::fromLatin1(kFollower), live, QString::number(bytes)};
+        }));
+        liveSse.push_back(followSeconds(server, writer, live, [&](qint64 id) {
+            QStringList c{QStringLiteral("curl"), QStringLiteral("-sfN"), QStringLiteral("-o"),
+                          QStringLiteral("/dev/null")};
+            for (const QString &h : sseHeaders)
+                c << QStringLiteral("-H") << h;
+            return c << server.url + QStringLiteral("/v1/clusters/%1/jobs/%2/output/stream")
+                                         .arg(server.clusterId)
+                                         .arg(id);
+        }));
+    }
     const double plainMbps = double(bytes) / 1e6 / median(plain);
     const double sseMbps = double(bytes) / 1e6 / median(sse);
     std::printf("a finished job's %lld MB output (80-byte lines), read whole by curl, median of "
@@ -108,5 +164,11 @@ int main(int argc, char **argv) {
     std::printf("  clusterra-server SSE replay         %8.1f MB/s   %.2fx the reference   "
                 "read %.2fx the bytes it sent\n",
                 sseMbps, sseMbps / plainMbps, double(readPerRun) / double(bytes));
+    const double plainLive = double(bytes) / 1e6 / median(livePlain);
+    const double sseLive = double(bytes) / 1e6 / median(liveSse);
+    std::printf("live, the job writing while it is read (submit to last byte)\n");
+    std::printf("  python3 follower of the file (reference)  %8.1f MB/s\n", plainLive);
+    std::printf("  clusterra-server SSE, curl -N             %8.1f MB/s   %.2fx the reference\n",
+                sseLive, sseLive / plainLive);
     return 0;
 }
