@@ -43,12 +43,21 @@ void Screenshotter::shoot(QWidget *widget, const QString &name) {
 
 void Screenshotter::run() {
     QDir().mkpath(m_dir);
-    // Give running jobs' logs a moment to stream in before the pictures are taken.
+    // Give a running job's log a moment to stream in before the pictures are taken: one
+    // that is not an array task, whose output is the most telling, else the first job.
     const JobTableModel *jobs = m_window->jobs();
-    if (jobs->rowCount() > 0)
-        m_window->viewLog(jobs->jobAt(0));
+    int shown = jobs->rowCount() > 0 ? 0 : -1;
+    for (int row = 0; row < jobs->rowCount(); ++row) {
+        const JobInfo &job = jobs->jobAt(row);
+        if (job.state == JobState::Running && !job.arrayJobId) {
+            shown = row;
+            break;
+        }
+    }
+    if (shown >= 0)
+        m_window->viewLog(jobs->jobAt(shown));
     m_window->tabs()->setCurrentIndex(MainWindow::JobsTab);
-    QTimer::singleShot(1500, this, [this] {
+    QTimer::singleShot(shown >= 0 ? 1500 : 0, this, [this] {
         shootMainPages();
         shootFiles();
         shootWizard();
@@ -79,13 +88,22 @@ void Screenshotter::waitFor(const std::function<bool()> &ready, int ms) {
 void Screenshotter::shootFiles() {
     FilesPage *files = m_window->filesPage();
     m_window->tabs()->setCurrentWidget(files);
+    if (m_window->currentClusterId().isEmpty()) {
+        // No cluster, no bucket: the page as a new user first sees it, nothing to wait for.
+        shoot(m_window, QStringLiteral("main-files"));
+        m_window->tabs()->setCurrentIndex(MainWindow::JobsTab);
+        return;
+    }
     auto openAndWait = [&](const QString &prefix) {
-        bool loaded = false;
-        const auto c =
-            connect(files->browser(), &FileBrowser::loaded, this, [&] { loaded = true; });
+        bool answered = false;
+        const auto ok =
+            connect(files->browser(), &FileBrowser::loaded, this, [&] { answered = true; });
+        const auto refused =
+            connect(files->browser(), &FileBrowser::failed, this, [&] { answered = true; });
         files->browser()->open(prefix);
-        waitFor([&] { return loaded; }, 5000);
-        disconnect(c);
+        waitFor([&] { return answered; }, 5000);
+        disconnect(ok);
+        disconnect(refused);
     };
     openAndWait(QStringLiteral("data/"));
     if (files->model()->rowCount() == 0)

@@ -12,6 +12,10 @@ QString TerminalLine::feed(QStringView text) {
         } else {
             m_line += text;
         }
+        while (m_line.size() > kMaxLineChars) {
+            done += QStringView(m_line).first(kMaxLineChars) + QLatin1Char('\n');
+            m_line.remove(0, kMaxLineChars);
+        }
         m_column = m_line.size();
         return done;
     }
@@ -26,9 +30,13 @@ QString TerminalLine::feed(QStringView text) {
             m_column = 0;
         } else if (m_column < m_line.size()) {
             m_line[m_column++] = c;
-        } else {
+        } else if (m_line.size() < kMaxLineChars) {
             m_line += c;
             ++m_column;
+        } else {
+            done += m_line + QLatin1Char('\n');
+            m_line = c;
+            m_column = 1;
         }
     }
     return done;

@@ -7,9 +7,12 @@ namespace clusterra {
 // Output as a terminal shows it: a carriage return moves back to the start of the line and
 // what follows overwrites it, so the progress bars of tqdm, wget or rsync read as their last
 // state rather than as a line per update. Holds the line still being written; completed
-// lines are handed back.
+// lines are handed back. A line longer than kMaxLineChars is broken there, as a terminal
+// wraps it, so a job writing without newlines cannot grow the line without bound.
 class TerminalLine {
 public:
+    static constexpr qsizetype kMaxLineChars = 1024 * 1024;
+
     // Feeds text; returns the lines it completed, each with its '\n' (CRLF ends a line too).
     QString feed(QStringView text);
     // The line being written, as a terminal would show it now.

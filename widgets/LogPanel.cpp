@@ -1,20 +1,17 @@
 #include "widgets/LogPanel.h"
 
 #include "models/JobLogFeed.h"
+#include "widgets/LogView.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
 #include <QPushButton>
-#include <QScrollBar>
 #include <QShortcut>
-#include <QTextBlock>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -67,27 +64,20 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     auto *clear = new QPushButton(tr("Clear"), this);
     clear->setObjectName(QStringLiteral("logClear"));
     clear->setToolTip(tr("Clear the view (the job's output is kept)"));
-    connect(clear, &QPushButton::clicked, this, [this] {
-        clearQueue();
-        m_view->clear();
-    });
+    connect(clear, &QPushButton::clicked, this, &LogPanel::clearView);
     top->addWidget(clear);
     layout->addLayout(top);
 
-    m_view = new QPlainTextEdit(this);
+    m_view = new LogView(this);
     m_view->setObjectName(QStringLiteral("logView"));
     m_view->setAccessibleName(tr("Job output"));
-    m_view->setReadOnly(true);
     m_view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_view->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_view->setMaximumBlockCount(kMaxLines);
-    m_view->setUndoRedoEnabled(false);
-    connect(m_wrap, &QCheckBox::toggled, this, [this](bool on) {
-        m_view->setLineWrapMode(on ? QPlainTextEdit::WidgetWidth : QPlainTextEdit::NoWrap);
-    });
-    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] {
+    connect(m_wrap, &QCheckBox::toggled, m_view, &LogView::setWrap);
+    connect(m_follow, &QCheckBox::toggled, m_view, &LogView::setFollowing);
+    connect(m_view, &LogView::followingChanged, this, [this](bool on) {
         // Scrolling up pauses following; coming back to the bottom resumes it.
-        m_follow->setChecked(atBottom());
+        QSignalBlocker quiet(m_follow);
+        m_follow->setChecked(on);
     });
     layout->addWidget(m_view, 1);
 
@@ -110,7 +100,14 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     m_findStatus = new QLabel(m_findBar);
     auto *close = new QToolButton(m_findBar);
     close->setText(tr("Close"));
-    connect(close, &QToolButton::clicked, m_findBar, &QWidget::hide);
+    close->setToolTip(tr("Close find (Esc)"));
+    const auto closeFind = [this] {
+        m_findBar->hide();
+        m_view->setFocus();
+    };
+    connect(close, &QToolButton::clicked, this, closeFind);
+    new QShortcut(QKeySequence(Qt::Key_Escape), m_findBar, this, closeFind,
+                  Qt::WidgetWithChildrenShortcut);
     findLayout->addWidget(m_findText, 1);
     findLayout->addWidget(prev);
     findLayout->addWidget(next);
@@ -136,9 +133,7 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     connect(m_feed, &JobLogFeed::textAppended, this, &LogPanel::append);
     connect(m_feed, &JobLogFeed::textPrepended, this, &LogPanel::prepend);
     connect(m_feed, &JobLogFeed::restarted, this, [this](const QString &reason) {
-        clearQueue();
-        m_view->clear();
-        m_terminal.clear();
+        clearView();
         m_status->setText(reason == QLatin1String("replaced")
                               ? tr("The output file was replaced; showing the new one.")
                               : tr("The output file was truncated; showing it from its new "
@@ -164,19 +159,14 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     connect(m_feed, &JobLogFeed::saveFailed, this,
             [this](const QString &why) { Q_EMIT statusMessage(tr("Save failed: %1").arg(why)); });
     m_earlier->setEnabled(false);
-
-    m_showTimer.setSingleShot(true);
-    connect(&m_showTimer, &QTimer::timeout, this, [this] { showQueued(kSliceChars); });
 }
 
 qint64 LogPanel::jobId() const {
     return m_job.jobId;
 }
 
-QString LogPanel::text() {
-    while (queuedChars() > 0)
-        showQueued(queuedChars());
-    return m_view->toPlainText();
+QString LogPanel::text() const {
+    return m_view->buffer().text();
 }
 
 void LogPanel::showJob(const QString &clusterId, const JobInfo &job) {
@@ -189,9 +179,7 @@ void LogPanel::showJob(const QString &clusterId, const JobInfo &job) {
 void LogPanel::clearJob() {
     m_feed->stop();
     m_job = {};
-    clearQueue();
-    m_view->clear();
-    m_terminal.clear();
+    clearView();
     m_title->setText(tr("No job selected — choose “View log” on a job."));
     m_status->clear();
 }
@@ -199,122 +187,36 @@ void LogPanel::clearJob() {
 void LogPanel::restart() {
     if (m_job.jobId == 0)
         return;
-    clearQueue();
-    m_view->clear();
-    m_terminal.clear();
+    clearView();
     m_status->setText(tr("Loading…"));
     m_follow->setChecked(true);
     m_feed->follow(m_clusterId, m_job.jobId, m_tail->currentData().toInt());
 }
 
-bool LogPanel::atBottom() const {
-    const QScrollBar *bar = m_view->verticalScrollBar();
-    return bar->value() >= bar->maximum() - 2;
+void LogPanel::clearView() {
+    m_view->clear();
+    m_terminal.clear();
+    updateEarlier();
 }
 
 void LogPanel::append(const QString &text) {
-    m_queue += text;
-    m_queueLines += int(text.count(QLatin1Char('\n')));
-    if (m_queueLines > kMaxQueuedLines)
-        skipToNewest();
-    if (!m_showTimer.isActive())
-        m_showTimer.start(m_queue.size() - m_queueStart > kSliceChars ? 0 : 15);
-}
-
-void LogPanel::skipToNewest() {
-    // Down to half the limit, so a flood skips once per many slices, not on every event.
-    qsizetype from = m_queue.size();
-    int kept = 0;
-    for (; kept < kMaxQueuedLines / 2 && from > m_queueStart; ++kept)
-        from = m_queue.lastIndexOf(QLatin1Char('\n'), from - 1);
-    const int skipped = m_queueLines - (kept - 1);
-    // The line being shown ends where the skipped part begins; the note is a line of its own.
-    QString note = m_terminal.current().isEmpty() ? QString() : QStringLiteral("\n");
-    note += tr("⋯ %n line(s) skipped: output arrived faster than it can be shown "
-               "(Save… writes all of it) ⋯",
-               "", skipped) +
-            QLatin1Char('\n');
-    m_queue = note + QStringView(m_queue).sliced(from + 1);
-    m_queueStart = 0;
-    m_queueLines = int(note.count(QLatin1Char('\n'))) + kept - 1;
-    m_lastSkip.start();
-}
-
-void LogPanel::clearQueue() {
-    m_showTimer.stop();
-    m_lastSkip.invalidate();
-    m_queue.clear();
-    m_queueStart = 0;
-    m_queueLines = 0;
-}
-
-void LogPanel::showQueued(qsizetype budget) {
-    const qsizetype queued = queuedChars();
-    if (queued == 0)
-        return;
-    // At most kSliceLines lines: each costs the document its dearest work, dropping a line at
-    // the top once the view is full.
-    qsizetype n = qMin(budget, queued);
-    qsizetype end = m_queueStart;
-    for (int lines = 0; lines < kSliceLines; ++lines) {
-        end = m_queue.indexOf(QLatin1Char('\n'), end);
-        if (end < 0 || end >= m_queueStart + n)
-            break;
-        ++end;
-    }
-    if (end > m_queueStart && end < m_queueStart + n)
-        n = end - m_queueStart;
-    else if (n < queued) {
-        // End the slice at a line end where one is near, so a line is rarely redrawn.
-        const qsizetype lf = m_queue.lastIndexOf(QLatin1Char('\n'), m_queueStart + n - 1);
-        if (lf >= m_queueStart + n / 2)
-            n = lf + 1 - m_queueStart;
-    }
-    const QString slice = m_queue.mid(m_queueStart, n);
-    m_queueStart += n;
-    m_queueLines -= int(slice.count(QLatin1Char('\n')));
-    if (m_queueStart == m_queue.size()) {
-        m_queue.clear();
-        m_queueStart = 0;
-    } else if (m_queueStart > m_queue.size() / 2) {
-        m_queue.remove(0, m_queueStart);
-        m_queueStart = 0;
-    }
-    QElapsedTimer took;
-    took.start();
-    showText(slice);
-    const bool flooding = m_lastSkip.isValid() && m_lastSkip.elapsed() < 1000;
-    // The next slice waits as long as this one took, so reading the stream (and the user)
-    // keep at least half of the GUI thread however far behind the view is; in a flood (lines
-    // skipped this last second) four times as long: keeping up with the stream comes first.
-    if (queuedChars() > 0)
-        m_showTimer.start(int(qMin<qint64>(took.elapsed() * (flooding ? 4 : 1), 50)));
-}
-
-void LogPanel::showText(const QString &text) {
-    const bool follow = m_follow->isChecked();
-    const QScrollBar *bar = m_view->verticalScrollBar();
-    const int keep = bar->value();
-    // The last block shows the line still being written: it is redrawn with what completed it
-    // and the line after, so a carriage return overwrites as in a terminal.
-    const QString done = m_terminal.feed(text);
-    QTextCursor cursor(m_view->document());
-    cursor.movePosition(QTextCursor::End);
-    cursor.movePosition(QTextCursor::StartOfBlock, QTextCursor::KeepAnchor);
-    cursor.insertText(done + m_terminal.current());
-    if (follow)
-        m_view->verticalScrollBar()->setValue(m_view->verticalScrollBar()->maximum());
-    else
-        m_view->verticalScrollBar()->setValue(keep);
-    m_follow->setChecked(follow);
-    m_earlier->setEnabled(m_feed->hasEarlier() && m_view->blockCount() < kMaxLines);
+    // The last line shows the line still being written, redrawn with what completes it, so
+    // a carriage return overwrites as in a terminal.
+    m_view->appendLines(m_terminal.feed(text));
+    m_view->setOpenLine(m_terminal.current());
+    updateEarlier();
 }
 
 void LogPanel::prepend(const QString &text) {
-    QTextCursor cursor(m_view->document());
-    cursor.movePosition(QTextCursor::Start);
-    cursor.insertText(foldCarriageReturns(text));
-    m_earlier->setEnabled(m_feed->hasEarlier() && m_view->blockCount() < kMaxLines);
+    m_view->prependLines(foldCarriageReturns(text));
+    updateEarlier();
+}
+
+void LogPanel::updateEarlier() {
+    // Once the view has dropped its oldest lines, what came before them cannot join on.
+    const LogBuffer &buffer = m_view->buffer();
+    m_earlier->setEnabled(m_feed->hasEarlier() && buffer.droppedLines() == 0 &&
+                          buffer.lineCount() < buffer.maxLines());
 }
 
 void LogPanel::openFind() {
@@ -327,21 +229,8 @@ void LogPanel::find(bool backwards) {
     const QString needle = m_findText->text();
     if (needle.isEmpty())
         return;
-    QTextDocument::FindFlags flags;
-    if (backwards)
-        flags |= QTextDocument::FindBackward;
-    if (!m_view->find(needle, flags)) {
-        // Wrap around once.
-        QTextCursor c = m_view->textCursor();
-        c.movePosition(backwards ? QTextCursor::End : QTextCursor::Start);
-        m_view->setTextCursor(c);
-        if (!m_view->find(needle, flags)) {
-            m_findStatus->setText(tr("Not found"));
-            return;
-        }
-    }
-    m_follow->setChecked(false);
-    m_findStatus->setText(tr("Line %1").arg(m_view->textCursor().blockNumber() + 1));
+    const qsizetype line = m_view->find(needle, backwards);
+    m_findStatus->setText(line < 0 ? tr("Not found") : tr("Line %1").arg(line + 1));
 }
 
 } // namespace clusterra

@@ -4,15 +4,12 @@
 #include "core/client/SseClient.h"
 #include "models/TerminalLine.h"
 
-#include <QElapsedTimer>
-#include <QTimer>
 #include <QWidget>
 
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
 class QToolButton;
 
@@ -20,6 +17,7 @@ namespace clusterra {
 
 class ApiClient;
 class JobLogFeed;
+class LogView;
 
 // A job's output, live: follows the end unless the user scrolls up, find (Ctrl+F), last-N
 // choice, wrap, save, clear, load earlier; memory is bounded by a block limit.
@@ -36,31 +34,21 @@ public:
     void showJob(const QString &clusterId, const JobInfo &job);
     void clearJob();
     qint64 jobId() const;
-    // What the view shows once the queue is drained (drains it now).
-    QString text();
-    qsizetype queuedChars() const { return m_queue.size() - m_queueStart; }
-    QPlainTextEdit *view() const { return m_view; }
+    // Everything the view holds, as text.
+    QString text() const;
+    LogView *view() const { return m_view; }
     void openFind();
-    static constexpr int kMaxLines = 200000;
-    // One slice of queued output shown per pass of the event loop: about 20 ms of work.
-    static constexpr qsizetype kSliceChars = 64 * 1024;
-    static constexpr int kSliceLines = 200;
-    // More lines than this waiting (a second or so of showing) are skipped to the newest.
-    static constexpr int kMaxQueuedLines = 20000;
 
 Q_SIGNALS:
     void statusMessage(const QString &text);
 
 private:
     void append(const QString &text);
-    void showQueued(qsizetype budget);
-    void showText(const QString &text);
-    void clearQueue();
-    void skipToNewest();
     void prepend(const QString &text);
+    void clearView();
+    void updateEarlier();
     void restart();
     void find(bool backwards);
-    bool atBottom() const;
 
     ApiClient *m_api;
     JobLogFeed *m_feed;
@@ -72,16 +60,11 @@ private:
     QCheckBox *m_follow;
     QCheckBox *m_wrap;
     QPushButton *m_earlier;
-    QPlainTextEdit *m_view;
+    LogView *m_view;
     QWidget *m_findBar;
     QLineEdit *m_findText;
     QLabel *m_findStatus;
-    TerminalLine m_terminal;    // the last line, as a terminal shows it
-    QString m_queue;            // output not shown yet, from m_queueStart
-    qsizetype m_queueStart = 0; // consumed from the front without moving the rest
-    int m_queueLines = 0;       // '\n' in the unshown part
-    QTimer m_showTimer;
-    QElapsedTimer m_lastSkip;
+    TerminalLine m_terminal; // the last line, as a terminal shows it
 };
 
 } // namespace clusterra

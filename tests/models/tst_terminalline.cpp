@@ -48,6 +48,26 @@ private Q_SLOTS:
         line.feed(u"99");
         QCOMPARE(line.current(), QStringLiteral("99%"));
     }
+
+    // A job that never writes a newline: the line is broken at the cap, nothing is lost.
+    void anEndlessLineIsBrokenAtTheCap() {
+        TerminalLine line;
+        const qsizetype cap = TerminalLine::kMaxLineChars;
+        const QString piece(cap / 3 + 7, QLatin1Char('x'));
+        QString shown;
+        for (int i = 0; i < 10; ++i)
+            shown += line.feed(piece);
+        QVERIFY(line.current().size() <= cap);
+        QCOMPARE(shown.count(QLatin1Char('\n')), qsizetype(10 * piece.size() / cap));
+        QCOMPARE(shown.size() - shown.count(QLatin1Char('\n')) + line.current().size(),
+                 10 * piece.size());
+        // The same through the slow path, with a carriage return in the text.
+        TerminalLine slow;
+        const QString out =
+            slow.feed(QString(QStringLiteral("ab\r") + QString(cap + 5, QLatin1Char('y'))));
+        QCOMPARE(out, QString(cap, QLatin1Char('y')) + QLatin1Char('\n'));
+        QCOMPARE(slow.current(), QString(5, QLatin1Char('y')));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTerminalLine)
