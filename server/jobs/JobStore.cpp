@@ -283,6 +283,64 @@ QList<JobRecord> JobStore::withStates(const QList<JobState> &states, const QStri
     return out;
 }
 
+void JobStore::forEachQueued(const QString &clusterId,
+                             const std::function<bool(const QueuedJob &)> &visit) {
+    QSqlQuery q(m_db.db());
+    q.setForwardOnly(true); // rows are stepped as they are read, never all cached
+    q.prepare(QStringLiteral("SELECT job_id, priority, tasks * cpus_per_task, memory_mb, "
+                             "array_job_id, array_max_concurrent, reason FROM jobs WHERE "
+                             "cluster_id = ? AND state = ? ORDER BY priority DESC, job_id"));
+    q.addBindValue(clusterId);
+    q.addBindValue(jobStateName(JobState::Pending));
+    if (!q.exec())
+        Database::fail(q);
+    while (q.next()) {
+        QueuedJob job;
+        job.jobId = q.value(0).toLongLong();
+        job.priority = q.value(1).toLongLong();
+        job.cpus = q.value(2).toInt();
+        job.memoryMb = q.value(3).toLongLong();
+        if (!q.value(4).isNull())
+            job.arrayJobId = q.value(4).toLongLong();
+        job.arrayMaxConcurrent = q.value(5).toInt();
+        job.reason = q.value(6).toString();
+        if (!visit(job))
+            break;
+    }
+}
+
+QStringList JobStore::clustersWithState(JobState state) {
+    QSqlQuery q = m_db.exec(QStringLiteral("SELECT DISTINCT cluster_id FROM jobs WHERE state = ?"),
+                            {jobStateName(state)});
+    QStringList out;
+    while (q.next())
+        out << q.value(0).toString();
+    return out;
+}
+
+QList<qint64> JobStore::pendingWithReason(const QString &clusterId, const QStringList &reasons) {
+    QSqlQuery q(m_db.db());
+    q.prepare(QStringLiteral("SELECT job_id FROM jobs WHERE cluster_id = ? AND state = ? AND "
+                             "reason IN (%1) ORDER BY job_id")
+                  .arg(Database::placeholders(reasons.size())));
+    q.addBindValue(clusterId);
+    q.addBindValue(jobStateName(JobState::Pending));
+    for (const QString &r : reasons)
+        q.addBindValue(r);
+    if (!q.exec())
+        Database::fail(q);
+    QList<qint64> out;
+    while (q.next())
+        out << q.value(0).toLongLong();
+    return out;
+}
+
+void JobStore::setReason(qint64 jobId, const QString &reason) {
+    m_db.exec(QStringLiteral("UPDATE jobs SET reason = ?, updated_at = ? WHERE job_id = ?"),
+              {reason, stamp(), jobId});
+    Q_EMIT jobChanged(jobId, JobState::Pending);
+}
+
 int JobStore::countInStates(const QString &clusterId, const QList<JobState> &states) {
     QSqlQuery q(m_db.db());
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE cluster_id = ? AND state IN (%1)")

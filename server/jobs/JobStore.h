@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QObject>
 #include <QSet>
+#include <functional>
 #include <optional>
 
 namespace clusterra::server {
@@ -73,6 +74,17 @@ struct JobQuery {
 
 // The jobs table. Every write stamps a strictly increasing updated_at, so `updated_since`
 // paging is exact, and every state change becomes an event.
+// A pending job as a scheduler weighs it: what it needs and where it stands, not its request.
+struct QueuedJob {
+    qint64 jobId = 0;
+    qint64 priority = 0;
+    int cpus = 1;
+    qint64 memoryMb = 0;
+    std::optional<qint64> arrayJobId;
+    int arrayMaxConcurrent = 0;
+    QString reason;
+};
+
 class JobStore : public QObject {
     Q_OBJECT
 public:
@@ -86,6 +98,16 @@ public:
     QSet<qint64> schedulerIds(const QString &clusterId);
     QList<JobRecord> list(const JobQuery &query, qint64 *total);
     QList<JobRecord> withStates(const QList<JobState> &states, const QString &clusterId = {});
+    // A cluster's pending jobs in scheduling order (priority, then age), read one at a time
+    // until `visit` returns false: a scheduler that stops at the first job that cannot start
+    // reads no further, however deep the queue.
+    void forEachQueued(const QString &clusterId,
+                       const std::function<bool(const QueuedJob &)> &visit);
+    // The clusters that have jobs in `state`.
+    QStringList clustersWithState(JobState state);
+    // The pending jobs of a cluster whose reason is one of `reasons`.
+    QList<qint64> pendingWithReason(const QString &clusterId, const QStringList &reasons);
+    void setReason(qint64 jobId, const QString &reason);
     int countInStates(const QString &clusterId, const QList<JobState> &states);
     // Each listed cluster's jobs counted by state, in one query (clusters without jobs absent).
     QHash<QString, QHash<JobState, int>> stateCounts(const QStringList &clusterIds);

@@ -180,10 +180,16 @@ void LocalExecutor::submit(const ClusterRecord &, const JobRequest &request, con
         done(outcome);
         return;
     }
+    // Behind a queue head that cannot start, a job of no higher priority cannot start either,
+    // and nothing else changed: it waits with reason Priority and the queue is not read.
+    const auto blocker = m_blocked.constFind(base.clusterId);
+    const bool behind = blocker != m_blocked.cend() && base.priority <= blocker->priority;
     std::optional<qint64> arrayId;
     auto tx = m_jobs.transaction();
     for (int task : tasks) {
         JobRecord job = base;
+        if (behind)
+            job.reason = QStringLiteral("Priority");
         m_jobs.insert(job);
         if (task >= 0) {
             arrayId = arrayId.value_or(job.jobId);
@@ -197,8 +203,11 @@ void LocalExecutor::submit(const ClusterRecord &, const JobRequest &request, con
         outcome.jobIds.append(job.jobId);
     }
     tx.commit();
-    m_scheduleNeeded = true;
-    QTimer::singleShot(0, this, [this] { runGuarded("local executor tick", [this] { tick(); }); });
+    if (!behind) {
+        m_scheduleNeeded = true;
+        QTimer::singleShot(0, this,
+                           [this] { runGuarded("local executor tick", [this] { tick(); }); });
+    }
     done(outcome);
 }
 
@@ -207,7 +216,7 @@ int LocalExecutor::activeJobs(const QString &clusterId) {
 }
 
 void LocalExecutor::resume() {
-    m_scheduleNeeded = true;
+    needSchedule();
     tick();
     m_timer.start();
 }
@@ -228,7 +237,7 @@ void LocalExecutor::cancelNow(qint64 jobId, const QString &actor) {
         job->reason = QStringLiteral("Cancelled by %1").arg(actor);
         job->endTime = nowMs();
         m_jobs.transition(*job, from, actor);
-        m_scheduleNeeded = true;
+        needSchedule();
         m_clusters.finishDeletions();
         return;
     }
@@ -246,9 +255,29 @@ void LocalExecutor::signalJob(const JobRecord &job, int signal) {
         ::kill(-pid_t(*job.jobPid), signal); // the job's whole process group
 }
 
+void LocalExecutor::needSchedule() {
+    m_scheduleNeeded = true;
+    m_blocked.clear();
+}
+
+bool LocalExecutor::runsCluster(const QString &clusterId) {
+    const auto cluster = m_clusters.byId(clusterId);
+    return cluster && cluster->provider == QLatin1String("local");
+}
+
 void LocalExecutor::tick() {
-    for (JobRecord &job : m_jobs.withStates({JobState::Running, JobState::Completing}))
-        watch(job);
+    QHash<QString, bool> ours;
+    for (JobRecord &job : m_jobs.withStates({JobState::Running, JobState::Completing})) {
+        auto known = ours.constFind(job.clusterId);
+        if (known == ours.cend())
+            known = ours.insert(job.clusterId, runsCluster(job.clusterId));
+        if (*known)
+            watch(job);
+    }
+    // A change this executor does not see (a cluster scaled, a priority edited) is taken up
+    // within a few seconds; a pass over a blocked queue reads only its head.
+    if (!m_sinceSchedule.isValid() || m_sinceSchedule.elapsed() > 3000)
+        needSchedule();
     if (m_scheduleNeeded)
         schedule();
 }
@@ -277,7 +306,7 @@ void LocalExecutor::watch(JobRecord &job) {
         job.reason = QStringLiteral("The job's runner ended without reporting an exit status");
         job.endTime = nowMs();
         m_jobs.transition(job, from);
-        m_scheduleNeeded = true;
+        needSchedule();
         return;
     }
     const qint64 now = nowMs();
@@ -318,18 +347,17 @@ void LocalExecutor::finish(JobRecord &job, int waitStatus) {
     }
     job.killDeadline.reset();
     m_jobs.transition(job, from);
-    m_scheduleNeeded = true;
+    needSchedule();
     m_clusters.finishDeletions();
 }
 
 void LocalExecutor::schedule() {
     m_scheduleNeeded = false;
-    QSet<QString> clusterIds;
-    for (const auto &job : m_jobs.withStates({JobState::Pending}))
-        clusterIds.insert(job.clusterId);
-    for (const QString &id : std::as_const(clusterIds)) {
+    m_sinceSchedule.start();
+    for (const QString &id : m_jobs.clustersWithState(JobState::Pending)) {
         const auto cluster = m_clusters.byId(id);
-        if (cluster && cluster->state == QLatin1String("ready"))
+        if (cluster && cluster->provider == QLatin1String("local") &&
+            cluster->state == QLatin1String("ready"))
             scheduleCluster(*cluster);
     }
 }
@@ -349,39 +377,50 @@ void LocalExecutor::scheduleCluster(const ClusterRecord &cluster) {
         if (j.arrayJobId)
             ++runningPerArray[*j.arrayJobId];
     }
-    bool blocked = false;
-    for (JobRecord job : m_jobs.withStates({JobState::Pending}, cluster.id)) {
-        QString reason;
-        const NodeRecord *target = nullptr;
+    // Decide while reading the queue, act once it is closed: launching changes the rows the
+    // read walks.
+    QList<std::pair<qint64, const NodeRecord *>> starts;
+    QList<std::pair<qint64, QString>> reasons;
+    std::optional<QueuedJob> head;
+    m_jobs.forEachQueued(cluster.id, [&](const QueuedJob &job) {
         if (job.arrayJobId && job.arrayMaxConcurrent > 0 &&
             runningPerArray.value(*job.arrayJobId) >= job.arrayMaxConcurrent) {
-            reason = QStringLiteral("JobArrayTaskLimit");
-        } else if (blocked) {
-            reason = QStringLiteral("Priority");
-        } else {
-            for (const auto &n : nodes) {
-                if (job.cpus() <= freeCpus[n.name] && job.memoryMb <= freeMemory[n.name]) {
-                    target = &n;
-                    break;
-                }
+            if (job.reason != QLatin1String("JobArrayTaskLimit"))
+                reasons.append({job.jobId, QStringLiteral("JobArrayTaskLimit")});
+            return true;
+        }
+        for (const auto &n : nodes) {
+            if (job.cpus <= freeCpus[n.name] && job.memoryMb <= freeMemory[n.name]) {
+                starts.append({job.jobId, &n});
+                freeCpus[n.name] -= job.cpus;
+                freeMemory[n.name] -= job.memoryMb;
+                if (job.arrayJobId)
+                    ++runningPerArray[*job.arrayJobId];
+                return true;
             }
-            if (!target) {
-                reason = QStringLiteral("Resources");
-                blocked = true;
-            }
         }
-        if (target && launch(job, cluster, *target)) {
-            freeCpus[target->name] -= job.cpus();
-            freeMemory[target->name] -= job.memoryMb;
-            if (job.arrayJobId)
-                ++runningPerArray[*job.arrayJobId];
-            continue;
-        }
-        if (!reason.isEmpty() && job.reason != reason) {
-            job.reason = reason;
-            m_jobs.save(job);
-        }
+        if (job.reason != QLatin1String("Resources"))
+            reasons.append({job.jobId, QStringLiteral("Resources")});
+        head = job;
+        return false; // strict priority: nothing behind it may start
+    });
+    for (const auto &[id, node] : std::as_const(starts)) {
+        auto job = m_jobs.get(id);
+        if (job && job->state == JobState::Pending)
+            launch(*job, cluster, *node);
     }
+    for (const auto &[id, reason] : std::as_const(reasons))
+        m_jobs.setReason(id, reason);
+    if (!head) {
+        m_blocked.remove(cluster.id);
+        return;
+    }
+    m_blocked.insert(cluster.id, {head->priority, head->jobId});
+    // Behind the head, a former head and a job not weighed yet now wait for it.
+    for (qint64 id : m_jobs.pendingWithReason(
+             cluster.id, {QStringLiteral("Resources"), QStringLiteral("None")}))
+        if (id != head->jobId)
+            m_jobs.setReason(id, QStringLiteral("Priority"));
 }
 
 QStringList LocalExecutor::environmentFor(const JobRecord &job, const ClusterRecord &cluster,

@@ -4,6 +4,8 @@
 #include "server/jobs/JobStore.h"
 #include "server/jobs/Scheduler.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QTimer>
 
 namespace clusterra::server {
@@ -26,8 +28,11 @@ struct ExecutorSettings {
 // starts with only its own environment, none of the server's descriptors, and output paths
 // inside its owner's areas (JobAreas). Strict priority order
 // per cluster (no backfill): the first job that does not fit waits with reason Resources,
-// the ones behind it with Priority. Jobs run under a detached runner, so a server restart
-// leaves them running; the next server picks them up from their pid and status files.
+// the ones behind it with Priority; a queue is read only up to that first job, and a submit
+// behind it reads nothing, so the cost of a submit does not grow with the queue. Only clusters
+// of the "local" provider are run here: a Slurm-backed cluster's jobs are Slurm's. Jobs run under a
+// detached runner, so a server restart leaves them running; the next server picks them up from
+// their pid and status files.
 class LocalExecutor : public Scheduler {
     Q_OBJECT
 public:
@@ -55,8 +60,12 @@ private:
     bool prepareHome(const JobRecord &job) const;
     void cancelNow(qint64 jobId, const QString &actor);
     void tick();
+    // Something freed or changed what jobs can have: every queue is weighed again.
+    void needSchedule();
     void schedule();
     void scheduleCluster(const ClusterRecord &cluster);
+    // Whether `clusterId` is a cluster this executor runs (not one Slurm runs).
+    bool runsCluster(const QString &clusterId);
     bool launch(JobRecord &job, const ClusterRecord &cluster, const NodeRecord &node);
     void watch(JobRecord &job);
     void finish(JobRecord &job, int waitStatus);
@@ -69,6 +78,14 @@ private:
     ExecutorSettings m_settings;
     QTimer m_timer;
     bool m_scheduleNeeded = true;
+    // Clusters whose queue head cannot start, by that job: until something frees resources,
+    // a job submitted behind it (no higher priority) waits without the queue being read.
+    struct Blocker {
+        qint64 priority = 0;
+        qint64 jobId = 0;
+    };
+    QHash<QString, Blocker> m_blocked;
+    QElapsedTimer m_sinceSchedule;
 };
 
 } // namespace clusterra::server

@@ -187,6 +187,11 @@ ALTER TABLE jobs ADD COLUMN array_task_string TEXT NOT NULL DEFAULT ''
 ALTER TABLE clusters ADD COLUMN slurm_token TEXT NOT NULL DEFAULT '';
 UPDATE clusters SET slurm_token = secret, secret = '' WHERE provider = 'slurm'
 )SQL",
+    // The local scheduler reads a cluster's queue in order and stops at the first job that
+    // cannot start: an index in that order makes the read as short as the stop.
+    R"SQL(
+CREATE INDEX jobs_queue ON jobs(cluster_id, state, priority DESC, job_id)
+)SQL",
 };
 } // namespace
 

@@ -173,6 +173,46 @@ private Q_SLOTS:
         server.waitForJob(cluster, blocker, inState("CANCELLED"));
     }
 
+    // Strict priority on the local executor: the first job that does not fit waits for
+    // Resources and every job behind it for Priority, however it got there (a submit behind a
+    // blocked head is not weighed again); a job of higher priority goes in front, and the
+    // queue runs in that order once the CPUs are free.
+    void theQueueWaitsInPriorityOrder() {
+        if (slurm)
+            QSKIP("Slurm orders its own queue");
+        const auto job = [](int priority) {
+            return rawJob("#!/bin/bash\ntrue\n",
+                          {{"tasks", 1}, {"cpus_per_task", 2}, {"priority", priority}});
+        };
+        const auto waiting = [&](qint64 id, const char *reason) {
+            return server.waitForJob(cluster, id, [reason](const json &j) {
+                return j.value("state", "") == "PENDING" && j.value("state_reason", "") == reason;
+            });
+        };
+        const qint64 blocker =
+            submit(rawJob("#!/bin/bash\nsleep 30\n", {{"tasks", 1}, {"cpus_per_task", 2}}));
+        server.waitForJob(cluster, blocker, inState("RUNNING"));
+        const qint64 head = submit(job(5));
+        waiting(head, "Resources");
+        QList<qint64> behind;
+        for (int i = 0; i < 3; ++i) {
+            behind << submit(job(5));
+            waiting(behind.last(), "Priority");
+        }
+        const qint64 urgent = submit(job(50));
+        waiting(urgent, "Resources");
+        waiting(head, "Priority");
+        QCOMPARE(server.request("DELETE", TestServer::jobPath(cluster, blocker)).status, 200);
+        QStringList starts;
+        for (qint64 id : QList<qint64>{urgent, head, behind[0], behind[1], behind[2]})
+            starts << QString::fromStdString(
+                server.waitForJob(cluster, id, inState("COMPLETED"))["start_time"]
+                    .get<std::string>());
+        QStringList sorted = starts;
+        sorted.sort();
+        QCOMPARE(starts, sorted);
+    }
+
     void badPartitionIsAValidationError() {
         const auto r = server.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cluster),
                                    rawJob("#!/bin/sh\necho hi\n", {{"partition", "nope"}}));

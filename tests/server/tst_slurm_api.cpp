@@ -88,6 +88,41 @@ private Q_SLOTS:
         QCOMPARE(c.json["slurm"]["user_mapping"].get<std::string>(), std::string("shared"));
     }
 
+    // A Slurm-backed cluster's pending jobs are Slurm's to run. The local executor, busy with
+    // a local cluster beside it, once started them on this machine as the server's user.
+    void slurmJobsNeverRunOnThisMachine() {
+        const qint64 blocker =
+            env.sbatch({QStringLiteral("--exclusive"), QStringLiteral("-D"), QStringLiteral("/tmp"),
+                        QStringLiteral("-J"), QStringLiteral("hold-the-node"),
+                        QStringLiteral("--wrap"), QStringLiteral("sleep 120")});
+        QVERIFY(blocker > 0);
+        const QString marker =
+            QStringLiteral("/tmp/clusterra-ran-here-%1").arg(QCoreApplication::applicationPid());
+        QFile::remove(marker);
+        const auto r =
+            submit(server, cluster, rawJob("#!/bin/bash\ntouch " + marker.toStdString() + "\n"));
+        QVERIFY2(r.status == 201, r.body.constData());
+        const qint64 id = r.json["job_id"].get<qint64>();
+        server.waitForJob(cluster, id, inState("PENDING"));
+        // Local jobs start and end beside it: every one is a pass of the local scheduler.
+        const QString local = server.readyCluster(QStringLiteral("beside-slurm"));
+        for (int i = 0; i < 3; ++i) {
+            const qint64 j = server.submitJob(local, rawJob("#!/bin/bash\ntrue\n"));
+            QVERIFY(j > 0);
+            server.waitForJob(local, j, inState("COMPLETED"));
+        }
+        QTest::qWait(500);
+        const bool ranHere = QFile::exists(marker);
+        const json job = server.get(TestServer::jobPath(cluster, id)).json;
+        QProcess::execute(QStringLiteral("scancel"),
+                          {QString::number(blocker), QString::number(id)});
+        server.request("DELETE", QStringLiteral("/v1/clusters/") + local);
+        QFile::remove(marker);
+        QVERIFY2(!ranHere, "a Slurm job's script ran on the server's machine");
+        QCOMPARE(job["state"].get<std::string>(), std::string("PENDING"));
+        QVERIFY(!job["nodes"].get<std::string>().starts_with("local"));
+    }
+
     // Wrapped numbers, the environment array, output patterns and requeue=false reach a
     // 22.05 slurmrestd in the shape it takes, and the job sees them.
     void v44BodyIsTranslatedForSlurm2205() {
