@@ -472,12 +472,10 @@ void SlurmScheduler::submit(const ClusterRecord &cluster, const JobRequest &requ
             if (c->known)
                 c->known->insert(*slurmId);
             done({{job.publicId()}, ApiError()});
-            QTimer::singleShot(0, this, [this, id = c->clusterId] {
-                runGuarded("Slurm poll", [&] {
-                    if (Connection *now = connection(id); now && !now->busy && now->dialect)
-                        pollJobs(now);
-                });
-            });
+            // The row is there already (PENDING, as Slurm has it); what Slurm does next comes
+            // with the next regular poll. A listing of the whole queue after every submit
+            // cost more than the submits: four times the server's CPU per submit, and
+            // slurmrestd's and slurmctld's time to list the queue while taking submits.
         });
 }
 
