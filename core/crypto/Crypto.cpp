@@ -8,6 +8,28 @@
 
 namespace clusterra::crypto {
 
+Md5::Md5()
+    : m_ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    reset();
+}
+
+void Md5::reset() {
+    EVP_DigestInit_ex(m_ctx.get(), EVP_md5(), nullptr);
+}
+
+void Md5::add(QByteArrayView data) {
+    EVP_DigestUpdate(m_ctx.get(), data.data(), size_t(data.size()));
+}
+
+QByteArray Md5::hex() const {
+    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX *)> copy(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_MD_CTX_copy_ex(copy.get(), m_ctx.get());
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(copy.get(), digest, &len);
+    return QByteArray(reinterpret_cast<const char *>(digest), int(len)).toHex();
+}
+
 QByteArray sha256(QByteArrayView data) {
     QByteArray out(32, Qt::Uninitialized);
     unsigned int len = 0;

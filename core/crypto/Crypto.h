@@ -3,6 +3,10 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <memory>
+
+struct evp_md_ctx_st;
+
 // Thin OpenSSL wrappers: Qt 6.4's QCryptographicHash is several times slower (design/STACK.md).
 namespace clusterra::crypto {
 
@@ -16,5 +20,19 @@ QByteArray base64UrlEncode(QByteArrayView data);
 QByteArray base64UrlDecode(QByteArrayView text, bool *ok);
 // Compares in time that depends only on the lengths, never on where the bytes differ.
 bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
+
+// MD5 fed in pieces, as the bytes arrive (a single-part S3 object's ETag is the MD5 of its
+// bytes), so a download is checked without reading the finished file again.
+class Md5 {
+public:
+    Md5();
+    void reset();
+    void add(QByteArrayView data);
+    // The digest of everything added so far, in lower-case hex; adding may go on after.
+    QByteArray hex() const;
+
+private:
+    std::unique_ptr<evp_md_ctx_st, void (*)(evp_md_ctx_st *)> m_ctx;
+};
 
 } // namespace clusterra::crypto

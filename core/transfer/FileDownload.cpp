@@ -8,29 +8,11 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
-#include <openssl/evp.h>
 
 namespace clusterra {
 
 namespace {
 constexpr qint64 kReadBuffer = 4 << 20;
-
-QByteArray md5OfFile(const QString &path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_md5(), nullptr);
-    QByteArray buf(1 << 20, Qt::Uninitialized);
-    qint64 n = 0;
-    while ((n = f.read(buf.data(), buf.size())) > 0)
-        EVP_DigestUpdate(ctx, buf.constData(), size_t(n));
-    unsigned char digest[16];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx, digest, &len);
-    EVP_MD_CTX_free(ctx);
-    return QByteArray(reinterpret_cast<const char *>(digest), int(len)).toHex();
-}
 
 ApiError downloadError(const QString &message) {
     return ApiError::make(ErrorType::NetworkError, message);
@@ -94,11 +76,26 @@ void FileDownload::onHeaders() {
             return;
         }
         m_total = m.captured(2).toLongLong();
+        // The bytes an earlier run stored count towards the checksum: read them once now.
+        m_md5.reset();
+        m_file.seek(0);
+        QByteArray buf(1 << 20, Qt::Uninitialized);
+        for (qint64 left = m_offset; left > 0;) {
+            const qint64 n = m_file.read(buf.data(), qMin<qint64>(left, buf.size()));
+            if (n <= 0) {
+                fail(downloadError(tr("Cannot read %1 to resume it.").arg(partialPath())));
+                return;
+            }
+            m_md5.add(QByteArrayView(buf.constData(), n));
+            left -= n;
+        }
+        m_file.seek(m_offset);
     } else if (status == 200) {
         // A full answer to a Range request (or a first request): start the file afresh.
         m_offset = 0;
         m_file.resize(0);
         m_file.seek(0);
+        m_md5.reset();
         m_total = m_reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
     } else if (status == 416 && m_offset > 0) {
         // The partial file is longer than the object: it belongs to another version.
@@ -119,6 +116,7 @@ void FileDownload::onData() {
                             tr("Cannot write %1: %2").arg(partialPath(), m_file.errorString())));
         return;
     }
+    m_md5.add(chunk);
     Q_EMIT progress(m_file.pos(), m_total);
 }
 
@@ -151,7 +149,7 @@ void FileDownload::onFinished() {
                                       .arg(m_total)));
     const QByteArray etag = QByteArray(m_etag).replace('"', "");
     // A multipart ETag ("…-N") is not a checksum of the bytes; a plain one is their MD5.
-    if (!etag.isEmpty() && !etag.contains('-') && md5OfFile(partialPath()) != etag) {
+    if (!etag.isEmpty() && !etag.contains('-') && m_md5.hex() != etag) {
         QFile::remove(partialPath());
         return fail(downloadError(
             tr("%1 arrived corrupted (checksum); retry fetches it again.").arg(m_key)));

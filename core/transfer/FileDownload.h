@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/crypto/Crypto.h"
 #include "core/transfer/Transfer.h"
 
 #include <QFile>
@@ -44,6 +45,7 @@ private:
     qint64 m_offset = 0;
     qint64 m_total = -1;
     QByteArray m_etag;
+    crypto::Md5 m_md5; // of the bytes in the partial file, as they are written
     bool m_finished = false;
 };
 
