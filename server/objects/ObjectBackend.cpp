@@ -1,5 +1,6 @@
 #include "server/objects/ObjectBackend.h"
 
+#include "core/base/Guard.h"
 #include "server/objects/S3Endpoint.h"
 
 namespace clusterra::server {
@@ -8,7 +9,9 @@ BuiltInBackend::BuiltInBackend(ObjectStore &store, S3Endpoint &endpoint,
                                std::function<QUrl()> publicUrl)
     : m_store(store)
     , m_endpoint(endpoint)
-    , m_publicUrl(std::move(publicUrl)) {}
+    , m_publicUrl(std::move(publicUrl)) {
+    m_copies.setMaxThreadCount(1); // disk-bound: one at a time leaves the cores to the rest
+}
 
 QString BuiltInBackend::bucketFor(const QString &clusterId) const {
     return QStringLiteral("clusterra-") + clusterId;
@@ -70,9 +73,23 @@ void BuiltInBackend::abort(const QString &, const QString &, const QString &uplo
 
 void BuiltInBackend::importFile(const QString &bucket, const QString &key, const QString &path,
                                 qint64 from, const QString &contentType, Done done) {
-    done(m_store.importFile(bucket, key, path, from, contentType)
-             ? QString()
-             : QStringLiteral("cannot copy %1 into the store").arg(path));
+    // A job's output can be gigabytes: copying and hashing it on the event loop held every
+    // request and stream of the server for as long (seconds per GB). The copy runs on the
+    // pool; the object appears, on this thread, once it is whole.
+    const QString temp = m_store.tempFile();
+    m_copies.start([=, this, done = std::move(done)]() mutable {
+        const auto copy = ObjectStore::copyForImport(path, from, temp);
+        QMetaObject::invokeMethod(
+            &m_context,
+            [this, bucket, key, temp, copy, contentType, path, done = std::move(done)] {
+                const bool ok = copy && m_store.finishImport(bucket, key, temp, *copy, contentType);
+                runGuarded("publishing a file", [&] {
+                    done(ok ? QString()
+                            : QStringLiteral("cannot copy %1 into the store").arg(path));
+                });
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 sigv4::Presigned BuiltInBackend::presign(const QByteArray &method, const QString &bucket,

@@ -4,7 +4,9 @@
 #include "server/objects/ObjectStore.h"
 
 #include <QList>
+#include <QObject>
 #include <QString>
+#include <QThreadPool>
 #include <functional>
 #include <optional>
 
@@ -89,6 +91,8 @@ private:
     ObjectStore &m_store;
     S3Endpoint &m_endpoint;
     std::function<QUrl()> m_publicUrl;
+    QObject m_context;    // where copies finished on the pool are taken up (and dropped with it)
+    QThreadPool m_copies; // destroyed first: waits for a copy in flight before m_context goes
 };
 
 } // namespace clusterra::server

@@ -215,44 +215,42 @@ bool ObjectStore::remove(const QString &bucket, const QString &key) {
     return true;
 }
 
-std::optional<ObjectInfo> ObjectStore::importFile(const QString &bucket, const QString &key,
-                                                  const QString &path, qint64 from,
-                                                  const QString &contentType) {
+std::optional<ObjectStore::ImportedCopy>
+ObjectStore::copyForImport(const QString &path, qint64 from, const QString &temp) {
     QFile in(path);
     if (!in.open(QIODevice::ReadOnly) || !in.seek(from))
         return std::nullopt;
-    const QString temp = tempFile();
     QDir().mkpath(QFileInfo(temp).absolutePath());
     QFile out(temp);
     if (!out.open(QIODevice::WriteOnly))
         return std::nullopt;
-    EVP_MD_CTX *md5 = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(md5, EVP_md5(), nullptr);
+    crypto::Md5 md5;
     QByteArray buf(1 << 20, Qt::Uninitialized);
-    qint64 size = 0;
+    ImportedCopy copy;
     bool ok = true;
-    for (qint64 n; (n = in.read(buf.data(), buf.size())) > 0; size += n) {
-        EVP_DigestUpdate(md5, buf.constData(), size_t(n));
+    for (qint64 n; (n = in.read(buf.data(), buf.size())) > 0; copy.size += n) {
+        md5.add(QByteArrayView(buf.constData(), n));
         ok = ok && out.write(buf.constData(), n) == n;
     }
-    unsigned char digest[16];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(md5, digest, &len);
-    EVP_MD_CTX_free(md5);
     out.close();
-    const QString target = objectFile(bucket, key);
-    QFile::remove(target);
-    if (!ok || !QFile::rename(temp, target)) {
+    if (!ok) {
         QFile::remove(temp);
         return std::nullopt;
     }
-    ObjectInfo o{bucket,
-                 key,
-                 size,
-                 '"' + QByteArray(reinterpret_cast<const char *>(digest), int(len)).toHex() + '"',
-                 contentType,
-                 nowMs(),
-                 target};
+    copy.etag = '"' + md5.hex() + '"';
+    return copy;
+}
+
+std::optional<ObjectInfo> ObjectStore::finishImport(const QString &bucket, const QString &key,
+                                                    const QString &temp, const ImportedCopy &copy,
+                                                    const QString &contentType) {
+    const QString target = objectFile(bucket, key);
+    QFile::remove(target);
+    if (!QFile::rename(temp, target)) {
+        QFile::remove(temp);
+        return std::nullopt;
+    }
+    ObjectInfo o{bucket, key, copy.size, copy.etag, contentType, nowMs(), target};
     recordObject(o);
     return o;
 }

@@ -76,10 +76,17 @@ public:
     void abort(const QString &uploadId);
 
     // Copies a local file in, from byte `from` on, as an object (job output published for
-    // download).
-    std::optional<ObjectInfo> importFile(const QString &bucket, const QString &key,
-                                         const QString &path, qint64 from,
-                                         const QString &contentType);
+    // download), in two halves so the copy can run off the event loop: `copyForImport` on
+    // any thread (it touches no state), then `finishImport` on the store's.
+    struct ImportedCopy {
+        qint64 size = 0;
+        QByteArray etag; // quoted MD5, as S3 gives a single-part object
+    };
+    static std::optional<ImportedCopy> copyForImport(const QString &path, qint64 from,
+                                                     const QString &temp);
+    std::optional<ObjectInfo> finishImport(const QString &bucket, const QString &key,
+                                           const QString &temp, const ImportedCopy &copy,
+                                           const QString &contentType);
 
     QString objectFile(const QString &bucket, const QString &key) const;
     QString partFile(const QString &uploadId, int number) const;
