@@ -141,6 +141,45 @@ void SseParser::dispatch(QList<SseEvent> &out) {
     m_dataSeen = false;
 }
 
+namespace {
+qsizetype findByte(QByteArrayView bytes, char c, qsizetype from) {
+    if (from >= bytes.size())
+        return -1;
+    const void *hit = std::memchr(bytes.data() + from, c, size_t(bytes.size() - from));
+    return hit ? static_cast<const char *>(hit) - bytes.data() : -1;
+}
+
+qsizetype findLastByte(QByteArrayView bytes, char c) {
+#ifdef __GLIBC__
+    const void *hit = ::memrchr(bytes.data(), c, size_t(bytes.size()));
+    return hit ? static_cast<const char *>(hit) - bytes.data() : -1;
+#else
+    for (qsizetype i = bytes.size() - 1; i >= 0; --i)
+        if (bytes[i] == c)
+            return i;
+    return -1;
+#endif
+}
+} // namespace
+
+qsizetype LineEnds::next(qsizetype from) {
+    const qsizetype lf = findByte(m_bytes, '\n', from);
+    if (m_cr == -2 || from < m_crFrom || (m_cr >= 0 && m_cr < from)) {
+        m_cr = findByte(m_bytes, '\r', from);
+        m_crFrom = from;
+    }
+    if (m_cr < 0)
+        return lf;
+    return lf < 0 ? m_cr : qMin(lf, m_cr);
+}
+
+qsizetype LineEnds::last(QByteArrayView bytes) {
+    const qsizetype lf = findLastByte(bytes, '\n');
+    // A CR after the last LF is all that can beat it: look only there.
+    const qsizetype cr = findLastByte(bytes.sliced(lf + 1), '\r');
+    return cr >= 0 ? lf + 1 + cr : lf;
+}
+
 QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView data) {
     QByteArray out;
     out.reserve(data.size() + data.size() / 8 + 64); // "data: " per line of some 50 bytes
@@ -148,18 +187,11 @@ QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView
         out += "event: " + type.toUtf8() + '\n';
     if (!id.isEmpty())
         out += "id: " + id.toUtf8() + '\n';
-    // Every line end (LF, CR or CRLF) starts a new data line; LF alone is found by memchr.
-    const bool anyCr = data.contains('\r');
-    const auto lineEnd = [&](qsizetype from) {
-        const qsizetype lf = data.indexOf('\n', from);
-        if (!anyCr)
-            return lf;
-        const qsizetype cr = data.indexOf('\r', from);
-        return lf < 0 ? cr : cr < 0 ? lf : qMin(lf, cr);
-    };
+    // Every line end (LF, CR or CRLF) starts a new data line.
+    LineEnds ends(data);
     qsizetype start = 0;
     while (true) {
-        const qsizetype at = lineEnd(start);
+        const qsizetype at = ends.next(start);
         const qsizetype stop = at < 0 ? data.size() : at;
         out.append("data: ", 6);
         out.append(data.data() + start, stop - start);

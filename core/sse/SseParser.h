@@ -50,6 +50,24 @@ private:
     bool m_dataSeen = false;
 };
 
+// Finds line ends (LF or a lone CR, as SSE and a terminal both end lines) in a byte range with
+// memchr, remembering where the next CR is, so a long range with a CR far off or none is not
+// scanned again for every line.
+class LineEnds {
+public:
+    explicit LineEnds(QByteArrayView bytes)
+        : m_bytes(bytes) {}
+    // The first line end at or after `from`, or -1.
+    qsizetype next(qsizetype from);
+    // The last line end of `bytes`, or -1.
+    static qsizetype last(QByteArrayView bytes);
+
+private:
+    QByteArrayView m_bytes;
+    qsizetype m_cr = -2; // the next CR at or after where we looked last; -1: none left
+    qsizetype m_crFrom = 0;
+};
+
 // Server side: one event in wire form. Line ends in `data` (LF, CRLF or a lone CR) become
 // separate `data:` lines, so the parser above returns `data` with LF line ends.
 QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView data);

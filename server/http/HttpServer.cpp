@@ -378,8 +378,8 @@ int HttpServer::queue(ConnectionContext *ctx, Response response) {
         m_streaming.insert(ctx);
         connect(ctx->stream.get(), &StreamBody::dataAvailable, this,
                 [this, ctx] { requestResume(ctx); });
-        mhd = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, &MhdGlue::readStream,
-                                                ctx, nullptr);
+        mhd = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, size_t(response.streamBlock),
+                                                &MhdGlue::readStream, ctx, nullptr);
     } else if (!response.filePath.isEmpty()) {
         // MHD owns the descriptor from here and sends it with sendfile(); HEAD gets the
         // headers only, with the real Content-Length.

@@ -88,6 +88,10 @@ struct Response {
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     std::shared_ptr<StreamBody> stream;
+    // The send buffer of a stream, allocated for as long as it is open: small for feeds that
+    // many clients hold open and that carry little; larger for a job's output, which can
+    // come at disk speed (each buffer's worth is one pass of the server's loop).
+    int streamBlock = 32 * 1024;
     std::shared_ptr<PendingResponse> pending;
     // A file body sent with sendfile(): [fileOffset, fileOffset + fileLength) of filePath.
     QString filePath;

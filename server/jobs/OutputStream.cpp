@@ -167,21 +167,13 @@ void OutputStream::pump() {
         if (buf.isEmpty())
             break; // shorter than its size said (written to as we read): the next pump
         // A carriage return ends a piece too: a progress bar shows as it moves.
-        const auto lastEnd = [](QByteArrayView b) {
-            return qMax(b.lastIndexOf('\n'), b.lastIndexOf('\r'));
-        };
-        const auto firstEnd = [](QByteArrayView b, qsizetype from) {
-            const qsizetype lf = b.indexOf('\n', from);
-            const qsizetype cr = b.indexOf('\r', from);
-            return lf < 0 ? cr : cr < 0 ? lf : qMin(lf, cr);
-        };
-        qsizetype cut = lastEnd(buf);
+        qsizetype cut = LineEnds::last(buf);
         while (cut < 0 && buf.size() < kMaxLine && m_offset + buf.size() < size) {
             const qsizetype from = buf.size();
             buf += m_file.read(qMin(size - m_offset - from, qMin(kChunk, kMaxLine - from)));
             if (buf.size() == from)
-                break;                 // the file stopped short of its size: read again next time
-            cut = firstEnd(buf, from); // a line longer than a chunk still goes whole
+                break; // the file stopped short of its size: read again next time
+            cut = LineEnds(buf).next(from); // a line longer than a chunk still goes whole
         }
         qsizetype length = cut + 1;
         if (cut < 0) {

@@ -203,7 +203,9 @@ void registerJobRoutes(http::Router &r, RouteContext &ctx) {
                   auto body = std::make_shared<http::StreamBody>();
                   new OutputStream(body, ctx.jobStore, ctx.jobs, ctx.files, *job, start,
                                    ctx.streamPollMs, ctx.keepAliveMs, &ctx.jobStore);
-                  return Response::eventStream(body);
+                  Response stream = Response::eventStream(body);
+                  stream.streamBlock = OutputStream::kSendBlock;
+                  return stream;
               });
           });
 }

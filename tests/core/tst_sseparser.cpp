@@ -156,6 +156,41 @@ private Q_SLOTS:
             QCOMPARE(events[0].data, expected);
         }
     }
+
+    // LineEnds against the plain definition (the first LF or CR from a position; the last
+    // of either), over bytes with CRs near, far and absent, from every position forwards
+    // and then backwards, as callers use it.
+    void lineEndsAgreeWithTheDefinition() {
+        const auto naiveNext = [](QByteArrayView b, qsizetype from) {
+            for (qsizetype i = from; i < b.size(); ++i)
+                if (b[i] == '\n' || b[i] == '\r')
+                    return i;
+            return qsizetype(-1);
+        };
+        const auto naiveLast = [](QByteArrayView b) {
+            for (qsizetype i = b.size() - 1; i >= 0; --i)
+                if (b[i] == '\n' || b[i] == '\r')
+                    return i;
+            return qsizetype(-1);
+        };
+        const QList<QByteArray> cases{"",
+                                      "abc",
+                                      "\n",
+                                      "\r",
+                                      "a\nb\rc\r\nd",
+                                      "no end\r",
+                                      QByteArray(300, 'x') + '\r' + QByteArray(50, 'y') + '\n',
+                                      QByteArray(200, '\n'),
+                                      "\r\r\n\n\rz"};
+        for (const QByteArray &b : cases) {
+            QCOMPARE(LineEnds::last(b), naiveLast(b));
+            LineEnds ends(b);
+            for (qsizetype from = 0; from <= b.size(); ++from)
+                QCOMPARE(ends.next(from), naiveNext(b, from));
+            for (qsizetype from = b.size(); from >= 0; --from)
+                QCOMPARE(ends.next(from), naiveNext(b, from));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSseParser)
