@@ -25,6 +25,10 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     auto *top = new QHBoxLayout;
     m_title = new QLabel(tr("No job selected — choose “View log” on a job."), this);
     m_title->setObjectName(QStringLiteral("logTitle"));
+    // The title gives way first when the window is narrow (the tooltip keeps all of it), so
+    // the row of controls fits a small screen or a large font.
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_title->setMinimumWidth(m_title->fontMetrics().averageCharWidth() * 12);
     top->addWidget(m_title, 1);
     m_tail = new QComboBox(this);
     m_tail->setObjectName(QStringLiteral("logTail"));
@@ -49,7 +53,7 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     m_earlier->setToolTip(tr("Fetch the output before what is shown"));
     connect(m_earlier, &QPushButton::clicked, m_feed, [this] { m_feed->loadEarlier(); });
     top->addWidget(m_earlier);
-    auto *save = new QPushButton(tr("Save…"), this);
+    auto *save = m_save = new QPushButton(tr("Save…"), this);
     save->setObjectName(QStringLiteral("logSave"));
     save->setToolTip(tr("Save the whole output to a file"));
     connect(save, &QPushButton::clicked, this, [this] {
@@ -61,7 +65,7 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
             m_feed->saveTo(path);
     });
     top->addWidget(save);
-    auto *clear = new QPushButton(tr("Clear"), this);
+    auto *clear = m_clear = new QPushButton(tr("Clear"), this);
     clear->setObjectName(QStringLiteral("logClear"));
     clear->setToolTip(tr("Clear the view (the job's output is kept)"));
     connect(clear, &QPushButton::clicked, this, &LogPanel::clearView);
@@ -98,6 +102,8 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     next->setObjectName(QStringLiteral("logFindNext"));
     connect(next, &QToolButton::clicked, this, [this] { find(false); });
     m_findStatus = new QLabel(m_findBar);
+    m_findStatus->setMinimumWidth(
+        m_findStatus->fontMetrics().horizontalAdvance(tr("Line %1").arg(QStringLiteral("000000"))));
     auto *close = new QToolButton(m_findBar);
     close->setText(tr("Close"));
     close->setToolTip(tr("Close find (Esc)"));
@@ -120,9 +126,8 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     m_status->setObjectName(QStringLiteral("logStatus"));
     layout->addWidget(m_status);
 
-    auto *findShortcut = new QShortcut(QKeySequence::Find, this, this, &LogPanel::openFind,
-                                       Qt::WidgetWithChildrenShortcut);
-    findShortcut->setObjectName(QStringLiteral("logFindShortcut"));
+    // Ctrl+F belongs to the window's View › Find…, which opens this bar on the Logs tab: a
+    // second owner here made the key ambiguous, and then it did nothing.
     new QShortcut(
         QKeySequence::FindNext, this, this, [this] { find(false); },
         Qt::WidgetWithChildrenShortcut);
@@ -159,6 +164,8 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
     connect(m_feed, &JobLogFeed::saveFailed, this,
             [this](const QString &why) { Q_EMIT statusMessage(tr("Save failed: %1").arg(why)); });
     m_earlier->setEnabled(false);
+    m_save->setEnabled(false); // until there is a job to save or clear
+    m_clear->setEnabled(false);
 }
 
 qint64 LogPanel::jobId() const {
@@ -173,6 +180,9 @@ void LogPanel::showJob(const QString &clusterId, const JobInfo &job) {
     m_clusterId = clusterId;
     m_job = job;
     m_title->setText(tr("Job %1 — %2").arg(job.jobId).arg(job.name));
+    m_title->setToolTip(m_title->text());
+    m_save->setEnabled(true);
+    m_clear->setEnabled(true);
     restart();
 }
 
@@ -181,6 +191,9 @@ void LogPanel::clearJob() {
     m_job = {};
     clearView();
     m_title->setText(tr("No job selected — choose “View log” on a job."));
+    m_title->setToolTip(m_title->text());
+    m_save->setEnabled(false);
+    m_clear->setEnabled(false);
     m_status->clear();
 }
 
@@ -230,6 +243,8 @@ void LogPanel::find(bool backwards) {
     if (needle.isEmpty())
         return;
     const qsizetype line = m_view->find(needle, backwards);
+    if (line < 0)
+        m_view->clearSelection();
     m_findStatus->setText(line < 0 ? tr("Not found") : tr("Line %1").arg(line + 1));
 }
 

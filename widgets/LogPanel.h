@@ -60,6 +60,8 @@ private:
     QCheckBox *m_follow;
     QCheckBox *m_wrap;
     QPushButton *m_earlier;
+    QPushButton *m_save;
+    QPushButton *m_clear;
     LogView *m_view;
     QWidget *m_findBar;
     QLineEdit *m_findText;

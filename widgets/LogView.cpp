@@ -4,12 +4,14 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
+#include <QDateTime>
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
 #include <QTextLayout>
+#include <QWheelEvent>
 
 namespace clusterra {
 
@@ -26,9 +28,16 @@ LogView::LogView(QWidget *parent)
     m_refresh.setInterval(0);
     connect(&m_refresh, &QTimer::timeout, this, &LogView::refresh);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
-        if (!m_settingScroll)
-            setFollowingFromUser(value >= verticalScrollBar()->maximum());
+        if (m_settingScroll)
+            return;
+        // The user moved the bar: a line's first row, or the very end at the bottom.
+        const Top end = bottomTop();
+        m_topRow = value >= verticalScrollBar()->maximum() ? end.row : 0;
+        setFollowingFromUser(atBottom());
+        viewport()->update();
     });
+    m_dragScroll.setInterval(40);
+    connect(&m_dragScroll, &QTimer::timeout, this, &LogView::autoScroll);
 }
 
 void LogView::appendLines(QStringView text) {
@@ -52,8 +61,15 @@ void LogView::clear() {
     m_buffer.clear();
     m_shownFirst = 0;
     m_anchor = m_cursor = {};
-    m_following = true;
+    m_topRow = 0;
+    m_widest = 0;
+    setFollowingFromUser(true);
     refresh();
+}
+
+void LogView::clearSelection() {
+    m_anchor = m_cursor = {};
+    viewport()->update();
 }
 
 void LogView::setFollowing(bool on) {
@@ -66,6 +82,7 @@ void LogView::setWrap(bool on) {
     if (m_wrap == on)
         return;
     m_wrap = on;
+    m_topRow = 0;
     refresh();
 }
 
@@ -82,34 +99,90 @@ void LogView::refresh() {
     const qint64 moved = m_buffer.firstNumber() - m_shownFirst;
     m_shownFirst = m_buffer.firstNumber();
     const qsizetype top = verticalScrollBar()->value();
+    const int row = m_topRow;
     updateScrollBars();
-    setTop(m_following ? bottomTop() : qMax<qsizetype>(0, top - moved));
+    if (m_following)
+        setTop(bottomTop());
+    else if (top - moved < 0) // the line at the top was dropped
+        setTop({0, 0});
+    else
+        setTop({top - moved, row});
     viewport()->update();
 }
 
 void LogView::updateScrollBars() {
     m_settingScroll = true;
     QScrollBar *v = verticalScrollBar();
-    v->setRange(0, int(bottomTop()));
+    v->setRange(0, int(bottomTop().line));
     v->setPageStep(visibleRows());
     v->setSingleStep(1);
     QScrollBar *h = horizontalScrollBar();
     if (m_wrap) {
         h->setRange(0, 0);
     } else {
-        const qsizetype chars = qMin(m_buffer.longestLine(), kPaintChars + 32);
-        const qint64 wide = chars * fontMetrics().horizontalAdvance(QLatin1Char('M'));
-        h->setRange(0, int(qMax<qint64>(0, wide + 2 * kMargin - viewport()->width())));
+        // An estimate from the longest line (and the note a cut one gets), raised to what
+        // painting has measured: wide characters take two cells.
+        const qsizetype longest = m_buffer.longestLine();
+        const qsizetype chars = qMin(longest, kPaintChars) + (longest > kPaintChars ? 64 : 0);
+        const qreal wide =
+            qMax(m_widest, qreal(chars * fontMetrics().horizontalAdvance(QLatin1Char('M'))));
+        h->setRange(0, qMax(0, int(wide) + 2 * kMargin - viewport()->width()));
         h->setPageStep(viewport()->width());
         h->setSingleStep(fontMetrics().horizontalAdvance(QLatin1Char('M')) * 4);
     }
     m_settingScroll = false;
 }
 
-void LogView::setTop(qsizetype index) {
+void LogView::setTop(Top top) {
     m_settingScroll = true;
-    verticalScrollBar()->setValue(int(index));
+    verticalScrollBar()->setValue(int(top.line));
     m_settingScroll = false;
+    const Top end = bottomTop();
+    const qsizetype line = topLine();
+    m_topRow = !m_wrap            ? 0
+               : line >= end.line ? qMin(top.row, end.row)
+                                  : qBound(0, top.row, rowsOf(line) - 1);
+}
+
+bool LogView::atBottom() const {
+    const Top end = bottomTop();
+    return topLine() >= end.line && m_topRow >= end.row;
+}
+
+void LogView::scrollRows(int rows) {
+    Top at{topLine(), m_topRow};
+    const qsizetype count = m_buffer.lineCount();
+    if (!m_wrap) {
+        at.line = qBound<qsizetype>(0, at.line + rows, qMax<qsizetype>(0, count - 1));
+    } else if (rows > 0) {
+        const Top end = bottomTop();
+        while (rows > 0 && (at.line < end.line || at.row < end.row)) {
+            const int r = rowsOf(at.line);
+            const int step = qMin(rows, r - at.row);
+            at.row += step;
+            rows -= step;
+            if (at.row >= r && at.line + 1 < count) {
+                ++at.line;
+                at.row = 0;
+            } else if (at.row >= r) {
+                at.row = r - 1;
+                break;
+            }
+        }
+    } else {
+        while (rows < 0 && (at.line > 0 || at.row > 0)) {
+            if (at.row == 0) {
+                --at.line;
+                at.row = rowsOf(at.line);
+            }
+            const int step = qMin(-rows, at.row);
+            at.row -= step;
+            rows += step;
+        }
+    }
+    setTop(at);
+    setFollowingFromUser(atBottom());
+    viewport()->update();
 }
 
 void LogView::setFollowingFromUser(bool on) {
@@ -136,21 +209,21 @@ qsizetype LogView::topLine() const {
     return qBound(qsizetype(0), qsizetype(verticalScrollBar()->value()), last);
 }
 
-qsizetype LogView::bottomTop() const {
+LogView::Top LogView::bottomTop() const {
     const qsizetype count = m_buffer.lineCount();
     const int rows = visibleRows();
     if (!m_wrap)
-        return qMax<qsizetype>(0, count - rows);
+        return {qMax<qsizetype>(0, count - rows), 0};
+    // From the last line up, until the view is full: the line where it fills may show only
+    // its last rows.
     int used = 0;
-    qsizetype top = count;
-    while (top > 0) {
-        const int r = rowsOf(top - 1);
-        if (used > 0 && used + r > rows)
-            break;
+    for (qsizetype line = count - 1; line >= 0; --line) {
+        const int r = rowsOf(line);
+        if (used + r >= rows)
+            return {line, used + r - rows};
         used += r;
-        --top;
     }
-    return qMin(top, qMax<qsizetype>(0, count - 1));
+    return {0, 0};
 }
 
 void LogView::layoutLine(QTextLayout &layout, qsizetype index) const {
@@ -186,9 +259,9 @@ int LogView::rowsOf(qsizetype index) const {
 
 bool LogView::isLineVisible(qsizetype index) const {
     const qsizetype top = topLine();
-    if (index < top || index >= m_buffer.lineCount())
+    if (index < top || index >= m_buffer.lineCount() || (index == top && m_topRow > 0))
         return false;
-    int rows = 0;
+    int rows = -m_topRow;
     for (qsizetype i = top; i <= index && rows <= visibleRows(); ++i)
         rows += rowsOf(i);
     return rows <= visibleRows();
@@ -209,10 +282,13 @@ void LogView::paintEvent(QPaintEvent *) {
     QTextCharFormat selected;
     selected.setBackground(pal.highlight());
     selected.setForeground(pal.highlightedText());
-    int y = 0;
+    int y = -m_topRow * h;
+    qreal widest = m_widest;
     for (qsizetype i = topLine(); i < count && y < viewport()->height(); ++i) {
         QTextLayout layout;
         layoutLine(layout, i);
+        if (!m_wrap && layout.lineCount() > 0)
+            widest = qMax(widest, layout.lineAt(0).naturalTextWidth());
         QList<QTextLayout::FormatRange> ranges;
         const qint64 number = m_buffer.firstNumber() + i;
         if (hasSelection() && number >= from.line && number <= to.line) {
@@ -228,6 +304,17 @@ void LogView::paintEvent(QPaintEvent *) {
         layout.draw(&painter, QPointF(x, y), ranges);
         y += h * qMax(1, layout.lineCount());
     }
+    if (hasFocus()) {
+        // The view has no cursor to show where the keys go: a frame in the focus colour.
+        painter.setPen(QPen(pal.highlight().color(), 2));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(viewport()->rect().adjusted(1, 1, -1, -1));
+    }
+    if (widest > m_widest + 1) {
+        // A line wider than the estimate (wide characters): let the bar reach its end.
+        m_widest = widest;
+        scheduleRefresh();
+    }
 }
 
 LogView::Pos LogView::posAt(const QPoint &point) const {
@@ -240,7 +327,7 @@ LogView::Pos LogView::posAt(const QPoint &point) const {
     if (point.y() < 0)
         return {first + qMax<qsizetype>(0, top - 1), 0};
     const qreal x = point.x() - kMargin + horizontalScrollBar()->value();
-    int y = 0;
+    int y = -m_topRow * h;
     for (qsizetype i = top; i < count; ++i) {
         QTextLayout layout;
         layoutLine(layout, i);
@@ -308,10 +395,10 @@ qsizetype LogView::find(const QString &needle, bool backwards) {
         return -1;
     m_anchor = {first + match.line, match.column};
     m_cursor = {first + match.line, match.column + needle.size()};
-    if (!isLineVisible(match.line)) {
-        setTop(qMax<qsizetype>(0, match.line - visibleRows() / 3));
-        setFollowingFromUser(verticalScrollBar()->value() >= verticalScrollBar()->maximum());
-    }
+    if (!isLineVisible(match.line))
+        setTop({qMax<qsizetype>(0, match.line - visibleRows() / 3), 0});
+    // The user is reading a match: new output must not scroll it away.
+    setFollowingFromUser(false);
     viewport()->update();
     return match.line;
 }
@@ -337,9 +424,18 @@ void LogView::keyPressEvent(QKeyEvent *event) {
     } else if (event == QKeySequence::SelectAll) {
         selectAll();
     } else if (event->key() == Qt::Key_Home) {
-        verticalScrollBar()->setValue(0);
+        setTop({0, 0});
+        setFollowingFromUser(atBottom());
+        viewport()->update();
     } else if (event->key() == Qt::Key_End) {
-        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+        setTop(bottomTop());
+        setFollowingFromUser(true);
+        viewport()->update();
+    } else if (event->key() == Qt::Key_Up || event->key() == Qt::Key_Down) {
+        scrollRows(event->key() == Qt::Key_Up ? -1 : 1);
+    } else if (event == QKeySequence::MoveToPreviousPage || event == QKeySequence::MoveToNextPage) {
+        const int page = qMax(1, visibleRows() - 1);
+        scrollRows(event == QKeySequence::MoveToPreviousPage ? -page : page);
     } else {
         QAbstractScrollArea::keyPressEvent(event);
         return;
@@ -353,6 +449,17 @@ void LogView::mousePressEvent(QMouseEvent *event) {
         return;
     }
     const Pos at = posAt(event->position().toPoint());
+    if (m_doubleClickMs > 0 &&
+        QDateTime::currentMSecsSinceEpoch() - m_doubleClickMs <
+            QApplication::doubleClickInterval() &&
+        at.line >= 0) {
+        // A third click: the whole line.
+        m_doubleClickMs = 0;
+        m_anchor = {at.line, 0};
+        m_cursor = {at.line, m_buffer.line(qsizetype(at.line - m_buffer.firstNumber())).size()};
+        viewport()->update();
+        return;
+    }
     if (!(event->modifiers() & Qt::ShiftModifier) || m_anchor.line < 0)
         m_anchor = at;
     m_cursor = at;
@@ -363,20 +470,35 @@ void LogView::mousePressEvent(QMouseEvent *event) {
 void LogView::mouseMoveEvent(QMouseEvent *event) {
     if (!m_selecting || !(event->buttons() & Qt::LeftButton))
         return;
-    const QPoint at = event->position().toPoint();
-    // Dragging past an edge scrolls, a line per move, as text views do.
-    if (at.y() < 0)
-        verticalScrollBar()->setValue(verticalScrollBar()->value() - 1);
-    else if (at.y() > viewport()->height())
-        verticalScrollBar()->setValue(verticalScrollBar()->value() + 1);
-    m_cursor = posAt(at);
+    m_dragAt = event->position().toPoint();
+    // Held past an edge, the view keeps scrolling, faster the further out, as text views do.
+    if (m_dragAt.y() < 0 || m_dragAt.y() > viewport()->height()) {
+        if (!m_dragScroll.isActive())
+            m_dragScroll.start();
+    } else {
+        m_dragScroll.stop();
+    }
+    m_cursor = posAt(m_dragAt);
     viewport()->update();
+}
+
+void LogView::autoScroll() {
+    if (!m_selecting) {
+        m_dragScroll.stop();
+        return;
+    }
+    const int past = m_dragAt.y() < 0 ? m_dragAt.y() : qMax(0, m_dragAt.y() - viewport()->height());
+    if (past == 0)
+        return;
+    scrollRows((past < 0 ? -1 : 1) * qBound(1, qAbs(past) / rowHeight() + 1, 20));
+    m_cursor = posAt(m_dragAt);
 }
 
 void LogView::mouseReleaseEvent(QMouseEvent *event) {
     if (event->button() != Qt::LeftButton)
         return;
     m_selecting = false;
+    m_dragScroll.stop();
     QClipboard *clipboard = QApplication::clipboard();
     if (hasSelection() && clipboard->supportsSelection())
         clipboard->setText(selectedText(), QClipboard::Selection);
@@ -400,6 +522,31 @@ void LogView::mouseDoubleClickEvent(QMouseEvent *event) {
     m_anchor = {at.line, s};
     m_cursor = {at.line, e};
     m_selecting = false;
+    m_doubleClickMs = QDateTime::currentMSecsSinceEpoch();
+    viewport()->update();
+}
+
+void LogView::wheelEvent(QWheelEvent *event) {
+    if (event->modifiers() & Qt::ShiftModifier || event->angleDelta().x() != 0) {
+        QAbstractScrollArea::wheelEvent(event); // sideways
+        return;
+    }
+    // By rows, so a wrapped line taller than the view can be read through.
+    m_wheelRemainder += event->angleDelta().y();
+    const int notches = m_wheelRemainder / 120;
+    m_wheelRemainder -= notches * 120;
+    if (notches != 0)
+        scrollRows(-notches * QApplication::wheelScrollLines());
+    event->accept();
+}
+
+void LogView::focusInEvent(QFocusEvent *event) {
+    QAbstractScrollArea::focusInEvent(event);
+    viewport()->update();
+}
+
+void LogView::focusOutEvent(QFocusEvent *event) {
+    QAbstractScrollArea::focusOutEvent(event);
     viewport()->update();
 }
 

@@ -32,9 +32,14 @@ public:
     void setFollowing(bool on);
     bool wraps() const { return m_wrap; }
     void setWrap(bool on);
-    // The line shown at the top, and whether line `index` is entirely on screen.
+    // The line shown at the top (with Wrap, its first `topRow()` rows may be scrolled off),
+    // and whether line `index` is entirely on screen.
     qsizetype topLine() const;
+    int topRow() const { return m_topRow; }
     bool isLineVisible(qsizetype index) const;
+    // Scrolls by screen rows (a wrapped line is several), as the wheel and arrow keys do.
+    void scrollRows(int rows);
+    void clearSelection();
 
     // Selects the next (previous) match of `needle` after (before) the selection, wrapping
     // once, and scrolls to it. Returns the line of the match, -1 when there is none.
@@ -57,6 +62,9 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void focusInEvent(QFocusEvent *event) override;
+    void focusOutEvent(QFocusEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
 
 private:
@@ -67,13 +75,21 @@ private:
         qsizetype column = 0;
         auto operator<=>(const Pos &) const = default;
     };
+    // A scroll position: a line and how many of its rows are above the view.
+    struct Top {
+        qsizetype line = 0;
+        int row = 0;
+    };
     void scheduleRefresh();
     void refresh();
     void updateScrollBars();
-    void setTop(qsizetype index);
+    void setTop(Top top);
     void setFollowingFromUser(bool on);
-    // The top line that puts the last line at the bottom: the vertical scroll maximum.
-    qsizetype bottomTop() const;
+    bool atBottom() const;
+    // The position that puts the last row of the last line at the bottom; its line is the
+    // vertical scroll maximum.
+    Top bottomTop() const;
+    void autoScroll();
     int rowHeight() const;
     int visibleRows() const;
     int textWidth() const;
@@ -91,6 +107,12 @@ private:
     bool m_selecting = false;
     Pos m_anchor;
     Pos m_cursor;
+    int m_topRow = 0;
+    qreal m_widest = 0; // the widest line painted since the last clear, in pixels
+    QTimer m_dragScroll;
+    QPoint m_dragAt;
+    qint64 m_doubleClickMs = 0; // when the last double-click was, for a triple-click
+    int m_wheelRemainder = 0;   // a touchpad's part of a notch, kept for the next event
 };
 
 } // namespace clusterra

@@ -8,6 +8,7 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
+#include <QWheelEvent>
 
 using namespace clusterra;
 
@@ -102,6 +103,23 @@ private Q_SLOTS:
         QCOMPARE(view->find(QStringLiteral("no such text"), false), qsizetype(-1));
     }
 
+    // A match on screen while following: following stops, so new output does not scroll the
+    // match away.
+    void aMatchOnScreenStaysThere() {
+        view->appendLines(numbered(1, 100));
+        QTRY_VERIFY(view->isLineVisible(99));
+        QVERIFY(view->isFollowing());
+        const qsizetype line = view->find(QStringLiteral("line 98"), false);
+        QCOMPARE(line, qsizetype(97));
+        QVERIFY(!view->isFollowing());
+        const qsizetype top = view->topLine();
+        view->appendLines(numbered(101, 300));
+        QTRY_COMPARE(view->buffer().lineCount(), qsizetype(300));
+        QTest::qWait(20);
+        QCOMPARE(view->topLine(), top);
+        QVERIFY(view->isLineVisible(97));
+    }
+
     void longLinesAreCutOnScreenButCopiedWhole() {
         const QString wide(50000, QLatin1Char('w'));
         view->appendLines(QString(wide + QLatin1Char('\n')));
@@ -124,6 +142,61 @@ private Q_SLOTS:
         QTRY_VERIFY(view->isLineVisible(200));
         QCOMPARE(view->buffer().line(200).toString(), QStringLiteral("being written"));
         QVERIFY(view->verticalScrollBar()->maximum() > 0);
+    }
+
+    // A wrapped line taller than the view: following shows its last rows; the arrow keys and
+    // the wheel go through it row by row; Home, End and the bar's ends reach both ends.
+    void aWrappedLineTallerThanTheViewScrollsByRows() {
+        view->setWrap(true);
+        view->appendLines(u"first\n");
+        view->appendLines(QString(QStringLiteral("0123456789 ").repeated(300) + QLatin1Char('\n')));
+        QTRY_VERIFY(view->topRow() > 0); // its last rows, at the bottom
+        QCOMPARE(view->topLine(), qsizetype(1));
+        QVERIFY(view->isFollowing());
+        const int end = view->topRow();
+        QTest::keyClick(view.get(), Qt::Key_Up);
+        QCOMPARE(view->topRow(), end - 1);
+        QCOMPARE(view->topLine(), qsizetype(1));
+        QVERIFY(!view->isFollowing());
+        QWheelEvent up(QPointF(10, 10), view->mapToGlobal(QPointF(10, 10)), QPoint(),
+                       QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(view->viewport(), &up);
+        QCOMPARE(view->topRow(), end - 1 - QApplication::wheelScrollLines());
+        QTest::keyClick(view.get(), Qt::Key_Home);
+        QCOMPARE(view->topLine(), qsizetype(0));
+        QCOMPARE(view->topRow(), 0);
+        view->scrollRows(2); // "first", then the tall line's first row
+        QCOMPARE(view->topLine(), qsizetype(1));
+        QCOMPARE(view->topRow(), 1);
+        QTest::keyClick(view.get(), Qt::Key_End);
+        QCOMPARE(view->topRow(), end);
+        QVERIFY(view->isFollowing());
+        QTest::keyClick(view.get(), Qt::Key_Home);
+        view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum());
+        QCOMPARE(view->topRow(), end); // the bar's end is the text's end
+        QVERIFY(view->isFollowing());
+        QVERIFY(!view->grab().isNull());
+    }
+
+    // Wide characters take two cells: the horizontal bar still reaches the end of the line.
+    void theBarReachesTheEndOfWideLines() {
+        const QString wide = QString(QStringLiteral("日本語のログ")).repeated(200);
+        view->appendLines(QString(wide + QLatin1Char('\n')));
+        QVERIFY(!view->grab().isNull()); // painting measures it
+        QTRY_VERIFY(view->horizontalScrollBar()->maximum() + view->viewport()->width() >=
+                    view->fontMetrics().horizontalAdvance(wide));
+    }
+
+    void clearingFollowsAgain() {
+        view->appendLines(numbered(1, 500));
+        QTRY_VERIFY(view->verticalScrollBar()->maximum() > 0);
+        view->verticalScrollBar()->setValue(0);
+        QVERIFY(!view->isFollowing());
+        QSignalSpy following(view.get(), &LogView::followingChanged);
+        view->clear();
+        QCOMPARE(following.size(), 1);
+        QVERIFY(following.first().at(0).toBool());
+        QVERIFY(view->isFollowing());
     }
 
     void escapeClosesFind() {

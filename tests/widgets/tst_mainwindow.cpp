@@ -427,6 +427,22 @@ private Q_SLOTS:
     }
 
     // Tab, hidden columns and the cluster come back in a new window.
+    // Ctrl+F has one owner: on the Logs tab it opens the log's find bar (two owners made it
+    // ambiguous, and then it did nothing); Esc closes the bar.
+    void ctrlFOnTheLogsTabOpensFind() {
+        window->tabs()->setCurrentIndex(MainWindow::LogsTab);
+        LogPanel *panel = window->logPanel();
+        panel->view()->setFocus();
+        QApplication::setActiveWindow(window);
+        auto *text = panel->findChild<QLineEdit *>(QStringLiteral("logFindText"));
+        QVERIFY(!text->isVisible());
+        QTest::keySequence(panel->view(), QKeySequence::Find);
+        QTRY_VERIFY(text->isVisible());
+        QTest::keyClick(text, Qt::Key_Escape);
+        QVERIFY(!text->isVisible());
+        window->tabs()->setCurrentIndex(MainWindow::JobsTab);
+    }
+
     void layoutIsRemembered() {
         window->tabs()->setCurrentIndex(MainWindow::EventsTab);
         window->jobsPage()->table()->horizontalHeader()->setSectionHidden(JobTableModel::Priority,
