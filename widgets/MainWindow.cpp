@@ -29,12 +29,14 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QScreen>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -97,7 +99,11 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     , m_eventFeed(new EventFeed(api, m_events, this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Clusterra Console"));
-    resize(1280, 800);
+    // A first launch fits the screen it opens on (a remembered geometry replaces this).
+    QSize size(1280, 800);
+    if (const QScreen *screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableSize() * 0.95);
+    resize(size);
 
     m_splitter = new QSplitter(this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
