@@ -15,6 +15,7 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QProcess>
+#include <QStatusBar>
 #include <QTimer>
 #include <cstdio>
 #include <cstring>
@@ -151,6 +152,18 @@ int consoleMain(int argc, char **argv) {
 
     if (profile.isLocal()) {
         QObject::connect(&server, &LocalServer::ready, &window, signIn);
+        // The embedded server died and is started again (on the same port where it can be):
+        // the connection indicator shows the gap, the syncs and streams pick up by themselves.
+        QObject::connect(&server, &LocalServer::restarting, &window, [&] {
+            window.statusBar()->showMessage(
+                QObject::tr("The local server stopped; starting it again…"));
+        });
+        QObject::connect(&server, &LocalServer::restarted, &window, [&](const QUrl &url) {
+            if (url != api->baseUrl())
+                api->setBaseUrl(url);
+            window.statusBar()->showMessage(QObject::tr("The local server is running again."),
+                                            8000);
+        });
         QObject::connect(&server, &LocalServer::failed, &window, [&](const QString &why) {
             std::fprintf(stderr, "clusterra-console: %s\n", qPrintable(why));
             QMessageBox::critical(&window, QObject::tr("Local server"), why);

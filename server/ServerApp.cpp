@@ -26,6 +26,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QLockFile>
 #include <QSaveFile>
 #include <QSocketNotifier>
 #include <QStandardPaths>
@@ -39,6 +40,8 @@
 namespace clusterra::server {
 
 struct ServerApp::Parts {
+    // One server per data directory: two would share the database and both run its jobs.
+    std::unique_ptr<QLockFile> lock;
     Database db;
     std::unique_ptr<EventLog> events;
     std::unique_ptr<JobStore> jobStore;
@@ -104,6 +107,18 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
         return false;
     }
     QFile::setPermissions(o.dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    d->lock = std::make_unique<QLockFile>(QDir(o.dataDir).filePath(QStringLiteral("server.lock")));
+    d->lock->setStaleLockTime(0); // stale only when its process is gone, however old
+    if (!d->lock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host;
+        QString app;
+        d->lock->getLockInfo(&pid, &host, &app);
+        *error = QStringLiteral("another clusterra-server (pid %1) is using the data directory %2")
+                     .arg(pid)
+                     .arg(o.dataDir);
+        return false;
+    }
     if (!d->db.open(QDir(o.dataDir).filePath(QStringLiteral("clusterra.db")), error))
         return false;
     if (!d->templates.load(QStringLiteral(":/templates"), error))

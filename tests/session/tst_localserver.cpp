@@ -1,7 +1,12 @@
 #include "session/LocalServer.h"
 
+#include <csignal>
+#include <nlohmann/json.hpp>
+
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -61,6 +66,64 @@ private Q_SLOTS:
         QVERIFY(ready.wait(20000));
         QVERIFY(server.ownsProcess());
         QVERIFY(ready[0][0].toUrl().port() != 1);
+        server.stop();
+    }
+
+    // The child dies (killed, crashed): it is started again on the same port, so the
+    // console's connections simply reconnect; a stop is not a death.
+    void aServerThatDiesIsStartedAgain() {
+        QTemporaryDir dir;
+        LocalServer server(dir.path(), LocalServer::findServerProgram());
+        QSignalSpy ready(&server, &LocalServer::ready);
+        QSignalSpy restarting(&server, &LocalServer::restarting);
+        QSignalSpy restarted(&server, &LocalServer::restarted);
+        server.start();
+        QVERIFY(ready.wait(20000));
+        const QUrl url = ready[0][0].toUrl();
+        QFile info(dir.filePath(QStringLiteral("server.json")));
+        QVERIFY(info.open(QIODevice::ReadOnly));
+        const qint64 pid = nlohmann::json::parse(info.readAll().toStdString())["pid"].get<qint64>();
+        QVERIFY(pid > 0);
+        ::kill(pid_t(pid), SIGKILL);
+        QVERIFY(restarting.wait(5000));
+        QVERIFY(restarted.wait(20000));
+        QCOMPARE(restarted[0][0].toUrl(), url);
+        QCOMPARE(healthz(url), 200);
+        QCOMPARE(ready.size(), 1);
+        server.stop();
+        QTest::qWait(1500);
+        QCOMPARE(healthz(url), 0); // stopped stays stopped
+        QCOMPARE(restarted.size(), 1);
+    }
+
+    // A server found running (another console's, now gone) dies: this console starts its
+    // own on the data directory, and the one lock per directory keeps it to one server.
+    void aReusedServerThatDiesIsReplaced() {
+        QTemporaryDir dir;
+        QProcess outside;
+        outside.start(LocalServer::findServerProgram(),
+                      {QStringLiteral("--data"), dir.path(), QStringLiteral("--listen"),
+                       QStringLiteral("127.0.0.1:0")});
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dir.filePath(QStringLiteral("server.json"))), 20000);
+        LocalServer server(dir.path(), LocalServer::findServerProgram());
+        QSignalSpy ready(&server, &LocalServer::ready);
+        QSignalSpy restarted(&server, &LocalServer::restarted);
+        server.start();
+        QVERIFY(ready.wait(20000));
+        QVERIFY(!server.ownsProcess());
+        outside.kill();
+        QVERIFY(outside.waitForFinished(5000));
+        QVERIFY(restarted.wait(20000));
+        QVERIFY(server.ownsProcess());
+        QCOMPARE(healthz(restarted[0][0].toUrl()), 200);
+        // A second server on the same directory refuses to start.
+        QProcess second;
+        second.start(LocalServer::findServerProgram(),
+                     {QStringLiteral("--data"), dir.path(), QStringLiteral("--listen"),
+                      QStringLiteral("127.0.0.1:0")});
+        QVERIFY(second.waitForFinished(10000));
+        QVERIFY(second.exitCode() != 0);
+        QVERIFY(second.readAllStandardError().contains("another clusterra-server"));
         server.stop();
     }
 
