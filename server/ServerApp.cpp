@@ -184,8 +184,8 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
         d->backend =
             std::make_unique<BuiltInBackend>(*d->objects, *d->s3, [this] { return QUrl(url()); });
     d->storage = std::make_unique<StorageService>(*d->backend, *d->objects);
-    d->publisher =
-        std::make_unique<OutputPublisher>(*d->jobStore, *d->jobs, *d->clusters, *d->storage);
+    d->publisher = std::make_unique<OutputPublisher>(*d->jobStore, *d->jobs, *d->clusters,
+                                                     *d->storage, *d->events, o.publishMaxBytes);
     QObject::connect(d->clusters.get(), &ClusterService::clusterRemoved, d->clusters.get(),
                      [this](const QString &id) {
                          runGuarded("dropping a cluster's bucket",
@@ -342,6 +342,8 @@ int serverMain(int argc, char **argv) {
          "signed file URLs and server.json name it (default: the --listen address)."},
         {"local-email", "EMAIL", "admin@localhost", "E-mail of the local admin user."},
         {"max-clusters", "N", "10", "Cluster limit of the subscription tier (default 10)."},
+        {"publish-max-mb", "MB", "1024",
+         "Largest job output copied into the cluster's files when the job ends (default 1024)."},
         {"local-cpus", "N", "0", "CPUs the local node offers (default: this machine's)."},
         {"local-memory-mb", "MB", "0",
          "Memory the local node offers in MB (default: this machine's)."},
@@ -433,6 +435,7 @@ int serverMain(int argc, char **argv) {
     }
     o.localEmail = value("local-email");
     o.maxClusters = value("max-clusters").toInt();
+    o.publishMaxBytes = qMax<qint64>(0, value("publish-max-mb").toLongLong()) * 1024 * 1024;
     o.localCpus = value("local-cpus").toInt();
     o.localMemoryMb = value("local-memory-mb").toLongLong();
     o.killGraceMs = value("kill-grace-ms").toInt();

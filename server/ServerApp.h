@@ -27,8 +27,9 @@ struct ServerOptions {
     QUrl publicUrl;
     QString localEmail = QStringLiteral("admin@localhost");
     int maxClusters = 10;
-    int localCpus = 0;        // 0: this machine's
-    qint64 localMemoryMb = 0; // 0: this machine's
+    qint64 publishMaxBytes = qint64(1) << 30; // a bigger job output is not copied into files
+    int localCpus = 0;                        // 0: this machine's
+    qint64 localMemoryMb = 0;                 // 0: this machine's
     int killGraceMs = 5000;
     QString homesDir;                                // jobs' homes in OIDC mode
     QStringList scratchDirs{QStringLiteral("/tmp")}; // shared output areas

@@ -71,25 +71,38 @@ void BuiltInBackend::abort(const QString &, const QString &, const QString &uplo
     done({});
 }
 
+BuiltInBackend::~BuiltInBackend() {
+    // Copies not begun are dropped and the one in flight stops: a shutdown does not wait for
+    // gigabytes to be copied only to be thrown away.
+    m_stopping->store(true);
+    m_copies.clear();
+    m_copies.waitForDone();
+}
+
 void BuiltInBackend::importFile(const QString &bucket, const QString &key, const QString &path,
-                                qint64 from, const QString &contentType, Done done) {
+                                qint64 from, qint64 length, const QString &contentType, Done done) {
     // A job's output can be gigabytes: copying and hashing it on the event loop held every
     // request and stream of the server for as long (seconds per GB). The copy runs on the
     // pool; the object appears, on this thread, once it is whole.
     const QString temp = m_store.tempFile();
-    m_copies.start([=, this, done = std::move(done)]() mutable {
-        const auto copy = ObjectStore::copyForImport(path, from, temp);
-        QMetaObject::invokeMethod(
-            &m_context,
-            [this, bucket, key, temp, copy, contentType, path, done = std::move(done)] {
-                const bool ok = copy && m_store.finishImport(bucket, key, temp, *copy, contentType);
-                runGuarded("publishing a file", [&] {
-                    done(ok ? QString()
-                            : QStringLiteral("cannot copy %1 into the store").arg(path));
-                });
-            },
-            Qt::QueuedConnection);
-    });
+    // Small outputs first: one big copy does not hold back everyone's short logs.
+    const int priority = -int(qMin<qint64>(length >> 20, 1 << 20));
+    m_copies.start(
+        [=, this, stop = m_stopping, done = std::move(done)]() mutable {
+            const auto copy = ObjectStore::copyForImport(path, from, length, temp, *stop);
+            QMetaObject::invokeMethod(
+                &m_context,
+                [this, bucket, key, temp, copy, contentType, path, done = std::move(done)] {
+                    const bool ok =
+                        copy && m_store.finishImport(bucket, key, temp, *copy, contentType);
+                    runGuarded("publishing a file", [&] {
+                        done(ok ? QString()
+                                : QStringLiteral("cannot copy %1 into the store").arg(path));
+                    });
+                },
+                Qt::QueuedConnection);
+        },
+        priority);
 }
 
 sigv4::Presigned BuiltInBackend::presign(const QByteArray &method, const QString &bucket,

@@ -7,7 +7,9 @@
 #include <QObject>
 #include <QString>
 #include <QThreadPool>
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace clusterra::server {
@@ -46,9 +48,10 @@ public:
                               done) = 0;
     virtual void abort(const QString &bucket, const QString &key, const QString &uploadId,
                        Done done) = 0;
-    // Server-side write of a local file from byte `from` on (published job output).
+    // Server-side write of `length` bytes of a local file from byte `from` on (published job
+    // output).
     virtual void importFile(const QString &bucket, const QString &key, const QString &path,
-                            qint64 from, const QString &contentType, Done done) = 0;
+                            qint64 from, qint64 length, const QString &contentType, Done done) = 0;
     virtual sigv4::Presigned presign(const QByteArray &method, const QString &bucket,
                                      const QString &key, const sigv4::Pairs &query,
                                      const sigv4::Pairs &signedHeaders, int expiresSecs) const = 0;
@@ -81,17 +84,20 @@ public:
     void abort(const QString &bucket, const QString &key, const QString &uploadId,
                Done done) override;
     void importFile(const QString &bucket, const QString &key, const QString &path, qint64 from,
-                    const QString &contentType, Done done) override;
+                    qint64 length, const QString &contentType, Done done) override;
     sigv4::Presigned presign(const QByteArray &method, const QString &bucket, const QString &key,
                              const sigv4::Pairs &query, const sigv4::Pairs &signedHeaders,
                              int expiresSecs) const override;
     ObjectLimits limits() const override { return m_store.limits(); }
+    ~BuiltInBackend() override;
 
 private:
     ObjectStore &m_store;
     S3Endpoint &m_endpoint;
     std::function<QUrl()> m_publicUrl;
-    QObject m_context;    // where copies finished on the pool are taken up (and dropped with it)
+    QObject m_context; // where copies finished on the pool are taken up (and dropped with it)
+    // Set at shutdown: a copy in flight stops within a buffer's worth and removes its file.
+    std::shared_ptr<std::atomic_bool> m_stopping = std::make_shared<std::atomic_bool>(false);
     QThreadPool m_copies; // destroyed first: waits for a copy in flight before m_context goes
 };
 

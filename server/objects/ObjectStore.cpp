@@ -215,8 +215,10 @@ bool ObjectStore::remove(const QString &bucket, const QString &key) {
     return true;
 }
 
-std::optional<ObjectStore::ImportedCopy>
-ObjectStore::copyForImport(const QString &path, qint64 from, const QString &temp) {
+std::optional<ObjectStore::ImportedCopy> ObjectStore::copyForImport(const QString &path,
+                                                                    qint64 from, qint64 length,
+                                                                    const QString &temp,
+                                                                    const std::atomic_bool &stop) {
     QFile in(path);
     if (!in.open(QIODevice::ReadOnly) || !in.seek(from))
         return std::nullopt;
@@ -228,12 +230,16 @@ ObjectStore::copyForImport(const QString &path, qint64 from, const QString &temp
     QByteArray buf(1 << 20, Qt::Uninitialized);
     ImportedCopy copy;
     bool ok = true;
-    for (qint64 n; (n = in.read(buf.data(), buf.size())) > 0; copy.size += n) {
+    while (ok && copy.size < length && !stop.load()) {
+        const qint64 n = in.read(buf.data(), qMin<qint64>(buf.size(), length - copy.size));
+        if (n <= 0)
+            break; // shorter than it was: what there is
         md5.add(QByteArrayView(buf.constData(), n));
-        ok = ok && out.write(buf.constData(), n) == n;
+        ok = out.write(buf.constData(), n) == n;
+        copy.size += n;
     }
     out.close();
-    if (!ok) {
+    if (!ok || stop.load()) {
         QFile::remove(temp);
         return std::nullopt;
     }

@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QString>
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -82,8 +83,11 @@ public:
         qint64 size = 0;
         QByteArray etag; // quoted MD5, as S3 gives a single-part object
     };
+    // Copies at most `length` bytes; stops, removing `temp`, once `stop` is set or a write
+    // fails.
     static std::optional<ImportedCopy> copyForImport(const QString &path, qint64 from,
-                                                     const QString &temp);
+                                                     qint64 length, const QString &temp,
+                                                     const std::atomic_bool &stop);
     std::optional<ObjectInfo> finishImport(const QString &bucket, const QString &key,
                                            const QString &temp, const ImportedCopy &copy,
                                            const QString &contentType);

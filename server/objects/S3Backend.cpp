@@ -280,10 +280,11 @@ void S3Backend::abort(const QString &bucket, const QString &key, const QString &
 }
 
 void S3Backend::importFile(const QString &bucket, const QString &key, const QString &path,
-                           qint64 from, const QString &contentType, Done done) {
+                           qint64 from, qint64 length, const QString &contentType, Done done) {
     auto *file = new QFile(path);
-    // Qt's network access sends a file from where it stands, to its end.
-    if (!file->open(QIODevice::ReadOnly) || !file->seek(from)) {
+    // Qt's network access sends a file from where it stands to the end it had when the upload
+    // began: the publisher's `length`, give or take what a left-behind process appended.
+    if (!file->open(QIODevice::ReadOnly) || !file->seek(from) || length < 0) {
         delete file;
         return done(QStringLiteral("cannot read %1").arg(path));
     }

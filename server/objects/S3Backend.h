@@ -43,7 +43,7 @@ public:
     void abort(const QString &bucket, const QString &key, const QString &uploadId,
                Done done) override;
     void importFile(const QString &bucket, const QString &key, const QString &path, qint64 from,
-                    const QString &contentType, Done done) override;
+                    qint64 length, const QString &contentType, Done done) override;
     sigv4::Presigned presign(const QByteArray &method, const QString &bucket, const QString &key,
                              const sigv4::Pairs &query, const sigv4::Pairs &signedHeaders,
                              int expiresSecs) const override;

@@ -334,7 +334,7 @@ void StorageService::abort(const Principal &who, const ClusterRecord &cluster,
 }
 
 void StorageService::importFile(const ClusterRecord &cluster, const QString &key,
-                                std::shared_ptr<QFile> source, qint64 from,
+                                std::shared_ptr<QFile> source, qint64 from, qint64 length,
                                 const QString &contentType) {
     withBucket(
         cluster,
@@ -345,7 +345,7 @@ void StorageService::importFile(const ClusterRecord &cluster, const QString &key
             // Through the open descriptor's own path the backend reads the very file that was
             // checked, whatever happens to its path meanwhile; `source` stays open until done.
             const QString path = sys::pathOfOpenFile(source->handle());
-            m_backend.importFile(bucket, key, path, from, contentType,
+            m_backend.importFile(bucket, key, path, from, length, contentType,
                                  [key, source](const QString &e) {
                                      if (!e.isEmpty())
                                          qCWarning(lcObjects, "cannot publish %s: %s",

@@ -91,8 +91,9 @@ public:
                Done<QString> done);
 
     // Server-side writes (published job output), and the bucket's end with its cluster.
+    // `length` bytes of `source` from `from` on.
     void importFile(const ClusterRecord &cluster, const QString &key, std::shared_ptr<QFile> source,
-                    qint64 from, const QString &contentType);
+                    qint64 from, qint64 length, const QString &contentType);
     void dropBucket(const QString &clusterId);
 
 private:

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QEventLoop>
+#include <QFile>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -18,9 +19,22 @@ using nlohmann::json;
 // presigned URLs, as the console's transfer code sends them.
 class TestStorageApi : public QObject {
     Q_OBJECT
-    TestServer server;
+    // Outputs over 1 MiB are not copied into files here, so the limit can be tried cheaply.
+    TestServer server{{QStringLiteral("--publish-max-mb"), QStringLiteral("1")}};
     QString cluster;
     const QString me = QStringLiteral("data/admin@localhost/");
+
+    qint64 runToEnd(TestServer &on, const QString &clusterId, const std::string &script) {
+        const json job{{"name", "pub"},
+                       {"current_working_directory", "/tmp"},
+                       {"environment", json::array({"PATH=/usr/bin:/bin"})}};
+        const auto r = on.post(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(clusterId),
+                               {{"script", script}, {"job", job}});
+        const qint64 id = r.json.value("job_id", qint64(0));
+        on.waitForJob(clusterId, id,
+                      [](const json &j) { return j.value("state", "") == "COMPLETED"; });
+        return id;
+    }
 
     TestServer::Reply presign(const QString &key, const char *method, json extra = json::object()) {
         return server.presign(cluster, key, method, extra);
@@ -374,6 +388,57 @@ private Q_SLOTS:
         const TestServer::Raw got = server.raw("GET", url(presign(key, "GET")));
         QCOMPARE(got.status, 200);
         QCOMPARE(got.body, QByteArray("published output\n"));
+    }
+
+    // A job's output over the limit (here a sparse 4 GB file: almost nothing on disk, 4 GB
+    // to copy) is left out of files, and an event says so; the next job's small output is
+    // published as usual, not held behind a copy.
+    void anOutputOverTheLimitIsLeftOutAndSaidSo() {
+        const qint64 big = runToEnd(server, cluster,
+                                    "#!/bin/sh\ntruncate -s 4G \"$HOME/job_$SLURM_JOB_ID.out\"\n");
+        QVERIFY(big > 0);
+        const qint64 small = runToEnd(server, cluster, "#!/bin/sh\necho small\n");
+        const json listing = server.waitForPublished(
+            cluster, QStringLiteral("outputs/admin@localhost/%1/").arg(small));
+        QCOMPARE(listing["files"].size(), size_t(1));
+        const json none =
+            server
+                .get(QStringLiteral("/v1/clusters/%1/storage/files?prefix=%2")
+                         .arg(cluster, QStringLiteral("outputs/admin@localhost/%1/").arg(big)))
+                .json;
+        QCOMPARE(none["files"].size(), size_t(0));
+        bool said = false;
+        for (qint64 after = 0;;) {
+            const json page = server
+                                  .get(QStringLiteral("/v1/clusters/%1/events?limit=500&after=%2")
+                                           .arg(cluster)
+                                           .arg(after))
+                                  .json;
+            if (page.value("events", json::array()).empty())
+                break;
+            for (const auto &e : page["events"]) {
+                said = said || (e["kind"] == "job.output_not_published" &&
+                                e["data"].value("job_id", qint64(0)) == big);
+                after = e.value("seq", after);
+            }
+        }
+        QVERIFY(said);
+        QFile::remove(server.dataDir() + QStringLiteral("/efs/job_%1.out").arg(big));
+    }
+
+    // A server stopped while a big output is being copied in lets the copy go: no half-made
+    // object, no temporary file left in the store.
+    void aStopDuringACopyLeavesNothingBehind() {
+        TestServer other;
+        QVERIFY(other.start());
+        const QString c = other.readyCluster(QStringLiteral("stopping"));
+        const qint64 id =
+            runToEnd(other, c, "#!/bin/sh\ntruncate -s 900M \"$HOME/job_$SLURM_JOB_ID.out\"\n");
+        QVERIFY(id > 0);
+        QCOMPARE(other.stop(), 0);
+        const QDir temp(other.dataDir() + QStringLiteral("/objects/.tmp"));
+        QCOMPARE(temp.entryList(QDir::Files).size(), qsizetype(0));
+        QFile::remove(other.dataDir() + QStringLiteral("/efs/job_%1.out").arg(id));
     }
 
     void bucketGoesWithItsCluster() {
