@@ -21,12 +21,12 @@
 #include "server/routes/Routes.h"
 #include "server/slurm/SlurmScheduler.h"
 #include "server/store/Database.h"
+#include "server/sys/Platform.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
-#include <QLockFile>
 #include <QSaveFile>
 #include <QSocketNotifier>
 #include <QStandardPaths>
@@ -41,7 +41,14 @@ namespace clusterra::server {
 
 struct ServerApp::Parts {
     // One server per data directory: two would share the database and both run its jobs.
-    std::unique_ptr<QLockFile> lock;
+    // First here, so it is let go last, after the database is closed.
+    struct DirectoryLock {
+        int fd = -1;
+        ~DirectoryLock() {
+            if (fd >= 0)
+                ::close(fd);
+        }
+    } lock;
     Database db;
     std::unique_ptr<EventLog> events;
     std::unique_ptr<JobStore> jobStore;
@@ -107,16 +114,14 @@ bool ServerApp::start(const ServerOptions &o, QString *error) {
         return false;
     }
     QFile::setPermissions(o.dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    d->lock = std::make_unique<QLockFile>(QDir(o.dataDir).filePath(QStringLiteral("server.lock")));
-    d->lock->setStaleLockTime(0); // stale only when its process is gone, however old
-    if (!d->lock->tryLock(0)) {
-        qint64 pid = 0;
-        QString host;
-        QString app;
-        d->lock->getLockInfo(&pid, &host, &app);
-        *error = QStringLiteral("another clusterra-server (pid %1) is using the data directory %2")
-                     .arg(pid)
-                     .arg(o.dataDir);
+    // The lock is the directory's own (jobs run as this user in local mode and can write
+    // in it): nothing they delete or create there releases or jams it.
+    bool held = false;
+    d->lock.fd = sys::lockDirectory(o.dataDir, &held);
+    if (d->lock.fd < 0) {
+        *error = held ? QStringLiteral("another clusterra-server is using the data directory %1")
+                            .arg(o.dataDir)
+                      : QStringLiteral("cannot lock the data directory %1").arg(o.dataDir);
         return false;
     }
     if (!d->db.open(QDir(o.dataDir).filePath(QStringLiteral("clusterra.db")), error))

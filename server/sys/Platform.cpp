@@ -1,5 +1,12 @@
 #include "server/sys/Platform.h"
 
+#include <QFile>
+#include <cerrno>
+#include <fcntl.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#include <sys/file.h>
 #include <unistd.h>
 
 #if defined(__linux__)
@@ -56,6 +63,26 @@ qint64 physicalMemoryMb() {
 
 bool epollByDefault() {
     return kLinuxFastPaths;
+}
+
+void returnFreedMemory() {
+#if defined(__GLIBC__)
+    ::malloc_trim(0);
+#endif
+}
+
+int lockDirectory(const QString &path, bool *held) {
+    *held = false;
+    // flock exists on Linux, macOS and the BSDs alike: no portable twin is needed.
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        *held = errno == EWOULDBLOCK;
+        ::close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 } // namespace clusterra::server::sys

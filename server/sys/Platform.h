@@ -31,4 +31,14 @@ qint64 physicalMemoryMb();
 // Whether the HTTP loop watches sockets with epoll when it is left to choose.
 bool epollByDefault();
 
+// An exclusive lock on a directory that lasts as long as the returned descriptor (and so the
+// process): flock(2) on the directory itself, so nothing in it can be deleted or replaced to
+// break the lock, and a dead holder leaves nothing stale. -1 when another process holds it or
+// it cannot be taken; `held` tells which. The descriptor is not inherited by children.
+int lockDirectory(const QString &path, bool *held);
+
+// Hands memory the allocator keeps after frees back to the system (glibc keeps a burst's
+// worth of stream buffers otherwise); nothing where the allocator does not need it.
+void returnFreedMemory();
+
 } // namespace clusterra::server::sys

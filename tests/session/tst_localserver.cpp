@@ -124,6 +124,8 @@ private Q_SLOTS:
         QVERIFY(second.waitForFinished(10000));
         QVERIFY(second.exitCode() != 0);
         QVERIFY(second.readAllStandardError().contains("another clusterra-server"));
+        // Nothing a job can do in the directory breaks the lock: it is not a file in it.
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("server.lock"))));
         server.stop();
     }
 
