@@ -98,6 +98,9 @@ HttpServer::HttpServer(const Router &router, QObject *parent)
     m_resumeTimer.setInterval(0);
     connect(&m_resumeTimer, &QTimer::timeout, this, &HttpServer::resumePending);
     connect(&m_headerTimer, &QTimer::timeout, this, &HttpServer::dropLateHeaders);
+    m_trimTimer.setSingleShot(true);
+    m_trimTimer.setInterval(2000);
+    connect(&m_trimTimer, &QTimer::timeout, this, [] { server::sys::returnFreedMemory(); });
 }
 
 HttpServer::~HttpServer() {
@@ -438,6 +441,8 @@ void HttpServer::completed(ConnectionContext *ctx) {
     if (ctx->stream) {
         QObject::disconnect(ctx->stream.get(), nullptr, this, nullptr);
         ctx->stream->markClosed();
+        if (!m_trimTimer.isActive())
+            m_trimTimer.start();
     }
     delete ctx;
 }

@@ -87,6 +87,7 @@ private:
     };
     QHash<MHD_Connection *, AwaitingHeaders> m_awaitingHeaders;
     QTimer m_headerTimer;
+    QTimer m_trimTimer; // after streams close: their buffers go back to the system
     int m_headerDeadlineMs = 10000;
     quint16 m_port = 0;
     bool m_running = false;

@@ -60,10 +60,11 @@ nlohmann::json Request::jsonBody(ApiError *error) const {
     return value;
 }
 
-void StreamBody::write(QByteArrayView bytes) {
+void StreamBody::write(QByteArray bytes) {
     if (m_finished || m_closed || bytes.isEmpty())
         return;
-    m_buffer.append(bytes);
+    m_pending += bytes.size();
+    m_pieces.push_back(std::move(bytes));
     Q_EMIT dataAvailable();
 }
 
@@ -75,18 +76,21 @@ void StreamBody::finish() {
 }
 
 qsizetype StreamBody::read(char *dest, qsizetype max) {
-    const qsizetype n = qMin(max, pending());
-    std::memcpy(dest, m_buffer.constData() + m_readPos, size_t(n));
-    m_readPos += n;
-    if (m_readPos == m_buffer.size()) {
-        m_buffer.clear();
-        m_readPos = 0;
-        if (n > 0 && !m_finished)
-            Q_EMIT drained();
-    } else if (m_readPos > 1 << 20) {
-        m_buffer.remove(0, m_readPos);
-        m_readPos = 0;
+    qsizetype n = 0;
+    while (n < max && !m_pieces.empty()) {
+        const QByteArray &front = m_pieces.front();
+        const qsizetype take = qMin(max - n, front.size() - m_frontRead);
+        std::memcpy(dest + n, front.constData() + m_frontRead, size_t(take));
+        n += take;
+        m_frontRead += take;
+        if (m_frontRead == front.size()) {
+            m_pieces.pop_front();
+            m_frontRead = 0;
+        }
     }
+    m_pending -= n;
+    if (m_pending == 0 && n > 0 && !m_finished)
+        Q_EMIT drained();
     return n;
 }
 
@@ -94,8 +98,9 @@ void StreamBody::markClosed() {
     if (m_closed)
         return;
     m_closed = true;
-    m_buffer.clear();
-    m_readPos = 0;
+    m_pieces.clear();
+    m_frontRead = 0;
+    m_pending = 0;
     Q_EMIT closed();
 }
 

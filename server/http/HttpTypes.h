@@ -8,6 +8,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -41,11 +42,13 @@ struct Request {
 class StreamBody : public QObject {
     Q_OBJECT
 public:
-    void write(QByteArrayView bytes);
+    // Kept as written, piece by piece: each piece is freed as soon as it is sent, so a stream
+    // holds no more than what waits to be sent.
+    void write(QByteArray bytes);
     void finish();
     bool isFinished() const { return m_finished; }
     bool isClosed() const { return m_closed; }
-    qsizetype pending() const { return m_buffer.size() - m_readPos; }
+    qsizetype pending() const { return m_pending; }
 
     // Server side.
     qsizetype read(char *dest, qsizetype max);
@@ -57,8 +60,9 @@ Q_SIGNALS:
     void closed();
 
 private:
-    QByteArray m_buffer;
-    qsizetype m_readPos = 0;
+    std::deque<QByteArray> m_pieces;
+    qsizetype m_frontRead = 0; // sent of the first piece
+    qsizetype m_pending = 0;
     bool m_finished = false;
     bool m_closed = false;
 };
