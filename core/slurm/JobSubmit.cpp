@@ -96,6 +96,10 @@ public:
         if (it == job.end() || it->is_null())
             return std::nullopt;
         const QString path = jobPath(key);
+        if (it->is_number_unsigned() && it->get<quint64>() > quint64(INT64_MAX)) {
+            error(path, tr("is too large."));
+            return std::nullopt;
+        }
         if (it->is_number_integer()) {
             if (it->get<qint64>() < 0) {
                 error(path, tr("must not be negative."));
@@ -104,9 +108,12 @@ public:
             return it->get<qint64>();
         }
         if (it->is_string()) {
-            error(path, tr("must be a number %1, not a string. Send an integer or "
-                           "{\"set\": true, \"number\": N}.")
-                            .arg(unitHint));
+            error(path, unitHint.isEmpty()
+                            ? tr("must be a number, not a string. Send an integer or "
+                                 "{\"set\": true, \"number\": N}.")
+                            : tr("must be a number %1, not a string. Send an integer or "
+                                 "{\"set\": true, \"number\": N}.")
+                                  .arg(unitHint));
             return std::nullopt;
         }
         if (!it->is_object()) {
@@ -141,7 +148,9 @@ public:
                            "\"number\" or use {\"infinite\": true}."));
             return std::nullopt;
         }
-        if (!numIt->is_number_integer() || numIt->get<qint64>() < 0) {
+        if (!numIt->is_number_integer() ||
+            (numIt->is_number_unsigned() && numIt->get<quint64>() > quint64(INT64_MAX)) ||
+            numIt->get<qint64>() < 0) {
             error(path + QStringLiteral(".number"), tr("must be a non-negative integer."));
             return std::nullopt;
         }
@@ -426,7 +435,10 @@ JobSubmitCheck checkJobSubmit(const nlohmann::json &body, JobKeys keys) {
         req.timeLimitMinutes.reset();
         req.timeUnlimited = true;
     }
-    req.priority = c.wrapped(job, "priority", infinite, QString());
+    bool topPriority = false;
+    req.priority = c.wrapped(job, "priority", topPriority, QString());
+    if (topPriority)
+        c.error(jobPath("priority"), tr("cannot be infinite; send a number."));
 
     req.standardOutput = c.string(job, "standard_output").value_or(QString());
     req.standardError = c.string(job, "standard_error").value_or(QString());

@@ -110,6 +110,15 @@ void JobService::submitChecked(const Principal &who, const ClusterRecord &cluste
         return;
     }
     const JobRequest &req = check.request;
+    // The queue is in priority order: who may jump it is the administrators' call, as Slurm
+    // keeps `priority` to its operators.
+    if (req.priority && !who.isAdmin()) {
+        *error = ApiError::validation(
+            QStringLiteral("job.priority"),
+            QStringLiteral("only an administrator may set a job's priority; leave it out and "
+                           "the job queues in the order it was submitted."));
+        return;
+    }
     const QString partition = req.partition.isEmpty() ? cluster.defaultPartition() : req.partition;
     const QList<NodeRecord> nodes = m_clusters.nodes(cluster.id);
     if (const auto refused = m_scheduler.admit(cluster, nodes, req)) {

@@ -406,8 +406,9 @@ void LocalExecutor::scheduleCluster(const ClusterRecord &cluster) {
     });
     for (const auto &[id, node] : std::as_const(starts)) {
         auto job = m_jobs.get(id);
-        if (job && job->state == JobState::Pending)
-            launch(*job, cluster, *node);
+        // A launch that failed (the job is FAILED) left its CPUs unused: weigh again.
+        if (job && job->state == JobState::Pending && !launch(*job, cluster, *node))
+            m_scheduleNeeded = true;
     }
     for (const auto &[id, reason] : std::as_const(reasons))
         m_jobs.setReason(id, reason);

@@ -117,6 +117,11 @@ private Q_SLOTS:
             }(),
             "nodes", "inside");
         row("body not object", json::array(), "", "object");
+        row("priority as text", withJob({{"priority", "7"}}), "job.priority", "a number, not");
+        row("priority past int64", withJob({{"priority", 18446744073709551615ULL}}), "job.priority",
+            "too large");
+        row("priority infinite", withJob({{"priority", {{"infinite", true}}}}), "job.priority",
+            "cannot be infinite");
     }
 
     void pitfalls() {

@@ -176,6 +176,24 @@ private Q_SLOTS:
         QVERIFY(s.users.byId(admin.userId)->isAdmin());
     }
 
+    // Jumping the queue is for administrators: an ordinary member's priority is refused at
+    // the field, an administrator's taken.
+    void onlyAdministratorsSetPriority() {
+        auto s = app.services();
+        const json body{{"script", "#!/bin/sh\ntrue\n"},
+                        {"job",
+                         {{"current_working_directory", "/tmp"},
+                          {"environment", {"PATH=/bin"}},
+                          {"priority", 1000000}}}};
+        const auto refused = answer<SubmitResult>(
+            [&](Done<SubmitResult> done) { s.jobs.submit(member, cluster, body, done); });
+        QCOMPARE(refused.error.type, ErrorType::ValidationError);
+        QCOMPARE(refused.error.field, QStringLiteral("job.priority"));
+        const auto taken = answer<SubmitResult>(
+            [&](Done<SubmitResult> done) { s.jobs.submit(admin, cluster, body, done); });
+        QVERIFY2(!taken.error.isError(), qPrintable(taken.error.message));
+    }
+
     void jobsAreTheirOwnersAndTheirOrganisations() {
         auto s = app.services();
         const json body{{"script", "#!/bin/sh\ntrue\n"},
