@@ -97,6 +97,20 @@ bool BenchServer::start(const QStringList &extraArgs) {
 }
 
 BenchServer::~BenchServer() {
+    // Jobs outlive their server by design (detached runners): a bench's long jobs are
+    // cancelled, not left running on the machine after it.
+    if (process.state() == QProcess::Running) {
+        for (const auto &cluster : call("GET", QStringLiteral("/v1/clusters"))
+                                       .value("clusters", nlohmann::json::array())) {
+            const QString id = QString::fromStdString(cluster.value("id", std::string()));
+            const auto jobs = call(
+                "GET", QStringLiteral("/v1/clusters/%1/jobs?state=RUNNING&limit=1000").arg(id));
+            for (const auto &job : jobs.value("jobs", nlohmann::json::array()))
+                call("DELETE", QStringLiteral("/v1/clusters/%1/jobs/%2")
+                                   .arg(id)
+                                   .arg(job.value("job_id", qint64(0))));
+        }
+    }
     process.terminate();
     process.waitForFinished(5000);
 }

@@ -2,6 +2,7 @@
 // second, and the latency from a job writing a line to an SSE client receiving it.
 // Usage: server_bench [requests=5000] [submits=500] [lines=200]
 #include "bench/BenchServer.h"
+#include "bench/BenchTools.h"
 #include "core/sse/SseParser.h"
 #include "core/util/Json.h"
 
@@ -42,30 +43,6 @@ json wait(QNetworkReply *reply) {
     return clusterra::parseJson(reply->readAll());
 }
 
-// Runs `total` requests keeping `parallel` in flight; returns requests per second.
-double hammer(int total, int parallel, const std::function<QNetworkReply *()> &make) {
-    int started = 0, done = 0;
-    QEventLoop loop;
-    QElapsedTimer t;
-    t.start();
-    std::function<void()> next = [&] {
-        if (started >= total)
-            return;
-        ++started;
-        QNetworkReply *r = make();
-        QObject::connect(r, &QNetworkReply::finished, &loop, [&, r] {
-            r->deleteLater();
-            if (++done == total)
-                loop.quit();
-            else
-                next();
-        });
-    };
-    for (int i = 0; i < parallel; ++i)
-        next();
-    loop.exec();
-    return total * 1000.0 / qMax<qint64>(1, t.elapsed());
-}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -86,12 +63,14 @@ int main(int argc, char **argv) {
 
     std::printf("clusterra-server bench (%d cores, QNetworkAccessManager client, 6 connections)\n",
                 QThread::idealThreadCount());
-    std::printf("  GET /healthz:              %8.0f req/s  (%d requests)\n",
-                hammer(requests, 6, [] { return nam->get(req(QStringLiteral("/healthz"))); }),
-                requests);
-    std::printf("  GET /v1/clusters (auth):   %8.0f req/s  (%d requests)\n",
-                hammer(requests, 6, [] { return nam->get(req(QStringLiteral("/v1/clusters"))); }),
-                requests);
+    std::printf(
+        "  GET /healthz:              %8.0f req/s  (%d requests)\n",
+        bench::hammer(requests, 6, [] { return nam->get(req(QStringLiteral("/healthz"))); }),
+        requests);
+    std::printf(
+        "  GET /v1/clusters (auth):   %8.0f req/s  (%d requests)\n",
+        bench::hammer(requests, 6, [] { return nam->get(req(QStringLiteral("/v1/clusters"))); }),
+        requests);
     const QByteArray body = clusterra::dumpJson({{"script", "#!/bin/sh\ntrue\n"},
                                                  {"job",
                                                   {{"name", "b"},
@@ -99,11 +78,12 @@ int main(int argc, char **argv) {
                                                    {"environment", {"PATH=/bin"}},
                                                    {"priority", 0}}}});
     std::printf("  POST jobs/submit:          %8.0f submits/s  (%d submits, queued behind 1 CPU)\n",
-                hammer(submits, 6,
-                       [&] {
-                           return nam->post(
-                               req(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cid)), body);
-                       }),
+                bench::hammer(submits, 6,
+                              [&] {
+                                  return nam->post(
+                                      req(QStringLiteral("/v1/clusters/%1/jobs/submit").arg(cid)),
+                                      body);
+                              }),
                 submits);
 
     // SSE latency: the job stamps each line with its wall-clock time in microseconds.

@@ -5,6 +5,7 @@
 // progress bars). Prints MB/s for both, the ratio, and memchr's pass over the same bytes as a
 // ceiling. The reference needs `npm ci --prefix bench/sse` once.
 // Usage: sse_bench [megabytes per stream=64] [runs=7]
+#include "bench/BenchTools.h"
 #include "core/sse/LogEvents.h"
 #include "core/sse/SseParser.h"
 
@@ -86,11 +87,6 @@ struct Figures {
     qint64 dataChars = 0;
 };
 
-double median(QList<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
 Figures ours(const QByteArray &stream, int runs) {
     Figures f;
     QList<double> seconds;
@@ -112,7 +108,7 @@ Figures ours(const QByteArray &stream, int runs) {
         f.events = events;
         f.dataChars = chars;
     }
-    f.mbPerSec = double(stream.size()) / 1e6 / median(seconds);
+    f.mbPerSec = double(stream.size()) / 1e6 / bench::median(seconds);
     return f;
 }
 
@@ -127,7 +123,7 @@ double memchrCeiling(const QByteArray &stream, int runs) {
         if (hit)
             std::fprintf(stderr, "unexpected byte\n");
     }
-    return double(stream.size()) / 1e6 / median(seconds);
+    return double(stream.size()) / 1e6 / bench::median(seconds);
 }
 
 std::optional<Figures> reference(const QString &file, int runs) {

@@ -6,6 +6,7 @@
 // the last byte read. MB/s count the output's own bytes.
 // Usage: stream_bench [MB=512] [runs=3]
 #include "bench/BenchServer.h"
+#include "bench/BenchTools.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -31,11 +32,6 @@ double curlSeconds(const QString &url, const QStringList &headers = {}) {
     if (QProcess::execute(QStringLiteral("curl"), args) != 0)
         return -1;
     return double(clock.nsecsElapsed()) / 1e9;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 // Bytes process `pid` has read through read(2) and friends so far.
@@ -155,8 +151,8 @@ int main(int argc, char **argv) {
                                          .arg(id);
         }));
     }
-    const double plainMbps = double(bytes) / 1e6 / median(plain);
-    const double sseMbps = double(bytes) / 1e6 / median(sse);
+    const double plainMbps = double(bytes) / 1e6 / bench::median(plain);
+    const double sseMbps = double(bytes) / 1e6 / bench::median(sse);
     std::printf("a finished job's %lld MB output (80-byte lines), read whole by curl, median of "
                 "%d\n",
                 static_cast<long long>(bytes / 1000000), runs);
@@ -164,8 +160,8 @@ int main(int argc, char **argv) {
     std::printf("  clusterra-server SSE replay         %8.1f MB/s   %.2fx the reference   "
                 "read %.2fx the bytes it sent\n",
                 sseMbps, sseMbps / plainMbps, double(readPerRun) / double(bytes));
-    const double plainLive = double(bytes) / 1e6 / median(livePlain);
-    const double sseLive = double(bytes) / 1e6 / median(liveSse);
+    const double plainLive = double(bytes) / 1e6 / bench::median(livePlain);
+    const double sseLive = double(bytes) / 1e6 / bench::median(liveSse);
     std::printf("live, the job writing while it is read (submit to last byte)\n");
     std::printf("  python3 follower of the file (reference)  %8.1f MB/s\n", plainLive);
     std::printf("  clusterra-server SSE, curl -N             %8.1f MB/s   %.2fx the reference\n",

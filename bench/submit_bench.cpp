@@ -6,6 +6,7 @@
 // runs as root; otherwise they are left out and say so).
 // Usage: submit_bench [submits per figure=300] [deep queue=10000]
 #include "bench/BenchServer.h"
+#include "bench/BenchTools.h"
 #include "core/slurm/SlurmDialect.h"
 #include "core/util/Json.h"
 
@@ -24,41 +25,6 @@
 using nlohmann::json;
 
 namespace {
-
-// Runs `total` requests keeping `parallel` in flight; returns requests per second. A request
-// that does not answer 200/201 counts as a failure and is reported.
-double hammer(QNetworkAccessManager &nam, int total, int parallel,
-              const std::function<QNetworkRequest()> &make, const QByteArray &body) {
-    int started = 0;
-    int done = 0;
-    int failed = 0;
-    QEventLoop loop;
-    QElapsedTimer clock;
-    clock.start();
-    std::function<void()> next = [&] {
-        if (started >= total)
-            return;
-        ++started;
-        QNetworkReply *r = nam.post(make(), body);
-        QObject::connect(r, &QNetworkReply::finished, &loop, [&, r] {
-            const int status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            if (status != 200 && status != 201 && ++failed == 1)
-                std::fprintf(stderr, "  a submit failed (%d): %s\n", status,
-                             r->readAll().left(300).constData());
-            r->deleteLater();
-            if (++done == total)
-                loop.quit();
-            else
-                next();
-        });
-    };
-    for (int i = 0; i < parallel; ++i)
-        next();
-    loop.exec();
-    if (failed)
-        std::fprintf(stderr, "  %d of %d submits failed\n", failed, total);
-    return total * 1000.0 / double(qMax<qint64>(1, clock.elapsed()));
-}
 
 struct Slurm {
     QString url;
@@ -143,7 +109,10 @@ double cpuSeconds(qint64 pid) {
 Pair measure(QNetworkAccessManager &nam, int submits, const std::function<QNetworkRequest()> &make,
              const QByteArray &body, qint64 serverPid = 0) {
     const double before = cpuSeconds(serverPid);
-    Pair out{hammer(nam, submits, 1, make, body), hammer(nam, submits, 4, make, body)};
+    const auto post = [&] {
+        return nam.post(make(), body);
+    };
+    Pair out{bench::hammer(submits, 1, post), bench::hammer(submits, 4, post)};
     if (serverPid > 0)
         out.cpuMs = (cpuSeconds(serverPid) - before) * 1000 / (2.0 * submits);
     return out;
