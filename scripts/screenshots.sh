@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the console's pages and dialogs to PNG under Xvfb, against a local server seeded with
-# a cluster and jobs in every state. Usage: [SCREEN=1024x640x24] scripts/screenshots.sh [OUT_DIR]
+# a cluster and jobs in every state. Usage: [SCREEN=1024x640x24] [CONSOLE_ARGS=...] \
+#   scripts/screenshots.sh [OUT_DIR]   (CONSOLE_ARGS="-stylesheet scripts/dark.qss": dark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-build/screenshots}"
@@ -61,5 +62,5 @@ sleep 2
 mkdir -p "$out"
 rm -f "$out"/*.png
 HOME="$data/home" xvfb-run -a -s "-screen 0 ${SCREEN:-1440x900x24}" \
-    build/app/clusterra-console --data "$data" --screenshot "$out"
+    build/app/clusterra-console --data "$data" --screenshot "$out" ${CONSOLE_ARGS:-}
 ls "$out"
