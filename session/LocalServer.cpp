@@ -135,15 +135,17 @@ void LocalServer::start() {
 
 void LocalServer::restart() {
     // Another console on this data directory may have started one already: that one, then.
+    // The old port while it comes back quickly; any free one once that has failed a while.
+    const int port = m_restartDelayMs > 4000 ? 0 : m_url.port(0);
     QUrl url;
     qint64 pid = 0;
     if (!readInfo(&url, &pid)) {
-        spawn(m_restartDelayMs > 4000 ? 0 : m_url.port(0));
+        spawn(port);
         return;
     }
-    answers(url, [this, url](bool up) {
+    answers(url, [this, url, port](bool up) {
         if (!up) {
-            spawn(m_restartDelayMs > 4000 ? 0 : m_url.port(0));
+            spawn(port);
             return;
         }
         m_restarting = false;

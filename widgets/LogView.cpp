@@ -100,20 +100,22 @@ void LogView::refresh() {
     m_shownFirst = m_buffer.firstNumber();
     const qsizetype top = verticalScrollBar()->value();
     const int row = m_topRow;
-    updateScrollBars();
+    // With Wrap, finding the end lays out the last screenful: once per refresh.
+    const Top end = bottomTop();
+    updateScrollBars(end);
     if (m_following)
-        setTop(bottomTop());
+        setTop(end, end);
     else if (top - moved < 0) // the line at the top was dropped
-        setTop({0, 0});
+        setTop({0, 0}, end);
     else
-        setTop({top - moved, row});
+        setTop({top - moved, row}, end);
     viewport()->update();
 }
 
-void LogView::updateScrollBars() {
+void LogView::updateScrollBars(const Top &end) {
     m_settingScroll = true;
     QScrollBar *v = verticalScrollBar();
-    v->setRange(0, int(bottomTop().line));
+    v->setRange(0, int(end.line));
     v->setPageStep(visibleRows());
     v->setSingleStep(1);
     QScrollBar *h = horizontalScrollBar();
@@ -134,10 +136,13 @@ void LogView::updateScrollBars() {
 }
 
 void LogView::setTop(Top top) {
+    setTop(top, bottomTop());
+}
+
+void LogView::setTop(Top top, const Top &end) {
     m_settingScroll = true;
     verticalScrollBar()->setValue(int(top.line));
     m_settingScroll = false;
-    const Top end = bottomTop();
     const qsizetype line = topLine();
     m_topRow = !m_wrap            ? 0
                : line >= end.line ? qMin(top.row, end.row)

@@ -82,8 +82,9 @@ private:
     };
     void scheduleRefresh();
     void refresh();
-    void updateScrollBars();
+    void updateScrollBars(const Top &end);
     void setTop(Top top);
+    void setTop(Top top, const Top &end); // `end`: bottomTop(), when the caller has it
     void setFollowingFromUser(bool on);
     bool atBottom() const;
     // The position that puts the last row of the last line at the bottom; its line is the

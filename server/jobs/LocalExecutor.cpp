@@ -260,9 +260,13 @@ void LocalExecutor::needSchedule() {
     m_blocked.clear();
 }
 
+bool LocalExecutor::runs(const ClusterRecord &cluster) {
+    return cluster.provider == QLatin1String("local");
+}
+
 bool LocalExecutor::runsCluster(const QString &clusterId) {
     const auto cluster = m_clusters.byId(clusterId);
-    return cluster && cluster->provider == QLatin1String("local");
+    return cluster && runs(*cluster);
 }
 
 void LocalExecutor::tick() {
@@ -356,8 +360,7 @@ void LocalExecutor::schedule() {
     m_sinceSchedule.start();
     for (const QString &id : m_jobs.clustersWithState(JobState::Pending)) {
         const auto cluster = m_clusters.byId(id);
-        if (cluster && cluster->provider == QLatin1String("local") &&
-            cluster->state == QLatin1String("ready"))
+        if (cluster && runs(*cluster) && cluster->state == QLatin1String("ready"))
             scheduleCluster(*cluster);
     }
 }

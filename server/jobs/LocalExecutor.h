@@ -64,7 +64,8 @@ private:
     void needSchedule();
     void schedule();
     void scheduleCluster(const ClusterRecord &cluster);
-    // Whether `clusterId` is a cluster this executor runs (not one Slurm runs).
+    // Whether a cluster is one this executor runs (not one Slurm runs).
+    static bool runs(const ClusterRecord &cluster);
     bool runsCluster(const QString &clusterId);
     bool launch(JobRecord &job, const ClusterRecord &cluster, const NodeRecord &node);
     void watch(JobRecord &job);

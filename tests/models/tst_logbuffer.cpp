@@ -1,17 +1,9 @@
 #include "models/LogBuffer.h"
+#include "tests/models/NumberedLines.h"
 
 #include <QTest>
 
 using namespace clusterra;
-
-namespace {
-QString numbered(int from, int to) {
-    QString out;
-    for (int i = from; i <= to; ++i)
-        out += QStringLiteral("line %1\n").arg(i);
-    return out;
-}
-} // namespace
 
 class TestLogBuffer : public QObject {
     Q_OBJECT
@@ -36,7 +28,7 @@ private Q_SLOTS:
     // Lines arrive in pieces of every size, across many blocks: each is kept whole, in order.
     void keepsEveryLineAcrossBlocks() {
         LogBuffer buffer;
-        const QString all = numbered(1, 50000);
+        const QString all = numberedLines(1, 50000);
         qsizetype at = 0;
         for (int k = 0; at < all.size(); ++k) {
             // Whole lines only, as the panel hands them over, in pieces of 1 to 20,000 chars.
@@ -56,13 +48,13 @@ private Q_SLOTS:
 
     void dropsTheOldestPastTheLineLimit() {
         LogBuffer buffer(10000, 1 << 30);
-        buffer.appendLines(numbered(1, 25000));
+        buffer.appendLines(numberedLines(1, 25000));
         QCOMPARE(buffer.lineCount(), qsizetype(10000));
         QCOMPARE(buffer.droppedLines(), qint64(15000));
         QCOMPARE(buffer.firstNumber(), qint64(15000));
         QCOMPARE(buffer.line(0).toString(), QStringLiteral("line 15001"));
         QCOMPARE(buffer.line(9999).toString(), QStringLiteral("line 25000"));
-        QCOMPARE(buffer.text(), numbered(15001, 25000));
+        QCOMPARE(buffer.text(), numberedLines(15001, 25000));
     }
 
     void dropsTheOldestPastTheCharacterLimit() {
@@ -82,11 +74,11 @@ private Q_SLOTS:
 
     void prependsBeforeTheFirstLine() {
         LogBuffer buffer;
-        buffer.appendLines(numbered(6000, 9000));
+        buffer.appendLines(numberedLines(6000, 9000));
         const qint64 first = buffer.firstNumber();
-        buffer.prependLines(numbered(1, 5999));
+        buffer.prependLines(numberedLines(1, 5999));
         QCOMPARE(buffer.firstNumber(), first - 5999);
-        QCOMPARE(buffer.text(), numbered(1, 9000));
+        QCOMPARE(buffer.text(), numberedLines(1, 9000));
         buffer.prependLines(u"zero");
         QCOMPARE(buffer.line(0).toString(), QStringLiteral("zero"));
         QCOMPARE(buffer.line(1).toString(), QStringLiteral("line 1"));
@@ -95,10 +87,10 @@ private Q_SLOTS:
 
     void prependingPastTheLimitKeepsTheNewest() {
         LogBuffer buffer(100, 1 << 30);
-        buffer.appendLines(numbered(51, 100));
-        buffer.prependLines(QString(numbered(1, 50) + numbered(1, 50)));
+        buffer.appendLines(numberedLines(51, 100));
+        buffer.prependLines(QString(numberedLines(1, 50) + numberedLines(1, 50)));
         QCOMPARE(buffer.lineCount(), qsizetype(100));
-        QCOMPARE(buffer.text(), numbered(1, 100));
+        QCOMPARE(buffer.text(), numberedLines(1, 100));
     }
 
     void findsForwardBackwardAndWraps() {
@@ -132,7 +124,7 @@ private Q_SLOTS:
 
     void clearStartsAfresh() {
         LogBuffer buffer(10, 1000);
-        buffer.appendLines(numbered(1, 50));
+        buffer.appendLines(numberedLines(1, 50));
         buffer.setOpenLine(QStringLiteral("x"));
         buffer.clear();
         QCOMPARE(buffer.lineCount(), qsizetype(0));

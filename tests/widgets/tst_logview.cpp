@@ -1,4 +1,5 @@
 #include "core/client/ApiClient.h"
+#include "tests/models/NumberedLines.h"
 #include "widgets/LogPanel.h"
 #include "widgets/LogView.h"
 
@@ -11,15 +12,6 @@
 #include <QWheelEvent>
 
 using namespace clusterra;
-
-namespace {
-QString numbered(int from, int to) {
-    QString out;
-    for (int i = from; i <= to; ++i)
-        out += QStringLiteral("line %1\n").arg(i);
-    return out;
-}
-} // namespace
 
 class TestLogView : public QObject {
     Q_OBJECT
@@ -43,7 +35,7 @@ private Q_SLOTS:
 
     void followsTheEndUntilScrolledUp() {
         QSignalSpy following(view.get(), &LogView::followingChanged);
-        view->appendLines(numbered(1, 1000));
+        view->appendLines(numberedLines(1, 1000));
         QScrollBar *bar = view->verticalScrollBar();
         QTRY_VERIFY(bar->maximum() > 0);
         QCOMPARE(bar->value(), bar->maximum());
@@ -51,25 +43,25 @@ private Q_SLOTS:
         bar->setValue(10); // the user scrolls up
         QCOMPARE(following.size(), 1);
         QCOMPARE(following.last().at(0).toBool(), false);
-        view->appendLines(numbered(1001, 2000));
+        view->appendLines(numberedLines(1001, 2000));
         QTRY_COMPARE(bar->maximum(), int(2000 - (view->viewport()->height() - 4) /
                                                     view->fontMetrics().lineSpacing()));
         QCOMPARE(view->topLine(), qsizetype(10)); // the view stays where the user put it
         QTest::keyClick(view.get(), Qt::Key_End);
         QCOMPARE(following.last().at(0).toBool(), true);
-        view->appendLines(numbered(2001, 2100));
+        view->appendLines(numberedLines(2001, 2100));
         QTRY_VERIFY(view->isLineVisible(2099));
     }
 
     // Lines dropped at the top while the user reads further down do not move what they read.
     void keepsItsPlaceWhenOldLinesDrop() {
         const qsizetype limit = view->buffer().maxLines();
-        view->appendLines(numbered(1, int(limit) - 1000));
+        view->appendLines(numberedLines(1, int(limit) - 1000));
         QScrollBar *bar = view->verticalScrollBar();
         QTRY_VERIFY(bar->maximum() > 10000);
         bar->setValue(10000);
         QCOMPARE(view->buffer().line(view->topLine()).toString(), QStringLiteral("line 10001"));
-        view->appendLines(numbered(int(limit) - 999, int(limit) + 4000));
+        view->appendLines(numberedLines(int(limit) - 999, int(limit) + 4000));
         QTRY_COMPARE(view->buffer().droppedLines(), qint64(4000));
         QTRY_COMPARE(view->buffer().line(view->topLine()).toString(), QStringLiteral("line 10001"));
         QVERIFY(!view->isFollowing());
@@ -92,7 +84,7 @@ private Q_SLOTS:
     }
 
     void findSelectsAndScrollsToTheMatch() {
-        view->appendLines(numbered(1, 5000));
+        view->appendLines(numberedLines(1, 5000));
         QTRY_VERIFY(view->isLineVisible(4999));
         QCOMPARE(view->find(QStringLiteral("LINE 42"), false), qsizetype(41));
         QCOMPARE(view->selectedText(), QStringLiteral("line 42"));
@@ -106,14 +98,14 @@ private Q_SLOTS:
     // A match on screen while following: following stops, so new output does not scroll the
     // match away.
     void aMatchOnScreenStaysThere() {
-        view->appendLines(numbered(1, 100));
+        view->appendLines(numberedLines(1, 100));
         QTRY_VERIFY(view->isLineVisible(99));
         QVERIFY(view->isFollowing());
         const qsizetype line = view->find(QStringLiteral("line 98"), false);
         QCOMPARE(line, qsizetype(97));
         QVERIFY(!view->isFollowing());
         const qsizetype top = view->topLine();
-        view->appendLines(numbered(101, 300));
+        view->appendLines(numberedLines(101, 300));
         QTRY_COMPARE(view->buffer().lineCount(), qsizetype(300));
         QTest::qWait(20);
         QCOMPARE(view->topLine(), top);
@@ -188,7 +180,7 @@ private Q_SLOTS:
     }
 
     void clearingFollowsAgain() {
-        view->appendLines(numbered(1, 500));
+        view->appendLines(numberedLines(1, 500));
         QTRY_VERIFY(view->verticalScrollBar()->maximum() > 0);
         view->verticalScrollBar()->setValue(0);
         QVERIFY(!view->isFollowing());
