@@ -181,28 +181,43 @@ qsizetype LineEnds::last(QByteArrayView bytes) {
 }
 
 QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView data) {
-    QByteArray out;
-    out.reserve(data.size() + data.size() / 8 + 64); // "data: " per line of some 50 bytes
+    QByteArray head;
     if (!type.isEmpty())
-        out += "event: " + type.toUtf8() + '\n';
+        head += "event: " + type.toUtf8() + '\n';
     if (!id.isEmpty())
-        out += "id: " + id.toUtf8() + '\n';
+        head += "id: " + id.toUtf8() + '\n';
+    // Written through a pointer, not appended: an output stream formats every line of a job's
+    // log here, and QByteArray::append per line was the largest cost of a replay.
+    constexpr qsizetype kPrefix = 6; // "data: "
+    QByteArray out(head.size() + data.size() + data.size() / 8 + 64, Qt::Uninitialized);
+    char *p = out.data();
+    std::memcpy(p, head.constData(), size_t(head.size()));
+    p += head.size();
     // Every line end (LF, CR or CRLF) starts a new data line.
     LineEnds ends(data);
     qsizetype start = 0;
     while (true) {
         const qsizetype at = ends.next(start);
         const qsizetype stop = at < 0 ? data.size() : at;
-        out.append("data: ", 6);
-        out.append(data.data() + start, stop - start);
-        out += '\n';
+        const qsizetype need = kPrefix + (stop - start) + 2; // its LF, and the event's last
+        if (out.constData() + out.size() - p < need) {
+            const qsizetype used = p - out.constData();
+            out.resize(
+                qMax(out.size() * 2, used + need + 64)); // short lines: doubling stays linear
+            p = out.data() + used;
+        }
+        std::memcpy(p, "data: ", kPrefix);
+        std::memcpy(p + kPrefix, data.data() + start, size_t(stop - start));
+        p += kPrefix + (stop - start);
+        *p++ = '\n';
         if (at < 0)
             break;
         start = at + 1;
         if (data[at] == '\r' && start < data.size() && data[start] == '\n')
             ++start;
     }
-    out += '\n';
+    *p++ = '\n';
+    out.truncate(p - out.constData());
     return out;
 }
 

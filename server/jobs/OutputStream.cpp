@@ -78,9 +78,15 @@ OutputStream::OutputStream(std::shared_ptr<http::StreamBody> body, JobStore &job
     connect(&m_poll, &QTimer::timeout, this, pumpGuarded);
     // inotify wakes us as soon as the job writes; the poll covers what it misses (a file
     // created after we started, filesystems without inotify).
-    connect(&m_files, &FileChangeHub::changed, this, [this, pumpGuarded](const QString &path) {
-        if (path == m_path)
-            pumpGuarded();
+    // The wake-ups of a few milliseconds are gathered into one read: a job writing 4 KiB at a
+    // time would otherwise cost a stat, a read, an event and a send per 4 KiB, the CPU the job
+    // and the reader need on a small machine.
+    m_wake.setSingleShot(true);
+    m_wake.setInterval(kWakeDelayMs);
+    connect(&m_wake, &QTimer::timeout, this, pumpGuarded);
+    connect(&m_files, &FileChangeHub::changed, this, [this](const QString &path) {
+        if (path == m_path && !m_wake.isActive())
+            m_wake.start();
     });
     connect(&m_keepAlive, &QTimer::timeout, this,
             [this] { m_body->write(formatSseComment("keep-alive")); });
@@ -201,6 +207,7 @@ void OutputStream::pump() {
             formatSseEvent(QStringLiteral("end"), QString::number(m_offset), dumpJson(data)));
         m_body->finish();
         m_poll.stop();
+        m_wake.stop();
         m_keepAlive.stop();
     }
 }

@@ -35,6 +35,8 @@ public:
     // event feed's) made a replay one pass of the loop per 32 KiB; twice that is most of the
     // gain, and 4096 open streams hold 256 MB of it at most.
     static constexpr int kSendBlock = 64 * 1024;
+    // How long a write by the job waits for more before it is read and sent: too short to see.
+    static constexpr int kWakeDelayMs = 5;
 
 private:
     bool openFile();
@@ -58,6 +60,7 @@ private:
     qint64 m_offset;       // job-relative: the next byte to send
     bool m_finished = false;
     QTimer m_poll;
+    QTimer m_wake; // gathers the file's change notices
     QTimer m_keepAlive;
 };
 
