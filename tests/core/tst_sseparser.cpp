@@ -130,6 +130,12 @@ private Q_SLOTS:
             << QByteArray("a\n\xEF\xBB\xBF"
                           "b\n")
             << QStringLiteral("a\n") + QChar(0xFEFF) + QStringLiteral("b\n");
+        // Each empty line costs 7 bytes on the wire against 1 in: the output buffer grows.
+        QTest::newRow("thousands of empty lines")
+            << QByteArray(5000, '\n') << QString(5000, QLatin1Char('\n'));
+        QTest::newRow("cr, crlf and lf mixed, short")
+            << QByteArray("a\r\rb\r\n\nc\n\r").repeated(400)
+            << QStringLiteral("a\n\nb\n\nc\n\n").repeated(400);
         QTest::newRow("bom starting the payload")
             << QByteArray("\xEF\xBB\xBFx") << QString(QChar(0xFEFF)) + QStringLiteral("x");
     }
