@@ -1,7 +1,9 @@
 // Job submits per second, side by side in one run: clusterra-server's local executor at an empty
 // queue and at a deep one, slurmrestd on the same machine (the reference), and clusterra-server
 // handing the same submits to that slurmrestd. Every submitted job waits behind a job that
-// holds all CPUs, so what is measured is the submit itself and the queue it joins.
+// holds all CPUs, so what is measured is the submit itself and the queue it joins; the
+// reference's jobs are cancelled and gone before the server's run, so both start from the same
+// queue.
 // The Slurm rows need the single-node Slurm of scripts/slurm-ci.sh (started here when this
 // runs as root; otherwise they are left out and say so).
 // Usage: submit_bench [submits per figure=300] [deep queue=10000]
@@ -62,6 +64,25 @@ int runAs(const QByteArray &user, const QStringList &command) {
     return QProcess::execute(
         QStringLiteral("runuser"),
         QStringList{QStringLiteral("-u"), QString::fromUtf8(user), QStringLiteral("--")} + command);
+}
+
+// Cancels the bench's own jobs (not the blocker) and waits until slurmctld has let go of them
+// (MinJobAge), so the next figure starts from the queue the one before it started from.
+void clearQueue(const QByteArray &user) {
+    QProcess::execute(QStringLiteral("scancel"), {QStringLiteral("-u"), QString::fromUtf8(user),
+                                                  QStringLiteral("--name=submit-bench")});
+    for (int i = 0; i < 120; ++i) {
+        QProcess squeue;
+        squeue.start(QStringLiteral("squeue"),
+                     {QStringLiteral("-h"), QStringLiteral("-u"), QString::fromUtf8(user),
+                      QStringLiteral("-t"), QStringLiteral("all"), QStringLiteral("-n"),
+                      QStringLiteral("submit-bench"), QStringLiteral("-o"), QStringLiteral("%i")});
+        squeue.waitForFinished(10000);
+        if (squeue.readAllStandardOutput().trimmed().isEmpty())
+            return;
+        QThread::msleep(500);
+    }
+    std::fprintf(stderr, "  the reference's jobs are still in Slurm's queue\n");
 }
 
 json jobObject() {
@@ -156,6 +177,7 @@ int main(int argc, char **argv) {
             },
             body);
         row("slurmrestd directly (reference)", direct.c1, direct.c4, 0, 0);
+        clearQueue(slurm->user);
     } else {
         std::printf("  slurmrestd: not available (scripts/slurm-ci.sh start needs root); the "
                     "rows below have no ratio\n");

@@ -59,6 +59,9 @@ nlohmann::json partitionJson(const SlurmPartitionInfo &p) {
 
 } // namespace
 
+// A queue listing may take one part in this many of the time between two.
+constexpr qint64 kListingShare = 6;
+
 struct SlurmScheduler::Connection {
     QString clusterId;
     QString clusterName;
@@ -73,6 +76,10 @@ struct SlurmScheduler::Connection {
     // flight its new id may already be in a listing, so nothing is adopted then.
     std::optional<QSet<qint64>> known;
     qint64 lastJobsPollMs = 0;
+    // A listing of the whole queue costs slurmctld, slurmrestd and us in proportion to the
+    // queue: a Slurm holding thousands of other users' jobs is listed less often, so that
+    // listing takes at most a sixth of the time (the poll interval is the floor).
+    qint64 jobsPollGapMs = 0;
     qint64 lastInventoryMs = 0;
 };
 
@@ -268,7 +275,9 @@ void SlurmScheduler::tick(Connection *c) {
         });
         return;
     }
-    if (activeJobs(c->clusterId) > 0 || now - c->lastJobsPollMs >= m_settings.inventoryMs)
+    const qint64 since = now - c->lastJobsPollMs;
+    if (since >= m_settings.inventoryMs ||
+        (since >= c->jobsPollGapMs && activeJobs(c->clusterId) > 0))
         pollJobs(c);
 }
 
@@ -283,6 +292,7 @@ void SlurmScheduler::pollJobs(Connection *c) {
                            return lost(c, reply.problem());
                        m_clusters.setConnection(c->clusterId, true, QString());
                        applyJobs(c, reply, askedAt);
+                       c->jobsPollGapMs = kListingShare * (nowMs() - askedAt);
                    });
 }
 
