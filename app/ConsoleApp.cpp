@@ -7,6 +7,7 @@
 #include "session/Profiles.h"
 #include "session/TokenStore.h"
 #include "widgets/MainWindow.h"
+#include "widgets/Theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -34,6 +35,7 @@ const char kUsage[] =
     "  --token-file PATH      Local token of that server (OIDC servers sign in through the\n"
     "                         browser instead; the session is kept in the OS keychain).\n"
     "  --data DIR             Data directory of the embedded local server.\n"
+    "  --theme NAME           system (the desktop's colours, the default), light or dark.\n"
     "  --screenshot DIR       Render the main pages, wizard and dialogs to PNG files, then exit.\n";
 
 // --help and --version must work without a display: answered before QApplication exists.
@@ -68,10 +70,19 @@ int consoleMain(int argc, char **argv) {
     const QCommandLineOption dataOpt(QStringLiteral("data"), QString(), QStringLiteral("DIR"));
     const QCommandLineOption shotOpt(QStringLiteral("screenshot"), QString(),
                                      QStringLiteral("DIR"));
-    p.addOptions({profileOpt, serverOpt, tokenOpt, dataOpt, shotOpt});
+    const QCommandLineOption themeOpt(QStringLiteral("theme"), QString(), QStringLiteral("NAME"));
+    p.addOptions({profileOpt, serverOpt, tokenOpt, dataOpt, shotOpt, themeOpt});
     if (!p.parse(QApplication::arguments())) {
         std::fprintf(stderr, "clusterra-console: %s\n%s", qPrintable(p.errorText()), kUsage);
         return 2;
+    }
+    if (p.isSet(themeOpt)) {
+        const auto theme = themeFromName(p.value(themeOpt));
+        if (!theme) {
+            std::fprintf(stderr, "clusterra-console: --theme is system, light or dark\n");
+            return 2;
+        }
+        applyTheme(*theme);
     }
 
     if (p.isSet(profileOpt) && !Profile::exists(p.value(profileOpt))) {

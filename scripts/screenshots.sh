@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders the console's pages and dialogs to PNG under Xvfb, against a local server seeded with
 # a cluster and jobs in every state. Usage: [SCREEN=1024x640x24] [CONSOLE_ARGS=...] \
-#   scripts/screenshots.sh [OUT_DIR]   (CONSOLE_ARGS="-stylesheet scripts/dark.qss": dark)
+#   scripts/screenshots.sh [OUT_DIR]   (CONSOLE_ARGS="--theme dark": dark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-build/screenshots}"
