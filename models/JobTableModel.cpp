@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QGuiApplication>
+#include <QLocale>
 
 namespace clusterra {
 
@@ -23,20 +24,41 @@ int JobTableModel::columnCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+bool JobTableModel::hiddenByDefault(int column) {
+    return column == SubmitTime || column == StartTime || column == EndTime || column == ExitCode ||
+           column == Priority;
+}
+
 QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case NodeCount:
+            return tr("Nodes the job holds, or asks for while it waits (squeue's NODES)");
+        case NodeList:
+            return tr("The nodes it runs on; while it waits, why (squeue's NODELIST(REASON))");
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case JobId:
         return tr("Job ID");
+    case State:
+        return tr("State");
     case Name:
         return tr("Name");
     case User:
         return tr("User");
     case Partition:
         return tr("Partition");
-    case Nodes:
+    case NodeCount:
         return tr("Nodes");
+    case NodeList:
+        return tr("Node List");
     case Cpus:
         return tr("CPUs");
     case Gpus:
@@ -45,15 +67,41 @@ QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Run Time");
     case TimeLimit:
         return tr("Time Limit");
-    case State:
-        return tr("State");
     case Priority:
         return tr("Priority");
+    case SubmitTime:
+        return tr("Submitted");
+    case StartTime:
+        return tr("Started");
+    case EndTime:
+        return tr("Ended");
+    case ExitCode:
+        return tr("Exit Code");
     case Reason:
         return tr("Reason");
     }
     return {};
 }
+
+namespace {
+QString formatTime(std::optional<qint64> ms) {
+    if (!ms || *ms <= 0)
+        return {};
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(*ms), QLocale::ShortFormat);
+}
+
+QString formatExit(const JobInfo &j) {
+    if (!isFinished(j.state))
+        return {};
+    if (j.exitSignal && *j.exitSignal > 0)
+        return JobTableModel::tr("signal %1").arg(*j.exitSignal);
+    return j.exitCode ? QString::number(*j.exitCode) : QString();
+}
+
+bool hasReason(const JobInfo &j) {
+    return !j.reason.isEmpty() && j.reason != QLatin1String("None");
+}
+} // namespace
 
 QVariant JobTableModel::data(const QModelIndex &index, int role) const {
     if (!index.isValid() || index.row() >= m_jobs.size())
@@ -68,16 +116,22 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
         return int(j.state);
     case Qt::ForegroundRole:
         if (index.column() == State)
-            return stateColor(stateFilterOf(j.state), QGuiApplication::palette());
+            return stateColor(stateLookOf(j.state), QGuiApplication::palette());
+        return {};
+    case Qt::DecorationRole:
+        if (index.column() == State)
+            return stateIcon(stateLookOf(j.state), QGuiApplication::palette());
         return {};
     case Qt::TextAlignmentRole:
         switch (index.column()) {
         case JobId:
+        case NodeCount:
         case Cpus:
         case Gpus:
         case Priority:
         case RunTime:
         case TimeLimit:
+        case ExitCode:
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         default:
             return {};
@@ -100,14 +154,14 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
                     .arg(j.arrayTaskString);
         }
         if (index.column() == State || index.column() == Reason)
-            return j.reason.isEmpty() || j.reason == QLatin1String("None")
-                       ? j.stateName
-                       : j.stateName + QStringLiteral(": ") + j.reason;
-        return {};
+            return hasReason(j) ? j.stateName + QStringLiteral(": ") + j.reason : j.stateName;
+        return {}; // the view shows a cut cell's whole text
     case SortRole:
         switch (index.column()) {
         case JobId:
             return j.jobId;
+        case NodeCount:
+            return j.nodeCount;
         case Cpus:
             return j.cpus;
         case Gpus:
@@ -120,6 +174,14 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
             return j.priority;
         case State:
             return int(j.state);
+        case SubmitTime:
+            return j.submitTimeMs;
+        case StartTime:
+            return j.startTimeMs.value_or(0);
+        case EndTime:
+            return j.endTimeMs.value_or(0);
+        case ExitCode:
+            return j.exitCode.value_or(-1);
         default:
             return data(index, Qt::DisplayRole);
         }
@@ -133,8 +195,15 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
             return j.submittedOutside ? tr("%1 (outside)").arg(j.user) : j.user;
         case Partition:
             return j.partition;
-        case Nodes:
-            return j.nodes.isEmpty() ? QString::number(j.nodeCount) : j.nodes;
+        case NodeCount:
+            return j.nodeCount;
+        case NodeList:
+            // As squeue writes it: the nodes, or the reason in parentheses while none are held.
+            if (!j.nodes.isEmpty())
+                return j.nodes;
+            return j.state == JobState::Pending && hasReason(j)
+                       ? QStringLiteral("(%1)").arg(j.reason)
+                       : QString();
         case Cpus:
             return j.cpus;
         case Gpus:
@@ -147,8 +216,16 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
             return j.stateName;
         case Priority:
             return j.priority;
+        case SubmitTime:
+            return formatTime(j.submitTimeMs);
+        case StartTime:
+            return formatTime(j.startTimeMs);
+        case EndTime:
+            return formatTime(j.endTimeMs);
+        case ExitCode:
+            return formatExit(j);
         case Reason:
-            return j.reason == QLatin1String("None") ? QString() : j.reason;
+            return hasReason(j) ? j.reason : QString();
         }
         return {};
     default:
@@ -158,6 +235,8 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
 
 void JobTableModel::addCount(const JobInfo &job, int delta) {
     m_counts[size_t(stateFilterOf(job.state))] += delta;
+    if (job.state == JobState::Cancelled)
+        m_cancelled += delta;
     m_counts[size_t(StateFilter::All)] += delta;
 }
 
@@ -185,7 +264,7 @@ void JobTableModel::upsert(const QList<JobInfo> &jobs) {
         JobInfo &old = m_jobs[row];
         if (old.sameRow(job))
             continue;
-        if (stateFilterOf(old.state) != stateFilterOf(job.state))
+        if (stateLookOf(old.state) != stateLookOf(job.state))
             countsMoved = true;
         addCount(old, -1);
         addCount(job, +1);
@@ -215,6 +294,7 @@ void JobTableModel::clear() {
     m_jobs.clear();
     m_rows.clear();
     m_counts = {};
+    m_cancelled = 0;
     endResetModel();
     Q_EMIT countsChanged();
 }

@@ -15,21 +15,29 @@ namespace clusterra {
 class JobTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
+    // In squeue's order where squeue has the column; State right after the id, so a row reads
+    // at a glance. The times and the exit code are there for who turns them on.
     enum Column {
         JobId,
+        State,
         Name,
         User,
         Partition,
-        Nodes,
+        NodeCount,
+        NodeList,
         Cpus,
         Gpus,
         RunTime,
         TimeLimit,
-        State,
         Priority,
+        SubmitTime,
+        StartTime,
+        EndTime,
+        ExitCode,
         Reason,
         ColumnCount
     };
+    static bool hiddenByDefault(int column);
     enum Role { SortRole = Qt::UserRole + 1, JobIdRole, StateFilterRole, JobStateRole };
 
     explicit JobTableModel(QObject *parent = nullptr);
@@ -44,7 +52,9 @@ public:
     void clear();
     const JobInfo &jobAt(int row) const { return m_jobs[row]; }
     int rowOf(qint64 jobId) const { return m_rows.value(jobId, -1); }
+    // Jobs a filter tab lists; CANCELLED ones are in FAILED's count and in cancelledCount().
     int count(StateFilter filter) const;
+    int cancelledCount() const { return m_cancelled; }
     // The clock for Run Time; a timer advances it every second while jobs run.
     void setNow(qint64 nowMs);
 
@@ -58,6 +68,7 @@ private:
     QList<JobInfo> m_jobs;
     QHash<qint64, int> m_rows;
     std::array<int, 6> m_counts{};
+    int m_cancelled = 0;
     qint64 m_nowMs = 0;
     QTimer m_ticker;
 };

@@ -23,7 +23,7 @@ inline const SettingKey<QString> lastProfile{"lastProfile", SettingScope::App,
 inline const SettingKey<QByteArray> windowGeometry{"ui/geometry", SettingScope::App, {}};
 inline const SettingKey<QByteArray> windowState{"ui/state", SettingScope::App, {}};
 inline const SettingKey<QByteArray> sidebarSplitter{"ui/splitter", SettingScope::App, {}};
-inline const SettingKey<QByteArray> jobColumns{"ui/jobColumns", SettingScope::App, {}};
+inline const SettingKey<QByteArray> jobColumns{"ui/jobColumns2", SettingScope::App, {}};
 inline const SettingKey<int> currentTab{"ui/tab", SettingScope::App, 1}; // Jobs
 inline const SettingKey<QString> lastCluster{"ui/lastCluster", SettingScope::Profile, {}};
 inline const SettingKey<QString> profileUrl{"url", SettingScope::Profile, {}};

@@ -3,6 +3,7 @@
 #include "models/JobFilterProxy.h"
 #include "models/JobTableModel.h"
 #include "models/StateColors.h"
+#include "widgets/FullTextDelegate.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -24,7 +25,22 @@ namespace {
 constexpr std::array<StateFilter, 6> kTabs{StateFilter::All,     StateFilter::Running,
                                            StateFilter::Pending, StateFilter::Completed,
                                            StateFilter::Failed,  StateFilter::Unknown};
-}
+
+// The counters above the tabs: one per look, so a cancel is not counted as a failure.
+struct Counter {
+    StateLook look;
+    StateFilter tab; // where a click goes
+    const char16_t *objectName;
+};
+constexpr std::array<Counter, 6> kCounters{{
+    {StateLook::Running, StateFilter::Running, u"RUNNING"},
+    {StateLook::Pending, StateFilter::Pending, u"PENDING"},
+    {StateLook::Completed, StateFilter::Completed, u"COMPLETED"},
+    {StateLook::Failed, StateFilter::Failed, u"FAILED"},
+    {StateLook::Cancelled, StateFilter::Failed, u"CANCELLED"},
+    {StateLook::Unknown, StateFilter::Unknown, u"UNKNOWN"},
+}};
+} // namespace
 
 JobsPage::JobsPage(JobTableModel *model, QWidget *parent)
     : QWidget(parent)
@@ -33,20 +49,20 @@ JobsPage::JobsPage(JobTableModel *model, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
 
     auto *counters = new QHBoxLayout;
-    const std::array<StateFilter, 5> states{StateFilter::Running, StateFilter::Pending,
-                                            StateFilter::Completed, StateFilter::Failed,
-                                            StateFilter::Unknown};
-    for (size_t i = 0; i < states.size(); ++i) {
+    for (size_t i = 0; i < kCounters.size(); ++i) {
         auto *b = new QToolButton(this);
-        b->setObjectName(QStringLiteral("counter") + stateFilterName(states[i]));
-        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        b->setObjectName(QStringLiteral("counter") + kCounters[i].objectName);
+        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
         b->setAutoRaise(true);
-        b->setMinimumWidth(110);
-        b->setToolTip(tr("Show only %1 jobs").arg(stateFilterName(states[i]).toLower()));
+        b->setIcon(stateIcon(kCounters[i].look, palette()));
+        b->setToolTip(
+            kCounters[i].look == StateLook::Cancelled
+                ? tr("Show the Failed tab, which lists cancelled jobs too")
+                : tr("Show only %1 jobs").arg(stateFilterName(kCounters[i].tab).toLower()));
         QFont f = b->font();
         f.setPointSizeF(f.pointSizeF() * 1.15);
         b->setFont(f);
-        const StateFilter filter = states[i];
+        const StateFilter filter = kCounters[i].tab;
         connect(b, &QToolButton::clicked, this, [this, filter] { setStateFilter(filter); });
         counters->addWidget(b);
         m_counters[i] = b;
@@ -97,12 +113,15 @@ JobsPage::JobsPage(JobTableModel *model, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setItemDelegate(new FullTextDelegate(m_table));
     // Job ID fits an array task as squeue writes it, "1234 (1230_17)".
-    const std::array<int, JobTableModel::ColumnCount> widths{120, 170, 170, 90,  80, 50,
-                                                             50,  80,  90,  110, 60, 120};
-    for (int c = 0; c < JobTableModel::ColumnCount; ++c)
+    const std::array<int, JobTableModel::ColumnCount> widths{
+        120, 120, 170, 170, 90, 55, 110, 50, 50, 80, 90, 60, 130, 130, 130, 70, 120};
+    for (int c = 0; c < JobTableModel::ColumnCount; ++c) {
         m_table->setColumnWidth(c,
                                 widths[size_t(c)] * m_table->fontMetrics().averageCharWidth() / 7);
+        m_table->setColumnHidden(c, JobTableModel::hiddenByDefault(c));
+    }
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -140,19 +159,43 @@ void JobsPage::focusSearch() {
 }
 
 void JobsPage::updateCounts() {
-    const std::array<StateFilter, 5> states{StateFilter::Running, StateFilter::Pending,
-                                            StateFilter::Completed, StateFilter::Failed,
-                                            StateFilter::Unknown};
-    const std::array<QString, 5> labels{tr("Running"), tr("Pending"), tr("Completed"), tr("Failed"),
-                                        tr("Unknown")};
-    for (size_t i = 0; i < states.size(); ++i) {
-        m_counters[i]->setText(
-            QStringLiteral("%1\n%2").arg(m_model->count(states[i])).arg(labels[i]));
-        m_counters[i]->setAccessibleName(
-            QStringLiteral("%1 %2").arg(m_model->count(states[i])).arg(labels[i]));
+    for (size_t i = 0; i < kCounters.size(); ++i) {
+        const Counter &c = kCounters[i];
+        int n = 0;
+        QString label;
+        switch (c.look) {
+        case StateLook::Running:
+            n = m_model->count(StateFilter::Running);
+            label = tr("Running");
+            break;
+        case StateLook::Pending:
+            n = m_model->count(StateFilter::Pending);
+            label = tr("Pending");
+            break;
+        case StateLook::Completed:
+            n = m_model->count(StateFilter::Completed);
+            label = tr("Completed");
+            break;
+        case StateLook::Failed:
+            n = m_model->count(StateFilter::Failed) - m_model->cancelledCount();
+            label = tr("Failed");
+            break;
+        case StateLook::Cancelled:
+            n = m_model->cancelledCount();
+            label = tr("Cancelled");
+            break;
+        case StateLook::Unknown:
+            n = m_model->count(StateFilter::Unknown);
+            label = tr("Unknown");
+            break;
+        }
+        m_counters[i]->setText(QStringLiteral("%1\n%2").arg(n).arg(label));
+        m_counters[i]->setAccessibleName(QStringLiteral("%1 %2").arg(n).arg(label));
         QPalette p = m_counters[i]->palette();
-        p.setColor(QPalette::ButtonText, stateColor(states[i], palette()));
+        p.setColor(QPalette::ButtonText, stateColor(c.look, palette()));
         m_counters[i]->setPalette(p);
+        // Nothing to show: the counter steps back, so the ones that count stand out.
+        m_counters[i]->setVisible(n > 0 || c.look != StateLook::Unknown);
     }
     for (int i = 0; i < m_tabs->count(); ++i)
         m_tabs->setTabText(i, QStringLiteral("%1 (%2)")

@@ -54,7 +54,7 @@ private:
     QLineEdit *m_search;
     QStackedWidget *m_stack;
     QLabel *m_emptyLabel;
-    std::array<QToolButton *, 5> m_counters{};
+    std::array<QToolButton *, 6> m_counters{};
     bool m_haveCluster = false;
 };
 

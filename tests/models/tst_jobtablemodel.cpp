@@ -145,6 +145,45 @@ private Q_SLOTS:
         proxy->sort(-1);
     }
 
+    // squeue's NODES and NODELIST(REASON), the exit code of a finished job, and a cancel that
+    // is counted as a cancel (while the FAILED tab still lists it).
+    void columnsReadAsSqueueDoes() {
+        JobTableModel m;
+        JobInfo waiting = job(1, JobState::Pending, 1);
+        waiting.reason = QStringLiteral("Priority");
+        waiting.nodeCount = 2;
+        JobInfo running = job(2, JobState::Running, 1);
+        running.nodes = QStringLiteral("node[01-02]");
+        running.nodeCount = 2;
+        JobInfo killed = job(3, JobState::Failed, 1);
+        killed.exitCode = 0;
+        killed.exitSignal = 9;
+        JobInfo stopped = job(4, JobState::Cancelled, 1);
+        m.upsert({waiting, running, killed, stopped});
+        const auto cell = [&](int row, int column) {
+            return m.index(row, column).data().toString();
+        };
+        QCOMPARE(cell(0, JobTableModel::NodeCount), QStringLiteral("2"));
+        QCOMPARE(cell(0, JobTableModel::NodeList), QStringLiteral("(Priority)"));
+        QCOMPARE(cell(1, JobTableModel::NodeList), QStringLiteral("node[01-02]"));
+        QCOMPARE(cell(2, JobTableModel::ExitCode), QStringLiteral("signal 9"));
+        QCOMPARE(cell(1, JobTableModel::ExitCode), QString()); // not ended
+        QVERIFY(!m.index(0, JobTableModel::State).data(Qt::DecorationRole).isNull());
+        QCOMPARE(m.count(StateFilter::Failed), 2);
+        QCOMPARE(m.cancelledCount(), 1);
+        // Resubmitted and cancelled again, then completed: the counts follow the rows.
+        JobInfo done = stopped;
+        done.state = JobState::Completed;
+        done.stateName = jobStateName(done.state);
+        done.updatedAt = 2;
+        m.upsert({done});
+        QCOMPARE(m.cancelledCount(), 0);
+        QCOMPARE(m.count(StateFilter::Failed), 1);
+        QVERIFY(JobTableModel::hiddenByDefault(JobTableModel::SubmitTime));
+        QVERIFY(!JobTableModel::hiddenByDefault(JobTableModel::State));
+        QCOMPARE(int(JobTableModel::State), 1); // right after the id
+    }
+
     void runTimeTicks() {
         JobInfo running = job(20, JobState::Running, 60);
         running.startTimeMs = 1000000;
