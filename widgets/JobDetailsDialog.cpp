@@ -1,11 +1,14 @@
 #include "widgets/JobDetailsDialog.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QDateTime>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -35,20 +38,26 @@ JobDetailsDialog::JobDetailsDialog(const JobInfo &job, QWidget *parent)
     add(tr("State"), job.reason.isEmpty() || job.reason == QLatin1String("None")
                          ? job.stateName
                          : job.stateName + QStringLiteral(" (") + job.reason + QLatin1Char(')'));
-    add(tr("Exit code"), job.exitCode ? QString::number(*job.exitCode)
-                                      : (job.exitSignal ? tr("signal %1").arg(*job.exitSignal)
-                                                        : QStringLiteral("—")));
+    add(tr("Exit code"),
+        !isFinished(job.state) ? tr("— (not ended)")
+        : job.exitSignal && *job.exitSignal > 0
+            ? tr("killed by signal %1").arg(*job.exitSignal)
+            : (job.exitCode ? QString::number(*job.exitCode) : QStringLiteral("—")));
     add(tr("User"),
         job.submittedOutside
             ? tr("%1 (submitted outside Clusterra as Slurm user %2)").arg(job.user, job.slurmUser)
             : job.user);
     add(tr("Partition"), job.partition);
     add(tr("Nodes"), job.nodes.isEmpty() ? QString::number(job.nodeCount) : job.nodes);
-    add(tr("Resources"), tr("%1 task(s) × %2 CPU(s), %3 MB memory, %4 GPU(s)")
-                             .arg(job.tasks)
-                             .arg(job.cpusPerTask)
-                             .arg(job.memoryMb)
-                             .arg(job.gpus));
+    // Zero means "not asked for": the partition's default applies, which is not "0 MB".
+    const QString memory = job.memoryMb > 0 ? tr("%1 MB memory").arg(job.memoryMb)
+                                            : tr("the partition's default memory");
+    add(tr("Resources"),
+        tr("%1 × %2, %3, %4")
+            .arg(tr("%n task(s)", nullptr, job.tasks))
+            .arg(tr("%n CPU(s)", nullptr, job.cpusPerTask))
+            .arg(memory)
+            .arg(job.gpus > 0 ? tr("%n GPU(s)", nullptr, job.gpus) : tr("no GPU")));
     add(tr("Time limit"), formatTimeLimit(job.timeLimitMinutes));
     add(tr("Submitted"), when(job.submitTimeMs));
     add(tr("Started"), when(job.startTimeMs));
@@ -74,6 +83,33 @@ JobDetailsDialog::JobDetailsDialog(const JobInfo &job, QWidget *parent)
     layout->addWidget(tabs);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    const auto action = [&](const QString &text, const QString &name, const QString &tip,
+                            auto signal) {
+        QPushButton *b = buttons->addButton(text, QDialogButtonBox::ActionRole);
+        b->setObjectName(name);
+        b->setToolTip(tip);
+        b->setAutoDefault(false);
+        connect(b, &QPushButton::clicked, this, [this, job, signal] {
+            accept();
+            Q_EMIT(this->*signal)(job);
+        });
+        return b;
+    };
+    action(tr("View &log"), QStringLiteral("detailsViewLog"),
+           tr("Follow this job's output on the Logs tab"), &JobDetailsDialog::viewLogRequested);
+    action(tr("&Duplicate…"), QStringLiteral("detailsDuplicate"),
+           tr("Submit a copy of this job, to edit first"), &JobDetailsDialog::duplicateRequested);
+    QPushButton *cancel =
+        action(tr("&Cancel job…"), QStringLiteral("detailsCancel"),
+               tr("Cancel this job; you are asked first"), &JobDetailsDialog::cancelRequested);
+    cancel->setEnabled(!isFinished(job.state));
+    if (isFinished(job.state))
+        cancel->setToolTip(tr("The job has ended already"));
+    QPushButton *copy = buttons->addButton(tr("Copy &ID"), QDialogButtonBox::ActionRole);
+    copy->setObjectName(QStringLiteral("detailsCopyId"));
+    copy->setAutoDefault(false);
+    connect(copy, &QPushButton::clicked, this,
+            [id = job.jobId] { QApplication::clipboard()->setText(QString::number(id)); });
     layout->addWidget(buttons);
 }
 

@@ -5,6 +5,7 @@
 #include "models/StateColors.h"
 #include "widgets/FullTextDelegate.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QHBoxLayout>
@@ -18,6 +19,7 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace clusterra {
 
@@ -107,7 +109,7 @@ JobsPage::JobsPage(JobTableModel *model, QWidget *parent)
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(JobTableModel::JobId, Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
@@ -132,6 +134,10 @@ JobsPage::JobsPage(JobTableModel *model, QWidget *parent)
         if (const auto job = currentJob())
             Q_EMIT detailsRequested(*job);
     });
+    layout->addWidget(makeSelectionBar());
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &JobsPage::updateSelectionActions);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &JobsPage::updateSelectionActions);
 
     m_emptyLabel = new QLabel(this);
     m_emptyLabel->setObjectName(QStringLiteral("jobsEmptyState"));
@@ -231,6 +237,113 @@ void JobsPage::setClusterAvailable(bool available) {
     updateEmptyState();
 }
 
+// What can be done to the selection, on buttons above the table, in the context menu and on
+// the keyboard (Enter: details, Delete: cancel, Ctrl+C: copy the ids).
+QWidget *JobsPage::makeSelectionBar() {
+    auto *bar = new QWidget(this);
+    bar->setObjectName(QStringLiteral("jobSelectionBar"));
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_selectionLabel = new QLabel(bar);
+    m_selectionLabel->setObjectName(QStringLiteral("selectionCount"));
+    row->addWidget(m_selectionLabel);
+    row->addStretch();
+    const auto add = [&](const QString &text, const QString &name, const QKeySequence &key) {
+        auto *a = new QAction(text, this);
+        a->setObjectName(name);
+        if (!key.isEmpty()) {
+            a->setShortcut(key);
+            a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+            m_table->addAction(a);
+        }
+        auto *b = new QToolButton(bar);
+        b->setDefaultAction(a);
+        b->setAutoRaise(true);
+        row->addWidget(b);
+        return a;
+    };
+    m_logAction = add(tr("View log"), QStringLiteral("viewLogAction"), {});
+    m_detailsAction =
+        add(tr("Details…"), QStringLiteral("detailsAction"), QKeySequence(Qt::Key_Return));
+    m_detailsAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
+    m_cancelAction = add(tr("Cancel…"), QStringLiteral("cancelAction"), QKeySequence::Delete);
+    m_duplicateAction = add(tr("Duplicate…"), QStringLiteral("duplicateAction"), {});
+    m_copyAction = add(tr("Copy IDs"), QStringLiteral("copyIdsAction"), QKeySequence::Copy);
+    connect(m_logAction, &QAction::triggered, this, [this] {
+        if (const auto jobs = selectedJobs(); jobs.size() == 1)
+            Q_EMIT viewLogRequested(jobs.first());
+    });
+    connect(m_detailsAction, &QAction::triggered, this, [this] {
+        if (const auto jobs = selectedJobs(); jobs.size() == 1)
+            Q_EMIT detailsRequested(jobs.first());
+    });
+    connect(m_cancelAction, &QAction::triggered, this, [this] {
+        QList<JobInfo> active;
+        for (const JobInfo &j : selectedJobs())
+            if (!isFinished(j.state))
+                active.append(j);
+        if (!active.isEmpty())
+            Q_EMIT cancelRequested(active);
+    });
+    connect(m_duplicateAction, &QAction::triggered, this, [this] {
+        if (const auto jobs = selectedJobs(); jobs.size() == 1)
+            Q_EMIT duplicateRequested(jobs.first());
+    });
+    connect(m_copyAction, &QAction::triggered, this, [this] {
+        QStringList ids;
+        for (const JobInfo &j : selectedJobs())
+            ids << QString::number(j.jobId);
+        if (!ids.isEmpty())
+            QApplication::clipboard()->setText(ids.join(QLatin1Char(' ')));
+    });
+    updateSelectionActions();
+    return bar;
+}
+
+void JobsPage::updateSelectionActions() {
+    if (!m_selectionLabel)
+        return;
+    const QList<JobInfo> jobs = selectedJobs();
+    const qsizetype n = jobs.size();
+    const qsizetype active = std::count_if(jobs.begin(), jobs.end(),
+                                           [](const JobInfo &j) { return !isFinished(j.state); });
+    m_selectionLabel->setText(n == 0   ? tr("No job selected")
+                              : n == 1 ? tr("Job %1 selected").arg(jobs.first().jobId)
+                                       : tr("%n jobs selected", nullptr, int(n)));
+    const QString pickOne =
+        n == 0 ? tr("Select a job in the table first") : tr("Select only one job for this");
+    for (QAction *a : {m_logAction, m_detailsAction, m_duplicateAction})
+        a->setEnabled(n == 1);
+    m_logAction->setToolTip(n == 1 ? tr("Follow this job's output on the Logs tab") : pickOne);
+    m_detailsAction->setToolTip(n == 1 ? tr("The job's script, resources and times (Enter)")
+                                       : pickOne);
+    m_duplicateAction->setToolTip(n == 1 ? tr("Submit a copy of this job, to edit first")
+                                         : pickOne);
+    m_cancelAction->setEnabled(active > 0);
+    m_cancelAction->setToolTip(n == 0        ? tr("Select the jobs to cancel first")
+                               : active == 0 ? tr("The selected jobs have ended already")
+                                             : tr("Cancel the selected jobs that have not ended "
+                                                  "(Delete); you are asked first"));
+    m_copyAction->setEnabled(n > 0);
+    m_copyAction->setToolTip(n > 0 ? tr("Copy the job IDs to the clipboard (Ctrl+C)")
+                                   : tr("Select a job in the table first"));
+}
+
+QList<JobInfo> JobsPage::selectedJobs() const {
+    QList<JobInfo> out;
+    if (!m_table->selectionModel())
+        return out;
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    for (const QModelIndex &idx : std::as_const(rows)) {
+        const int row = m_model->rowOf(idx.data(JobTableModel::JobIdRole).toLongLong());
+        if (row >= 0)
+            out.append(m_model->jobAt(row));
+    }
+    return out;
+}
+
 std::optional<JobInfo> JobsPage::currentJob() const {
     const QModelIndex idx = m_table->currentIndex();
     if (!idx.isValid())
@@ -254,22 +367,18 @@ void JobsPage::showContextMenu(const QPoint &pos) {
     const QModelIndex idx = m_table->indexAt(pos);
     if (!idx.isValid())
         return;
-    m_table->setCurrentIndex(idx);
-    const auto job = currentJob();
-    if (!job)
-        return;
+    // A right-click on a row outside the selection selects that row alone, as file managers do.
+    if (!m_table->selectionModel()->isRowSelected(idx.row(), idx.parent()))
+        m_table->selectRow(idx.row());
+    updateSelectionActions();
     QMenu menu(this);
     menu.setObjectName(QStringLiteral("jobContextMenu"));
-    menu.addAction(tr("View log"), this, [this, j = *job] { Q_EMIT viewLogRequested(j); });
-    menu.addAction(tr("Details…"), this, [this, j = *job] { Q_EMIT detailsRequested(j); });
-    QAction *cancel =
-        menu.addAction(tr("Cancel job…"), this, [this, j = *job] { Q_EMIT cancelRequested(j); });
-    cancel->setEnabled(!isFinished(job->state));
-    menu.addAction(tr("Duplicate as new job…"), this,
-                   [this, j = *job] { Q_EMIT duplicateRequested(j); });
+    menu.addAction(m_logAction);
+    menu.addAction(m_detailsAction);
+    menu.addAction(m_cancelAction);
+    menu.addAction(m_duplicateAction);
     menu.addSeparator();
-    menu.addAction(tr("Copy job ID"), this,
-                   [id = job->jobId] { QApplication::clipboard()->setText(QString::number(id)); });
+    menu.addAction(m_copyAction);
     menu.exec(m_table->viewport()->mapToGlobal(pos));
 }
 

@@ -5,6 +5,7 @@
 #include <QWidget>
 #include <array>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QStackedWidget;
@@ -27,8 +28,10 @@ public:
     QTableView *table() const { return m_table; }
     JobFilterProxy *proxy() const { return m_proxy; }
     void setStateFilter(StateFilter filter);
-    // The selected job, if any.
+    // The job with the keyboard focus, if any.
     std::optional<JobInfo> currentJob() const;
+    // Every selected job, in the table's order.
+    QList<JobInfo> selectedJobs() const;
     void selectJob(qint64 jobId);
     void focusSearch();
     // Without a cluster there is nothing to submit to: the empty state says so.
@@ -37,7 +40,7 @@ public:
 Q_SIGNALS:
     void viewLogRequested(const clusterra::JobInfo &job);
     void detailsRequested(const clusterra::JobInfo &job);
-    void cancelRequested(const clusterra::JobInfo &job);
+    void cancelRequested(const QList<clusterra::JobInfo> &jobs);
     void duplicateRequested(const clusterra::JobInfo &job);
     void submitRequested();
 
@@ -46,6 +49,8 @@ private:
     void updateEmptyState();
     void showContextMenu(const QPoint &pos);
     void showColumnMenu(const QPoint &pos);
+    void updateSelectionActions();
+    QWidget *makeSelectionBar();
 
     JobTableModel *m_model;
     JobFilterProxy *m_proxy;
@@ -54,6 +59,12 @@ private:
     QLineEdit *m_search;
     QStackedWidget *m_stack;
     QLabel *m_emptyLabel;
+    QLabel *m_selectionLabel = nullptr;
+    QAction *m_logAction = nullptr;
+    QAction *m_detailsAction = nullptr;
+    QAction *m_cancelAction = nullptr;
+    QAction *m_duplicateAction = nullptr;
+    QAction *m_copyAction = nullptr;
     std::array<QToolButton *, 6> m_counters{};
     bool m_haveCluster = false;
 };

@@ -46,6 +46,7 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <memory>
 
 namespace clusterra {
 
@@ -205,19 +206,23 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
         }
     });
     connect(m_jobsPage, &JobsPage::viewLogRequested, this, &MainWindow::viewLog);
-    connect(m_jobsPage, &JobsPage::cancelRequested, this, &MainWindow::cancelJob);
+    connect(m_jobsPage, &JobsPage::cancelRequested, this, &MainWindow::cancelJobs);
     connect(m_jobsPage, &JobsPage::submitRequested, this, &MainWindow::openSubmitDialog);
     connect(m_jobsPage, &JobsPage::detailsRequested, this, [this](const JobInfo &job) {
-        m_api->jobs().get(m_clusterId, job.jobId, this,
-                          [this](const JobInfo &full, const ApiError &e) {
-                              if (e.isError()) {
-                                  statusBar()->showMessage(e.message, 8000);
-                                  return;
-                              }
-                              auto *d = new JobDetailsDialog(full, this);
-                              d->setAttribute(Qt::WA_DeleteOnClose);
-                              d->open();
-                          });
+        m_api->jobs().get(
+            m_clusterId, job.jobId, this, [this](const JobInfo &full, const ApiError &e) {
+                if (e.isError()) {
+                    statusBar()->showMessage(e.message, 8000);
+                    return;
+                }
+                auto *d = new JobDetailsDialog(full, this);
+                d->setAttribute(Qt::WA_DeleteOnClose);
+                connect(d, &JobDetailsDialog::viewLogRequested, this, &MainWindow::viewLog);
+                connect(d, &JobDetailsDialog::cancelRequested, this, &MainWindow::cancelJob);
+                connect(d, &JobDetailsDialog::duplicateRequested, m_jobsPage,
+                        &JobsPage::duplicateRequested);
+                d->open();
+            });
     });
     connect(m_jobsPage, &JobsPage::duplicateRequested, this, [this](const JobInfo &job) {
         m_api->jobs().get(m_clusterId, job.jobId, this,
@@ -434,23 +439,73 @@ void MainWindow::viewLog(const JobInfo &job) {
     m_tabs->setCurrentWidget(m_logPanel);
 }
 
-void MainWindow::cancelJob(const JobInfo &job) {
+void MainWindow::cancelJobs(const QList<JobInfo> &jobs) {
+    if (jobs.isEmpty())
+        return;
     const QString clusterId = m_clusterId;
+    QString question;
+    if (jobs.size() == 1) {
+        question = tr("Cancel job %1 (%2)? A running job gets SIGTERM, then SIGKILL after a "
+                      "grace period.")
+                       .arg(jobs.first().jobId)
+                       .arg(jobs.first().name);
+    } else {
+        // Named one by one (the first ten), so a selection that caught a job by mistake shows.
+        QStringList names;
+        for (qsizetype i = 0; i < jobs.size() && i < 10; ++i)
+            names << tr("%1 (%2)").arg(jobs[i].jobId).arg(jobs[i].name);
+        QString list = names.join(QStringLiteral(", "));
+        if (jobs.size() > 10)
+            list = tr("%1 and %n more", nullptr, int(jobs.size() - 10)).arg(list);
+        question = tr("Cancel these %n jobs: %1? Running jobs get SIGTERM, then SIGKILL after a "
+                      "grace period.",
+                      nullptr, int(jobs.size()))
+                       .arg(list);
+    }
+    QList<qint64> ids;
+    for (const JobInfo &j : jobs)
+        ids << j.jobId;
     Confirm::ask(
-        this, tr("Cancel job"),
-        tr("Cancel job %1 (%2)? A running job gets SIGTERM, then SIGKILL after a grace period.")
-            .arg(job.jobId)
-            .arg(job.name),
-        tr("Cancel job"), tr("Keep running"), [this, clusterId, jobId = job.jobId](bool yes) {
+        this, jobs.size() == 1 ? tr("Cancel job") : tr("Cancel jobs"), question,
+        jobs.size() == 1 ? tr("Cancel job") : tr("Cancel %n jobs", nullptr, int(jobs.size())),
+        tr("Keep running"), [this, clusterId, ids](bool yes) {
             if (!yes)
                 return;
-            m_api->jobs().cancel(clusterId, jobId, this, [this, jobId](const ApiError &e) {
-                statusBar()->showMessage(
-                    e.isError() ? tr("Cannot cancel job %1: %2").arg(jobId).arg(e.message)
-                                : tr("Job %1 is being cancelled").arg(jobId),
-                    6000);
-                m_jobSync->refreshNow();
-            });
+            // The answers are gathered and told once, with the first refusal in full.
+            struct Tally {
+                qsizetype left = 0;
+                qsizetype failed = 0;
+                QString firstError;
+            };
+            auto tally = std::make_shared<Tally>();
+            tally->left = ids.size();
+            for (const qint64 jobId : ids) {
+                m_api->jobs().cancel(
+                    clusterId, jobId, this,
+                    [this, jobId, tally, total = ids.size()](const ApiError &e) {
+                        if (e.isError() && tally->failed++ == 0)
+                            tally->firstError =
+                                total == 1
+                                    ? tr("Cannot cancel job %1: %2").arg(jobId).arg(e.message)
+                                    : tr("job %1: %2").arg(jobId).arg(e.message);
+                        if (--tally->left > 0)
+                            return;
+                        if (tally->failed == 0)
+                            statusBar()->showMessage(
+                                total == 1 ? tr("Job %1 is being cancelled").arg(jobId)
+                                           : tr("%n jobs are being cancelled", nullptr, int(total)),
+                                6000);
+                        else if (total == 1)
+                            statusBar()->showMessage(tally->firstError, 10000);
+                        else
+                            statusBar()->showMessage(tr("%1 of %2 could not be cancelled (%3)")
+                                                         .arg(tally->failed)
+                                                         .arg(total)
+                                                         .arg(tally->firstError),
+                                                     10000);
+                        m_jobSync->refreshNow();
+                    });
+            }
         });
 }
 

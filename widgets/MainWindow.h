@@ -56,7 +56,9 @@ public:
     ClusterWizard *openClusterWizard();
     SubmitDialog *openSubmitDialog();
     void viewLog(const JobInfo &job);
-    void cancelJob(const JobInfo &job);
+    void cancelJob(const JobInfo &job) { cancelJobs({job}); }
+    // Asks once, naming the jobs, then cancels each; the status bar says how it went.
+    void cancelJobs(const QList<JobInfo> &jobs);
 
     JobsPage *jobsPage() const { return m_jobsPage; }
     LogPanel *logPanel() const { return m_logPanel; }

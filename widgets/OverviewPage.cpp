@@ -30,9 +30,12 @@ OverviewPage::OverviewPage(QWidget *parent)
     m_pending = card(QStringLiteral("cardPending"), tr("Pending jobs"));
     m_memory = card(QStringLiteral("cardMemory"), tr("Memory"));
     m_gpus = card(QStringLiteral("cardGpus"), tr("GPUs"));
-    const QList<QLabel *> cards{m_nodes, m_cpus, m_running, m_pending, m_memory, m_gpus};
-    for (int i = 0; i < cards.size(); ++i)
-        grid->addWidget(cards[i]->parentWidget(), 0, i);
+    for (QLabel *value : {m_nodes, m_cpus, m_running, m_pending, m_memory, m_gpus})
+        m_cardFrames.append(value->parentWidget());
+    // The cards never set the window's width: they wrap instead (arrangeCards).
+    m_cards->setMinimumWidth(2 * m_cardFrames.first()->minimumSizeHint().width() +
+                             qMax(0, grid->horizontalSpacing()));
+    arrangeCards(QWIDGETSIZE_MAX); // until the page has its width
     layout->addWidget(m_cards);
     auto *title = new QLabel(tr("<b>Partitions</b>"), this);
     layout->addWidget(title);
@@ -44,6 +47,31 @@ OverviewPage::OverviewPage(QWidget *parent)
     table->horizontalHeader()->setStretchLastSection(true);
     table->setSelectionMode(QAbstractItemView::NoSelection);
     layout->addWidget(table, 1);
+}
+
+void OverviewPage::resizeEvent(QResizeEvent *event) {
+    QWidget::resizeEvent(event);
+    arrangeCards(width());
+}
+
+void OverviewPage::arrangeCards(int width) {
+    auto *grid = static_cast<QGridLayout *>(m_cards->layout());
+    int widest = 0;
+    for (QWidget *frame : std::as_const(m_cardFrames))
+        widest = qMax(widest, frame->sizeHint().width());
+    const int spacing = qMax(0, grid->horizontalSpacing());
+    const int margins = contentsMargins().left() + contentsMargins().right() + 24;
+    const int fit = qMax(1, (width - margins + spacing) / qMax(1, widest + spacing));
+    // Six, three or two per row, so the rows stay even; never one, whose six rows would make
+    // the page taller than a small screen.
+    const int columns = fit >= 6 ? 6 : fit >= 3 ? 3 : 2;
+    if (columns == m_columns)
+        return;
+    m_columns = columns;
+    for (QWidget *frame : std::as_const(m_cardFrames))
+        grid->removeWidget(frame);
+    for (int i = 0; i < m_cardFrames.size(); ++i)
+        grid->addWidget(m_cardFrames[i], i / columns, i % columns);
 }
 
 QLabel *OverviewPage::card(const QString &objectName, const QString &caption) {

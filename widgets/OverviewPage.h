@@ -18,8 +18,16 @@ public:
     explicit OverviewPage(QWidget *parent = nullptr);
     void setCluster(const ClusterInfo &cluster);
 
+    // Cards per row for the page's width: six side by side, or three over three (two over
+    // two…) when the window is narrow or the font large, rather than widening the window.
+    int cardColumns() const { return m_columns; }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     QLabel *card(const QString &objectName, const QString &caption);
+    void arrangeCards(int width);
 
     PartitionTableModel *m_partitions;
     QLabel *m_header;
@@ -30,6 +38,8 @@ private:
     QLabel *m_memory;
     QLabel *m_gpus;
     QWidget *m_cards;
+    QList<QWidget *> m_cardFrames;
+    int m_columns = 0;
 };
 
 } // namespace clusterra

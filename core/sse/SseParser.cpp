@@ -191,7 +191,8 @@ QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView
     constexpr qsizetype kPrefix = 6; // "data: "
     QByteArray out(head.size() + data.size() + data.size() / 8 + 64, Qt::Uninitialized);
     char *p = out.data();
-    std::memcpy(p, head.constData(), size_t(head.size()));
+    if (!head.isEmpty())
+        std::memcpy(p, head.constData(), size_t(head.size()));
     p += head.size();
     // Every line end (LF, CR or CRLF) starts a new data line.
     LineEnds ends(data);
@@ -207,7 +208,8 @@ QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView
             p = out.data() + used;
         }
         std::memcpy(p, "data: ", kPrefix);
-        std::memcpy(p + kPrefix, data.data() + start, size_t(stop - start));
+        if (stop > start) // an empty view's data() may be null, which memcpy must not see
+            std::memcpy(p + kPrefix, data.data() + start, size_t(stop - start));
         p += kPrefix + (stop - start);
         *p++ = '\n';
         if (at < 0)

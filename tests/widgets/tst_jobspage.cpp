@@ -1,10 +1,16 @@
 #include "models/JobFilterProxy.h"
 #include "models/JobTableModel.h"
+#include "widgets/JobDetailsDialog.h"
 #include "widgets/JobsPage.h"
+#include "widgets/OverviewPage.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QHeaderView>
 #include <QHelpEvent>
+#include <QLabel>
+#include <QPushButton>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -57,6 +63,73 @@ private Q_SLOTS:
         QVERIFY(!header->isSectionHidden(JobTableModel::NodeList));
         QVERIFY(header->isSectionHidden(JobTableModel::SubmitTime));
         QVERIFY(header->isSectionHidden(JobTableModel::ExitCode));
+    }
+
+    // Nothing selected, an ended job, a running one: the buttons say what they would do, or
+    // why they cannot; Ctrl+C copies every selected id.
+    void theSelectionBarSaysWhatItCanDo() {
+        JobTableModel model;
+        JobsPage page(&model);
+        model.upsert({job(1, JobState::Completed), job(2, JobState::Running)});
+        auto *cancel = page.findChild<QAction *>(QStringLiteral("cancelAction"));
+        auto *details = page.findChild<QAction *>(QStringLiteral("detailsAction"));
+        QVERIFY(cancel && details);
+        QVERIFY(!cancel->isEnabled());
+        QVERIFY(cancel->toolTip().contains(u"Select"));
+        page.selectJob(1);
+        page.table()->selectRow(page.table()->currentIndex().row());
+        QVERIFY(!cancel->isEnabled());
+        QVERIFY(cancel->toolTip().contains(u"ended already"));
+        QVERIFY(details->isEnabled());
+        page.table()->selectAll();
+        QCOMPARE(page.selectedJobs().size(), 2);
+        QVERIFY(cancel->isEnabled());
+        QVERIFY(!details->isEnabled()); // one job at a time
+        QList<JobInfo> asked;
+        connect(&page, &JobsPage::cancelRequested, this,
+                [&](const QList<JobInfo> &jobs) { asked = jobs; });
+        cancel->trigger();
+        QCOMPARE(asked.size(), 1); // the ended job is left out
+        QCOMPARE(asked.first().jobId, qint64(2));
+        page.findChild<QAction *>(QStringLiteral("copyIdsAction"))->trigger();
+        const QStringList copied = QApplication::clipboard()->text().split(QLatin1Char(' '));
+        QCOMPARE(copied.size(), 2);
+        QVERIFY(copied.contains(QStringLiteral("1")) && copied.contains(QStringLiteral("2")));
+    }
+
+    void theDetailsDialogActsOnItsJob() {
+        JobDetailsDialog running(job(7, JobState::Running));
+        auto *cancel = running.findChild<QPushButton *>(QStringLiteral("detailsCancel"));
+        QVERIFY(cancel && cancel->isEnabled());
+        qint64 asked = 0;
+        connect(&running, &JobDetailsDialog::cancelRequested, this,
+                [&](const JobInfo &j) { asked = j.jobId; });
+        cancel->click();
+        QCOMPARE(asked, qint64(7));
+        QCOMPARE(running.result(), int(QDialog::Accepted));
+
+        JobInfo ended = job(8, JobState::Completed);
+        ended.exitCode = 0;
+        ended.exitSignal = 9;
+        JobDetailsDialog done(ended);
+        QVERIFY(!done.findChild<QPushButton *>(QStringLiteral("detailsCancel"))->isEnabled());
+        QStringList texts;
+        for (const QLabel *l : done.findChildren<QLabel *>())
+            texts << l->text();
+        QVERIFY(texts.contains(QStringLiteral("killed by signal 9")));
+        QVERIFY(texts.join(u'|').contains(u"the partition's default memory"));
+    }
+
+    // The summary cards wrap rather than widen the window (at 12 pt six cards did not fit 1024).
+    void theOverviewCardsWrap() {
+        OverviewPage page;
+        page.resize(1600, 500);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QCOMPARE(page.cardColumns(), 6);
+        page.resize(450, 500);
+        QTRY_VERIFY(page.cardColumns() < 6);
+        QVERIFY(page.minimumSizeHint().width() <= 450);
     }
 
     // A cell too narrow for its text shows all of it on hover; a cell that fits shows none.

@@ -7,6 +7,7 @@
 #include "widgets/ClusterWizard.h"
 #include "widgets/Confirm.h"
 #include "widgets/EventsPanel.h"
+#include "widgets/JobDetailsDialog.h"
 #include "widgets/JobsPage.h"
 #include "widgets/LogPanel.h"
 #include "widgets/LogView.h"
@@ -414,6 +415,55 @@ private Q_SLOTS:
         Confirm::setNextAnswer(true);
         window->cancelJob(*jobById(id));
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("CANCELLED"), 10000);
+    }
+
+    // Two of three jobs selected, Delete pressed: one question naming both, and only those two
+    // end; Enter on one row opens its details.
+    void multiSelectCancelAndEnter() {
+        const auto submit = [&](const char *name) {
+            const auto r = server.post(
+                QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+                {{"script", "#!/bin/bash\nsleep 300\n"},
+                 {"job",
+                  {{"name", name},
+                   {"current_working_directory", "/tmp"},
+                   {"environment", {"PATH=/usr/bin:/bin"}}}}});
+            return r.json["job_id"].get<qint64>();
+        };
+        const qint64 a = submit("first"), b = submit("second"), c = submit("third");
+        QTRY_VERIFY_WITH_TIMEOUT(jobById(a) && jobById(b) && jobById(c), 10000);
+        window->jobsPage()->setStateFilter(StateFilter::All);
+        QTableView *table = window->jobsPage()->table();
+        table->clearSelection();
+        for (const qint64 id : {a, c}) {
+            const int row = window->jobs()->rowOf(id);
+            const QModelIndex idx =
+                window->jobsPage()->proxy()->mapFromSource(window->jobs()->index(row, 0));
+            table->selectionModel()->select(idx, QItemSelectionModel::Select |
+                                                     QItemSelectionModel::Rows);
+        }
+        QCOMPARE(window->jobsPage()->selectedJobs().size(), 2);
+        window->tabs()->setCurrentIndex(MainWindow::JobsTab);
+        table->setFocus();
+        QApplication::setActiveWindow(window);
+        Confirm::setNextAnswer(true);
+        QTest::keyClick(table, Qt::Key_Delete);
+        const QString asked = Confirm::lastQuestion();
+        QVERIFY2(asked.contains(QStringLiteral("%1 (first)").arg(a)), qPrintable(asked));
+        QVERIFY2(asked.contains(QStringLiteral("%1 (third)").arg(c)), qPrintable(asked));
+        QVERIFY(!asked.contains(QStringLiteral("second")));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(a), QStringLiteral("CANCELLED"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(c), QStringLiteral("CANCELLED"), 10000);
+        QVERIFY(stateOf(b) == QStringLiteral("RUNNING") || stateOf(b) == QStringLiteral("PENDING"));
+
+        window->jobsPage()->selectJob(b);
+        table->selectRow(table->currentIndex().row());
+        QTest::keyClick(table, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(window->findChild<JobDetailsDialog *>(), 10000);
+        delete window->findChild<JobDetailsDialog *>();
+        Confirm::setNextAnswer(true);
+        window->cancelJob(*jobById(b));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(b), QStringLiteral("CANCELLED"), 10000);
     }
 
     void eventsAppearLive() {
