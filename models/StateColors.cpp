@@ -1,5 +1,6 @@
 #include "models/StateColors.h"
 
+#include <QHash>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPixmap>
@@ -42,22 +43,28 @@ QColor base(StateLook look, bool dark) {
 
 // Moves `c` away from the background (darker on light, lighter on dark) until it reads on
 // both rows of a table; a theme's own colours can be anything.
-QColor readable(QColor c, const QPalette &palette) {
-    const QColor rows[] = {palette.color(QPalette::Base), palette.color(QPalette::AlternateBase)};
-    const bool dark = isDarkPalette(palette);
-    for (int step = 0; step < 20; ++step) {
-        bool ok = true;
-        for (const QColor &row : rows)
-            ok = ok && contrastRatio(c, row) >= 4.5;
-        if (ok)
-            break;
-        c = dark ? c.lighter(110) : c.darker(112);
-        if (dark && c.lightness() >= 250)
-            return QColor(Qt::white);
-        if (!dark && c.lightness() <= 5)
-            return QColor(Qt::black);
+double worstContrast(const QColor &c, const QPalette &palette) {
+    return qMin(contrastRatio(c, palette.color(QPalette::Base)),
+                contrastRatio(c, palette.color(QPalette::AlternateBase)));
+}
+
+QColor readable(const QColor &start, const QPalette &palette) {
+    // Away from the background first (the hue survives longest), then the other way for a
+    // mid-grey Base; the better of the two, and black or white as the last word.
+    QColor best = start;
+    for (const bool lighten : {isDarkPalette(palette), !isDarkPalette(palette)}) {
+        QColor c = start;
+        for (int step = 0; step < 24 && worstContrast(c, palette) < 4.5; ++step)
+            c = lighten ? c.lighter(110) : c.darker(112);
+        if (worstContrast(c, palette) >= 4.5)
+            return c;
+        if (worstContrast(c, palette) > worstContrast(best, palette))
+            best = c;
     }
-    return c;
+    for (const QColor &plain : {QColor(Qt::black), QColor(Qt::white)})
+        if (worstContrast(plain, palette) > worstContrast(best, palette))
+            best = plain;
+    return best;
 }
 } // namespace
 
@@ -90,7 +97,14 @@ StateLook stateLookOf(StateFilter filter) {
 }
 
 QColor stateColor(StateLook look, const QPalette &palette) {
-    return readable(base(look, isDarkPalette(palette)), palette);
+    // Asked for every visible state cell on every paint: worked out once per palette.
+    static QHash<QPair<int, QPair<QRgb, QRgb>>, QColor> cache;
+    const QPair<int, QPair<QRgb, QRgb>> key(
+        int(look),
+        {palette.color(QPalette::Base).rgb(), palette.color(QPalette::AlternateBase).rgb()});
+    if (const auto it = cache.constFind(key); it != cache.constEnd())
+        return *it;
+    return *cache.insert(key, readable(base(look, isDarkPalette(palette)), palette));
 }
 
 QColor stateColor(StateFilter filter, const QPalette &palette) {
@@ -108,12 +122,17 @@ QColor clusterStateColor(const QString &state, const QPalette &palette) {
 }
 
 QIcon stateIcon(StateLook look, const QPalette &palette) {
+    // A table asks for the icon of every visible row on every paint: drawn once per colour.
+    static QHash<QPair<int, QRgb>, QIcon> cache;
+    const QColor color = stateColor(look, palette);
+    const QPair<int, QRgb> key(int(look), color.rgb());
+    if (const auto it = cache.constFind(key); it != cache.constEnd())
+        return *it;
     constexpr int kSize = 32; // drawn large, shown at the row's icon size
     QPixmap pix(kSize, kSize);
     pix.fill(Qt::transparent);
     QPainter p(&pix);
     p.setRenderHint(QPainter::Antialiasing);
-    const QColor color = stateColor(look, palette);
     QPen pen(color, 4.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
     p.setPen(pen);
     const QRectF box(5, 5, kSize - 10, kSize - 10);
@@ -154,7 +173,7 @@ QIcon stateIcon(StateLook look, const QPalette &palette) {
     }
     }
     p.end();
-    return QIcon(pix);
+    return *cache.insert(key, QIcon(pix));
 }
 
 } // namespace clusterra

@@ -24,8 +24,9 @@ bool FullTextDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view,
                                  const QStyleOptionViewItem &option, const QModelIndex &index) {
     if (event && event->type() == QEvent::ToolTip && index.isValid() &&
         !index.data(Qt::ToolTipRole).isValid() && isCut(option, index)) {
-        QToolTip::showText(event->globalPos(), index.data(Qt::DisplayRole).toString(), view,
-                           option.rect);
+        // option.rect is in the viewport's coordinates.
+        QToolTip::showText(event->globalPos(), index.data(Qt::DisplayRole).toString(),
+                           view->viewport(), option.rect);
         return true;
     }
     return QStyledItemDelegate::helpEvent(event, view, option, index);

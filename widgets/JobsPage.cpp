@@ -56,7 +56,6 @@ JobsPage::JobsPage(JobTableModel *model, QWidget *parent)
         b->setObjectName(QStringLiteral("counter") + kCounters[i].objectName);
         b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
         b->setAutoRaise(true);
-        b->setIcon(stateIcon(kCounters[i].look, palette()));
         b->setToolTip(
             kCounters[i].look == StateLook::Cancelled
                 ? tr("Show the Failed tab, which lists cancelled jobs too")
@@ -137,7 +136,19 @@ JobsPage::JobsPage(JobTableModel *model, QWidget *parent)
     layout->addWidget(makeSelectionBar());
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &JobsPage::updateSelectionActions);
-    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &JobsPage::updateSelectionActions);
+    // A row's state can change under the selection (a job ends); a refresh changes many rows
+    // and Run Time ticks every second, so those are gathered into one update. A reset (another
+    // cluster) empties the selection without a selectionChanged.
+    m_selectionRefresh.setSingleShot(true);
+    m_selectionRefresh.setInterval(0);
+    connect(&m_selectionRefresh, &QTimer::timeout, this, &JobsPage::updateSelectionActions);
+    const auto later = [this] {
+        m_selectionRefresh.start();
+    };
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, later);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, later);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, later);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, later);
 
     m_emptyLabel = new QLabel(this);
     m_emptyLabel->setObjectName(QStringLiteral("jobsEmptyState"));
@@ -200,6 +211,7 @@ void JobsPage::updateCounts() {
         QPalette p = m_counters[i]->palette();
         p.setColor(QPalette::ButtonText, stateColor(c.look, palette()));
         m_counters[i]->setPalette(p);
+        m_counters[i]->setIcon(stateIcon(c.look, palette()));
         // Nothing to show: the counter steps back, so the ones that count stand out.
         m_counters[i]->setVisible(n > 0 || c.look != StateLook::Unknown);
     }

@@ -2,6 +2,7 @@
 
 #include "core/api/Types.h"
 
+#include <QTimer>
 #include <QWidget>
 #include <array>
 
@@ -67,6 +68,7 @@ private:
     QAction *m_copyAction = nullptr;
     std::array<QToolButton *, 6> m_counters{};
     bool m_haveCluster = false;
+    QTimer m_selectionRefresh;
 };
 
 } // namespace clusterra

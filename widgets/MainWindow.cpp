@@ -442,7 +442,9 @@ void MainWindow::viewLog(const JobInfo &job) {
 void MainWindow::cancelJobs(const QList<JobInfo> &jobs) {
     if (jobs.isEmpty())
         return;
-    const QString clusterId = m_clusterId;
+    // The job's own cluster: a dialog opened before a switch still acts where its job is.
+    const QString clusterId =
+        jobs.first().clusterId.isEmpty() ? m_clusterId : jobs.first().clusterId;
     QString question;
     if (jobs.size() == 1) {
         question = tr("Cancel job %1 (%2)? A running job gets SIGTERM, then SIGKILL after a "

@@ -3,6 +3,7 @@
 #include "models/ClusterListModel.h"
 #include "models/StateColors.h"
 
+#include <QEvent>
 #include <QFrame>
 #include <QGridLayout>
 #include <QHeaderView>
@@ -32,9 +33,6 @@ OverviewPage::OverviewPage(QWidget *parent)
     m_gpus = card(QStringLiteral("cardGpus"), tr("GPUs"));
     for (QLabel *value : {m_nodes, m_cpus, m_running, m_pending, m_memory, m_gpus})
         m_cardFrames.append(value->parentWidget());
-    // The cards never set the window's width: they wrap instead (arrangeCards).
-    m_cards->setMinimumWidth(2 * m_cardFrames.first()->minimumSizeHint().width() +
-                             qMax(0, grid->horizontalSpacing()));
     arrangeCards(QWIDGETSIZE_MAX); // until the page has its width
     layout->addWidget(m_cards);
     auto *title = new QLabel(tr("<b>Partitions</b>"), this);
@@ -54,12 +52,23 @@ void OverviewPage::resizeEvent(QResizeEvent *event) {
     arrangeCards(width());
 }
 
+void OverviewPage::changeEvent(QEvent *event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        arrangeCards(width());
+}
+
 void OverviewPage::arrangeCards(int width) {
     auto *grid = static_cast<QGridLayout *>(m_cards->layout());
     int widest = 0;
-    for (QWidget *frame : std::as_const(m_cardFrames))
+    int narrowest = 0; // the least a card can take
+    for (QWidget *frame : std::as_const(m_cardFrames)) {
         widest = qMax(widest, frame->sizeHint().width());
+        narrowest = qMax(narrowest, qMax(frame->minimumWidth(), frame->minimumSizeHint().width()));
+    }
     const int spacing = qMax(0, grid->horizontalSpacing());
+    // The cards never set the window's width: two always fit, and more when there is room.
+    m_cards->setMinimumWidth(2 * narrowest + spacing);
     const int margins = contentsMargins().left() + contentsMargins().right() + 24;
     const int fit = qMax(1, (width - margins + spacing) / qMax(1, widest + spacing));
     // Six, three or two per row, so the rows stay even; never one, whose six rows would make
@@ -113,6 +122,7 @@ void OverviewPage::setCluster(const ClusterInfo &c) {
                                          : tr("%1 MiB").arg(c.memoryMb));
     m_gpus->setText(QString::number(c.gpus));
     m_partitions->setCluster(c);
+    arrangeCards(width()); // wider values may need fewer cards per row
 }
 
 } // namespace clusterra

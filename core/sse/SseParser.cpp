@@ -220,6 +220,8 @@ QByteArray formatSseEvent(const QString &type, const QString &id, QByteArrayView
     }
     *p++ = '\n';
     out.truncate(p - out.constData());
+    if (out.capacity() > out.size() + out.size() / 4 + 64)
+        out.squeeze(); // grown for short lines: a stream's pending bytes count what it holds
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include "server/clusters/ClusterService.h"
 #include "server/slurm/SlurmJobRows.h"
 
+#include <QElapsedTimer>
 #include <QRegularExpression>
 
 namespace clusterra::server {
@@ -57,10 +58,20 @@ nlohmann::json partitionJson(const SlurmPartitionInfo &p) {
             {"max_time", p.maxTimeMinutes ? nlohmann::json(*p.maxTimeMinutes) : nlohmann::json()}};
 }
 
-} // namespace
-
 // A queue listing may take one part in this many of the time between two.
 constexpr qint64 kListingShare = 6;
+
+// The scheduler's own timing runs on a clock that never steps back: a wall clock set back
+// an hour must not stop the polls for an hour.
+qint64 steadyMs() {
+    static const QElapsedTimer clock = [] {
+        QElapsedTimer t;
+        t.start();
+        return t;
+    }();
+    return clock.elapsed();
+}
+} // namespace
 
 struct SlurmScheduler::Connection {
     QString clusterId;
@@ -75,12 +86,13 @@ struct SlurmScheduler::Connection {
     // Slurm ids this server has a row for (loaded on the first poll); while a submit is in
     // flight its new id may already be in a listing, so nothing is adopted then.
     std::optional<QSet<qint64>> known;
-    qint64 lastJobsPollMs = 0;
+    qint64 lastJobsPollMs = -1; // steadyMs(); -1: never
+    bool pollSoon = false;      // a cancel was answered: list at the next tick
     // A listing of the whole queue costs slurmctld, slurmrestd and us in proportion to the
     // queue: a Slurm holding thousands of other users' jobs is listed less often, so that
     // listing takes at most a sixth of the time (the poll interval is the floor).
     qint64 jobsPollGapMs = 0;
-    qint64 lastInventoryMs = 0;
+    qint64 lastInventoryMs = -1; // steadyMs(); -1: never
 };
 
 SlurmScheduler::SlurmScheduler(JobStore &jobs, ClusterService &clusters, SlurmSettings settings,
@@ -214,7 +226,7 @@ void SlurmScheduler::checkActsForOthers(Connection *c, const QString &version, C
 }
 
 void SlurmScheduler::refreshInventory(Connection *c, Connected done) {
-    c->lastInventoryMs = nowMs();
+    c->lastInventoryMs = steadyMs();
     c->client->get(c->dialect->path(QStringLiteral("/partitions")), c->userName,
                    [this, c, done](const SlurmReply &partitions) {
                        if (!partitions.ok())
@@ -250,13 +262,14 @@ void SlurmScheduler::refreshInventory(Connection *c, Connected done) {
 
 void SlurmScheduler::lost(Connection *c, const QString &problem) {
     c->dialect.reset(); // probe again: slurmrestd may come back as another version
+    c->jobsPollGapMs = 0;
     m_clusters.setConnection(c->clusterId, false, problem);
 }
 
 void SlurmScheduler::tick(Connection *c) {
     if (c->busy)
         return;
-    const qint64 now = nowMs();
+    const qint64 now = steadyMs();
     if (!c->dialect) {
         c->busy = true;
         probe(c, c->versions, [this, c](const QString &problem, const QList<NodeRecord> &) {
@@ -266,7 +279,7 @@ void SlurmScheduler::tick(Connection *c) {
         });
         return;
     }
-    if (now - c->lastInventoryMs >= m_settings.inventoryMs) {
+    if (c->lastInventoryMs < 0 || now - c->lastInventoryMs >= m_settings.inventoryMs) {
         c->busy = true;
         refreshInventory(c, [this, c](const QString &problem, const QList<NodeRecord> &) {
             c->busy = false;
@@ -275,24 +288,29 @@ void SlurmScheduler::tick(Connection *c) {
         });
         return;
     }
-    const qint64 since = now - c->lastJobsPollMs;
-    if (since >= m_settings.inventoryMs ||
+    const qint64 since = c->lastJobsPollMs < 0 ? m_settings.inventoryMs : now - c->lastJobsPollMs;
+    if (since >= m_settings.inventoryMs || c->pollSoon ||
         (since >= c->jobsPollGapMs && activeJobs(c->clusterId) > 0))
         pollJobs(c);
 }
 
 void SlurmScheduler::pollJobs(Connection *c) {
     c->busy = true;
-    const qint64 askedAt = nowMs();
-    c->lastJobsPollMs = askedAt;
+    const qint64 askedAt = nowMs(); // compared with submit times, which are wall clock
+    const qint64 started = steadyMs();
+    c->lastJobsPollMs = started;
+    c->pollSoon = false;
     c->client->get(c->dialect->path(QStringLiteral("/jobs")), c->userName,
-                   [this, c, askedAt](const SlurmReply &reply) {
+                   [this, c, askedAt, started](const SlurmReply &reply) {
                        c->busy = false;
                        if (!reply.ok())
                            return lost(c, reply.problem());
                        m_clusters.setConnection(c->clusterId, true, QString());
                        applyJobs(c, reply, askedAt);
-                       c->jobsPollGapMs = kListingShare * (nowMs() - askedAt);
+                       // Never longer than the idle poll: a slow listing slows the polls,
+                       // it does not stop them.
+                       c->jobsPollGapMs = qMin<qint64>(m_settings.inventoryMs,
+                                                       kListingShare * (steadyMs() - started));
                    });
 }
 
@@ -523,8 +541,9 @@ void SlurmScheduler::cancel(const JobRecord &job, const QString &, CancelDone do
                     QStringLiteral("Slurm did not cancel the job: %1").arg(reply.problem()));
             if (done)
                 done(error);
-            if (!c->busy)
-                pollJobs(c);
+            // Seen at the next tick: a hundred cancels at once are one listing, not a hundred,
+            // and a connection lost meanwhile is probed first.
+            c->pollSoon = true;
         });
 }
 

@@ -28,6 +28,8 @@ private Q_SLOTS:
         // A theme someone else chose: the fixed colours alone fail on these.
         QTest::newRow("light grey theme") << paletteWith("#e0e0e0", "#d0d0d0");
         QTest::newRow("dark blue theme") << paletteWith("#2b3a55", "#34456a");
+        // Neither light nor dark: lightening fails, darkening must be tried too.
+        QTest::newRow("mid grey") << paletteWith("#777777", "#808080");
         QTest::newRow("platform default") << QGuiApplication::palette();
     }
 

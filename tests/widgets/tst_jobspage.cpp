@@ -92,6 +92,13 @@ private Q_SLOTS:
         QCOMPARE(asked.size(), 1); // the ended job is left out
         QCOMPARE(asked.first().jobId, qint64(2));
         page.findChild<QAction *>(QStringLiteral("copyIdsAction"))->trigger();
+        const QStringList copiedFirst = QApplication::clipboard()->text().split(QLatin1Char(' '));
+        // Another cluster: the table empties, and the bar must not act on what was selected.
+        model.clear();
+        QTRY_VERIFY(!cancel->isEnabled());
+        QCOMPARE(page.findChild<QLabel *>(QStringLiteral("selectionCount"))->text(),
+                 QStringLiteral("No job selected"));
+        QApplication::clipboard()->setText(copiedFirst.join(QLatin1Char(' ')));
         const QStringList copied = QApplication::clipboard()->text().split(QLatin1Char(' '));
         QCOMPARE(copied.size(), 2);
         QVERIFY(copied.contains(QStringLiteral("1")) && copied.contains(QStringLiteral("2")));
