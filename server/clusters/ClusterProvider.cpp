@@ -67,4 +67,9 @@ void AwsProvider::deploy(const ClusterRecord &cluster) {
     });
 }
 
+QString AwsProvider::unavailableReason() const {
+    return QStringLiteral("This server has no AWS credentials, so it cannot create CloudFormation "
+                          "stacks; a cluster on AWS would only fail to deploy.");
+}
+
 } // namespace clusterra::server

@@ -16,6 +16,9 @@ class ClusterProvider : public QObject {
 public:
     using QObject::QObject;
     virtual void deploy(const ClusterRecord &cluster) = 0;
+    // Why this server cannot bring such a cluster up (empty when it can), for the wizard to
+    // say before anyone fills in a page of fields that would only fail.
+    virtual QString unavailableReason() const { return {}; }
 
 Q_SIGNALS:
     void deployed(const QString &clusterId, const QList<clusterra::server::NodeRecord> &nodes);
@@ -48,6 +51,7 @@ class AwsProvider : public ClusterProvider {
 public:
     using ClusterProvider::ClusterProvider;
     void deploy(const ClusterRecord &cluster) override;
+    QString unavailableReason() const override;
 };
 
 } // namespace clusterra::server

@@ -7,6 +7,8 @@
 #include "core/util/Time.h"
 #include "server/jobs/Scheduler.h"
 
+#include <algorithm>
+
 namespace clusterra::server {
 
 namespace {
@@ -282,6 +284,47 @@ std::optional<ClusterView> ClusterService::remove(const Principal &who, const QS
     ClusterView answer = viewOf(*c);
     finishDeletions();
     return answer;
+}
+
+std::optional<ClusterView> ClusterService::retry(const Principal &who, const QString &id,
+                                                 ApiError *error) {
+    auto c = find(who, id, error);
+    if (!c)
+        return std::nullopt;
+    if (const auto refused = refuseUnlessAdmin(who)) {
+        *error = *refused;
+        return std::nullopt;
+    }
+    if (c->state != QLatin1String("failed")) {
+        *error = ApiError::make(
+            ErrorType::Conflict,
+            QStringLiteral("Cluster %1 is %2; only a failed cluster is deployed again.")
+                .arg(c->name, c->state));
+        return std::nullopt;
+    }
+    ClusterProvider *deployer = m_providers.value(c->provider);
+    if (!deployer) {
+        *error =
+            ApiError::make(ErrorType::Conflict,
+                           QStringLiteral("The provider \"%1\" is not available on this server.")
+                               .arg(c->provider));
+        return std::nullopt;
+    }
+    setState(*c, QStringLiteral("preparing"), QStringLiteral("connecting"), QString());
+    m_events.append(
+        c->id, QStringLiteral("cluster.retrying"), QStringLiteral("info"),
+        QStringLiteral("Cluster %1 is being deployed again by %2.").arg(c->name, who.email),
+        who.email, {{"state", "preparing"}});
+    deployer->deploy(*c);
+    return viewOf(*c);
+}
+
+QList<ProviderAvailability> ClusterService::providers() const {
+    QList<ProviderAvailability> out;
+    for (auto it = m_providers.cbegin(); it != m_providers.cend(); ++it)
+        out.append({it.key(), it.value()->unavailableReason()});
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
+    return out;
 }
 
 void ClusterService::finishDeletions() {

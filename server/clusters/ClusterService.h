@@ -29,6 +29,12 @@ struct ClusterView {
     int jobsPending = 0;
 };
 
+// A provider this server has, and why it cannot deploy with it (empty when it can).
+struct ProviderAvailability {
+    QString name;
+    QString unavailableReason;
+};
+
 struct CreatedCluster {
     ClusterView view;
     QString secretOnce; // the cluster's secret, in this answer only; empty when it has none
@@ -71,6 +77,10 @@ public:
     std::optional<ClusterView> update(const Principal &who, const QString &id,
                                       const nlohmann::json &body, ApiError *error);
     std::optional<ClusterView> remove(const Principal &who, const QString &id, ApiError *error);
+    // Deploys a failed cluster again with the same fields, as its provider may have been
+    // down (a Slurm that was not answering yet) rather than the request wrong.
+    std::optional<ClusterView> retry(const Principal &who, const QString &id, ApiError *error);
+    QList<ProviderAvailability> providers() const;
     std::optional<QList<NodeView>> nodeViews(const Principal &who, const QString &id,
                                              ApiError *error);
 

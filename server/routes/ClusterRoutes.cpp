@@ -108,6 +108,25 @@ void registerClusterRoutes(http::Router &r, RouteContext &ctx) {
         return answer(ctx.clusters.remove(req.principal, req.param(QStringLiteral("id")), &error),
                       error, clusterJson, 202);
     });
+    r.add(Method::Post, QStringLiteral("/v1/clusters/{id}/retry"), Access::Admin,
+          [&ctx](Request &req) {
+              ApiError error;
+              return answer(
+                  ctx.clusters.retry(req.principal, req.param(QStringLiteral("id")), &error), error,
+                  clusterJson, 202);
+          });
+    // What this server can deploy, so a wizard offers only that and says why not the rest.
+    r.add(Method::Get, QStringLiteral("/v1/capabilities"), Access::User, [&ctx](Request &) {
+        auto providers = nlohmann::json::array();
+        for (const auto &p : ctx.clusters.providers()) {
+            nlohmann::json one = {{"name", toStd(p.name)},
+                                  {"available", p.unavailableReason.isEmpty()}};
+            if (!p.unavailableReason.isEmpty())
+                one["reason"] = toStd(p.unavailableReason);
+            providers.push_back(std::move(one));
+        }
+        return Response::json({{"providers", std::move(providers)}});
+    });
     r.add(Method::Get, QStringLiteral("/v1/clusters/{id}/partitions"), Access::User,
           [&ctx](Request &req) {
               ApiError error;

@@ -81,6 +81,8 @@ class TestAuthzMatrix : public QObject {
             {"GET", c, nullptr, 200, 200, 404},
             {"PATCH", c, {{"description", "x"}}, 403, 403, 404},
             {"DELETE", c, nullptr, 403, 403, 404},
+            {"POST", c + QStringLiteral("/retry"), json::object(), 403, 403, 404},
+            {"GET", QStringLiteral("/v1/capabilities"), nullptr, 200, 200, 200},
             {"GET", c + QStringLiteral("/partitions"), nullptr, 200, 200, 404},
             {"GET", c + QStringLiteral("/nodes"), nullptr, 200, 200, 404},
             {"POST", c + QStringLiteral("/jobs/submit"), raw, 201, 201, 404},

@@ -1,6 +1,7 @@
 #include "tests/server/TestServer.h"
 
 #include <QTest>
+#include <map>
 
 using nlohmann::json;
 
@@ -111,7 +112,56 @@ private Q_SLOTS:
             found = found || (e["kind"] == "cluster.deploy_failed" &&
                               e["data"]["error_type"] == "ClusterCouldNotBeDeployed");
         QVERIFY(found);
+
+        // A retry deploys it again: back to preparing, an event naming who asked, and the
+        // provider's answer (here the same failure) once more.
+        const auto retried =
+            server.post(QStringLiteral("/v1/clusters/") + id + QStringLiteral("/retry"), {});
+        QCOMPARE(retried.status, 202);
+        QCOMPARE(retried.json["state"].get<std::string>(), std::string("preparing"));
+        QCOMPARE(retried.json["state_reason"].get<std::string>(), std::string());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            server.get(QStringLiteral("/v1/clusters/") + id).json.value("state", ""),
+            std::string("failed"), 10000);
+        int failures = 0;
+        bool retriedEvent = false;
+        const json after =
+            server.get(QStringLiteral("/v1/clusters/") + id + QStringLiteral("/events")).json;
+        for (const auto &e : after["events"]) {
+            failures += e["kind"] == "cluster.deploy_failed";
+            retriedEvent = retriedEvent || e["kind"] == "cluster.retrying";
+        }
+        QCOMPARE(failures, 2);
+        QVERIFY(retriedEvent);
         QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/") + id).status, 202);
+    }
+
+    // Only a failed cluster is deployed again; a ready one answers Conflict and stays ready.
+    void retryOnlyWhenFailed() {
+        const QString id = server.readyCluster(QStringLiteral("steady"));
+        const auto r =
+            server.post(QStringLiteral("/v1/clusters/") + id + QStringLiteral("/retry"), {});
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.json["error"]["type"].get<std::string>(), std::string("Conflict"));
+        QCOMPARE(server.get(QStringLiteral("/v1/clusters/") + id).json.value("state", ""),
+                 std::string("ready"));
+        QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/") + id).status, 202);
+    }
+
+    // The wizard's source for what it may offer: every provider, and why one cannot deploy.
+    void capabilitiesNameEachProvider() {
+        const auto r = server.get(QStringLiteral("/v1/capabilities"));
+        QCOMPARE(r.status, 200);
+        std::map<std::string, json> byName;
+        for (const auto &p : r.json["providers"])
+            byName[p["name"].get<std::string>()] = p;
+        QCOMPARE(byName.size(), size_t(3));
+        QVERIFY(byName["local"]["available"].get<bool>());
+        QVERIFY(byName["slurm"]["available"].get<bool>());
+        QVERIFY(!byName["aws"]["available"].get<bool>());
+        QVERIFY(byName["aws"]["reason"].get<std::string>().find("AWS credentials") !=
+                std::string::npos);
+        QVERIFY(!byName["local"].contains("reason"));
     }
 
     // The slurmrestd token is for the server's calls to Slurm: no answer carries it, not even
