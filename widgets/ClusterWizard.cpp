@@ -17,8 +17,10 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace clusterra {
 
@@ -120,7 +122,19 @@ void ClusterWizard::buildPages() {
     m_provider->addItem(tr("This machine (local)"), QStringLiteral("local"));
     m_provider->addItem(tr("AWS"), QStringLiteral("aws"));
     field(bf, tr("&Provider"), m_provider, QStringLiteral("provider"), tr("Where the nodes run"));
+    m_providerNote = new QLabel(basics);
+    m_providerNote->setObjectName(QStringLiteral("providerNote"));
+    m_providerNote->setWordWrap(true);
+    m_providerNote->setForegroundRole(QPalette::PlaceholderText);
+    m_providerNote->hide();
+    bf->addRow(QString(), m_providerNote);
     setPage(BasicsPage, basics);
+    // Offer only what this server can deploy; the others stay listed, off, with the reason.
+    m_api->clusters().providers(this,
+                                [this](const QList<ProviderInfo> &providers, const ApiError &e) {
+                                    if (!e.isError())
+                                        applyProviders(providers);
+                                });
 
     QWizardPage *network =
         makePage(tr("Network"), tr("Where the AWS nodes live. Needed for AWS clusters only."),
@@ -240,6 +254,40 @@ void ClusterWizard::buildPages() {
     rl->addWidget(m_reviewError);
     rl->addStretch();
     setPage(ReviewPage, review);
+}
+
+void ClusterWizard::applyProviders(const QList<ProviderInfo> &providers) {
+    auto *items = qobject_cast<QStandardItemModel *>(m_provider->model());
+    if (!items)
+        return;
+    QStringList notes;
+    for (int row = 0; row < m_provider->count(); ++row) {
+        const QString name = m_provider->itemData(row).toString();
+        const auto it = std::find_if(providers.cbegin(), providers.cend(),
+                                     [&](const ProviderInfo &p) { return p.name == name; });
+        // A provider the server does not list at all cannot deploy either.
+        const bool available = it != providers.cend() && it->available;
+        const QString reason =
+            it == providers.cend() ? tr("This server has no such provider.") : it->reason;
+        QStandardItem *item = items->item(row);
+        item->setEnabled(available);
+        item->setToolTip(available ? QString() : reason);
+        if (!available) {
+            notes << tr("%1: %2").arg(item->text(), reason);
+            item->setText(tr("%1 — not available on this server").arg(item->text()));
+        }
+    }
+    if (const QStandardItem *current = items->item(m_provider->currentIndex());
+        current && !current->isEnabled()) {
+        for (int row = 0; row < m_provider->count(); ++row) {
+            if (items->item(row)->isEnabled()) {
+                m_provider->setCurrentIndex(row);
+                break;
+            }
+        }
+    }
+    m_providerNote->setText(notes.join(QLatin1Char('\n')));
+    m_providerNote->setVisible(!notes.isEmpty());
 }
 
 ClusterDraft ClusterWizard::draft() const {

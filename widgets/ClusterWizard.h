@@ -48,6 +48,7 @@ private:
     QLabel *errorLabel(const QString &field, QWidget *parent);
     void revalidate();
     void setPageMessage(const QString &text);
+    void applyProviders(const QList<ProviderInfo> &providers);
 
     ApiClient *m_api;
     PartitionEditModel *m_partitions;
@@ -56,6 +57,7 @@ private:
     QComboBox *m_type = nullptr;
     QLineEdit *m_description = nullptr;
     QComboBox *m_provider = nullptr;
+    QLabel *m_providerNote = nullptr;
     QLineEdit *m_region = nullptr;
     QLineEdit *m_subnet = nullptr;
     QLineEdit *m_vpc = nullptr;

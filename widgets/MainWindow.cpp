@@ -14,6 +14,7 @@
 #include "models/JobTableModel.h"
 #include "models/StateColors.h"
 #include "models/TransferQueue.h"
+#include "widgets/ClusterActions.h"
 #include "widgets/ClusterWizard.h"
 #include "widgets/Confirm.h"
 #include "widgets/EventsPanel.h"
@@ -163,7 +164,19 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     m_connection = new QLabel(this);
     m_connection->setObjectName(QStringLiteral("connectionIndicator"));
     statusBar()->addPermanentWidget(m_connection);
+    m_clusterActions = new ClusterActions(api, this);
     buildActions();
+    connect(m_clusterActions, &ClusterActions::changed, this, [this](const ClusterInfo &c) {
+        m_clusters->upsert(c);
+        m_clusterSync->refreshNow();
+    });
+    connect(m_clusterActions, &ClusterActions::deletionStarted, m_clusterSync,
+            &ClusterSync::refreshNow);
+    connect(m_clusterActions, &ClusterActions::statusMessage, this,
+            [this](const QString &t) { statusBar()->showMessage(t, 8000); });
+    connect(m_overview, &OverviewPage::retryRequested, m_clusterActions, &ClusterActions::retry);
+    connect(m_overview, &OverviewPage::deleteRequested, m_clusterActions,
+            [this] { m_clusterActions->openDelete(); });
 
     auto updateSideStack = [this, sideStack] {
         sideStack->setCurrentWidget(m_clusters->rowCount() ? static_cast<QWidget *>(m_clusterList)
@@ -258,12 +271,35 @@ void MainWindow::buildActions() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_newCluster = file->addAction(tr("New &cluster…"), this, [this] { openClusterWizard(); });
     m_newCluster->setObjectName(QStringLiteral("actionNewCluster"));
+    m_newCluster->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
     QAction *newJob = file->addAction(tr("New &job…"), this, [this] { openSubmitDialog(); });
     newJob->setObjectName(QStringLiteral("actionNewJob"));
     newJob->setShortcut(QKeySequence::New);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    // One set of cluster actions behind the menu, the sidebar's context menu and Overview.
+    QMenu *cluster = menuBar()->addMenu(tr("&Cluster"));
+    cluster->setObjectName(QStringLiteral("clusterMenu"));
+    cluster->addAction(m_newCluster);
+    cluster->addSeparator();
+    m_clusterActions->addTo(cluster);
+    auto *contextMenu = new QMenu(this);
+    contextMenu->setObjectName(QStringLiteral("clusterContextMenu"));
+    m_clusterActions->addTo(contextMenu);
+    m_clusterList->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_clusterList, &QWidget::customContextMenuRequested, this,
+            [this, contextMenu](const QPoint &at) {
+                const QModelIndex index = m_clusterList->indexAt(at);
+                if (!index.isValid())
+                    return;
+                m_clusterList->setCurrentIndex(index);
+                contextMenu->popup(m_clusterList->viewport()->mapToGlobal(at));
+            });
+    auto *overviewMenu = new QMenu(this);
+    m_clusterActions->addTo(overviewMenu);
+    m_overview->setActionsMenu(overviewMenu);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_account = new QMenu(tr("&Account"), this);
     m_account->setObjectName(QStringLiteral("accountMenu"));
@@ -323,6 +359,8 @@ void MainWindow::setAccount(const UserInfo &user, bool canSignOut, const QString
     const bool admin = user.role == QLatin1String("admin");
     m_filesPage->setUser(user.email, admin);
     // The server refuses cluster changes to everyone else; better not to offer them at all.
+    m_clusterActions->setAdmin(admin);
+    m_overview->setCanChange(admin);
     m_newCluster->setEnabled(admin);
     m_newCluster->setToolTip(
         admin ? tr("Create a cluster in your organisation")
@@ -334,7 +372,10 @@ void MainWindow::setAccount(const UserInfo &user, bool canSignOut, const QString
 
 void MainWindow::start(const QString &serverTitle, const QString &profile, const UserInfo &user) {
     setWindowTitle(tr("Clusterra Console — %1 (%2)").arg(serverTitle, user.email));
-    m_filesPage->setUser(user.email, user.role == QLatin1String("admin"));
+    const bool admin = user.role == QLatin1String("admin");
+    m_filesPage->setUser(user.email, admin);
+    m_clusterActions->setAdmin(admin);
+    m_overview->setCanChange(admin);
     m_profile = profile;
     m_wantedCluster = Settings(m_profile).get(settings::lastCluster);
     m_clusterSync->start();
@@ -369,8 +410,10 @@ void MainWindow::onClusterChosen() {
 }
 
 void MainWindow::refreshOverview() {
-    if (const ClusterInfo *c = m_clusters->find(m_clusterId))
+    const ClusterInfo *c = m_clusters->find(m_clusterId);
+    if (c)
         m_overview->setCluster(*c);
+    m_clusterActions->setCluster(c);
 }
 
 void MainWindow::updateConnection() {

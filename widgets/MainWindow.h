@@ -15,6 +15,7 @@ class QTabWidget;
 namespace clusterra {
 
 class ApiClient;
+class ClusterActions;
 class ClusterListModel;
 class ClusterSync;
 class ClusterWizard;
@@ -49,6 +50,7 @@ public:
     void setAccount(const UserInfo &user, bool canSignOut, const QStringList &profiles,
                     const QString &currentProfile);
     SessionBanner *sessionBanner() const { return m_banner; }
+    ClusterActions *clusterActions() const { return m_clusterActions; }
     QMenu *accountMenu() const { return m_account; }
     QString currentClusterId() const { return m_clusterId; }
     void selectCluster(const QString &id);
@@ -94,6 +96,7 @@ private:
     SessionBanner *m_banner = nullptr;
     QMenu *m_account = nullptr;
     QAction *m_newCluster = nullptr;
+    ClusterActions *m_clusterActions = nullptr;
     ClusterListModel *m_clusters;
     JobTableModel *m_jobs;
     EventListModel *m_events;

@@ -6,9 +6,13 @@
 #include <QEvent>
 #include <QFrame>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
+#include <QPushButton>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace clusterra {
@@ -21,7 +25,41 @@ OverviewPage::OverviewPage(QWidget *parent)
     m_header->setObjectName(QStringLiteral("overviewHeader"));
     m_header->setTextFormat(Qt::RichText);
     m_header->setWordWrap(true);
-    layout->addWidget(m_header);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_header, 1);
+    m_actions = new QToolButton(this);
+    m_actions->setObjectName(QStringLiteral("overviewActions"));
+    m_actions->setText(tr("&Actions"));
+    m_actions->setToolTip(tr("Edit, scale or delete this cluster"));
+    m_actions->setPopupMode(QToolButton::InstantPopup);
+    m_actions->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_actions->hide(); // until there is a menu
+    top->addWidget(m_actions, 0, Qt::AlignTop);
+    layout->addLayout(top);
+
+    // Not plain text under the name: a failure must read as one, with what to do next.
+    m_banner = new QFrame(this);
+    m_banner->setObjectName(QStringLiteral("clusterStateBanner"));
+    m_banner->setAutoFillBackground(true);
+    static_cast<QFrame *>(m_banner)->setFrameShape(QFrame::StyledPanel);
+    auto *bannerLayout = new QHBoxLayout(m_banner);
+    m_bannerText = new QLabel(m_banner);
+    m_bannerText->setObjectName(QStringLiteral("clusterStateText"));
+    m_bannerText->setWordWrap(true);
+    m_bannerText->setTextFormat(Qt::RichText);
+    m_bannerText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bannerLayout->addWidget(m_bannerText, 1);
+    m_bannerRetry = new QPushButton(tr("&Retry"), m_banner);
+    m_bannerRetry->setObjectName(QStringLiteral("bannerRetry"));
+    m_bannerRetry->setToolTip(tr("Deploy the cluster again with the same settings"));
+    m_bannerDelete = new QPushButton(tr("&Delete…"), m_banner);
+    m_bannerDelete->setObjectName(QStringLiteral("bannerDelete"));
+    bannerLayout->addWidget(m_bannerRetry, 0, Qt::AlignTop);
+    bannerLayout->addWidget(m_bannerDelete, 0, Qt::AlignTop);
+    connect(m_bannerRetry, &QPushButton::clicked, this, &OverviewPage::retryRequested);
+    connect(m_bannerDelete, &QPushButton::clicked, this, &OverviewPage::deleteRequested);
+    m_banner->hide();
+    layout->addWidget(m_banner);
     m_cards = new QWidget(this);
     auto *grid = new QGridLayout(m_cards);
     grid->setContentsMargins(0, 0, 0, 0);
@@ -83,6 +121,64 @@ void OverviewPage::arrangeCards(int width) {
         grid->addWidget(m_cardFrames[i], i / columns, i % columns);
 }
 
+void OverviewPage::setActionsMenu(QMenu *menu) {
+    m_actions->setMenu(menu);
+    m_actions->setVisible(menu != nullptr);
+}
+
+void OverviewPage::setCanChange(bool canChange) {
+    m_canChange = canChange;
+    const QString why = tr("Only an administrator of your organisation can change clusters.");
+    for (QPushButton *b : {m_bannerRetry, m_bannerDelete}) {
+        b->setEnabled(canChange);
+        b->setToolTip(canChange ? QString() : why);
+    }
+    if (canChange)
+        m_bannerRetry->setToolTip(tr("Deploy the cluster again with the same settings"));
+}
+
+QString OverviewPage::bannerText() const {
+    return m_banner->isHidden() ? QString() : m_bannerText->text();
+}
+
+void OverviewPage::updateBanner(const ClusterInfo &c) {
+    QString text;
+    StateFilter tone = StateFilter::Pending;
+    const QString reason = c.stateReason.toHtmlEscaped();
+    if (c.state == QLatin1String("failed")) {
+        tone = StateFilter::Failed;
+        text = tr("<b>Deployment failed.</b> %1")
+                   .arg(reason.isEmpty() ? tr("No reason was given.") : reason);
+    } else if (c.state == QLatin1String("preparing")) {
+        text = tr("<b>Preparing.</b> The cluster's nodes are being brought up; jobs can be "
+                  "submitted once it is ready.");
+    } else if (c.state == QLatin1String("deleting")) {
+        text = tr("<b>Being deleted.</b> Its jobs are cancelled first; the cluster goes once "
+                  "they have stopped.");
+    } else if (c.connectionState == QLatin1String("disconnected")) {
+        tone = StateFilter::Failed;
+        text = tr("<b>Unreachable.</b> %1")
+                   .arg(reason.isEmpty() ? tr("The server cannot reach the cluster's scheduler.")
+                                         : reason);
+    }
+    m_failed = c.state == QLatin1String("failed");
+    m_bannerRetry->setVisible(m_failed);
+    m_bannerDelete->setVisible(m_failed);
+    m_bannerText->setText(text);
+    m_banner->setHidden(text.isEmpty());
+    if (text.isEmpty())
+        return;
+    // A tint of the state's colour over the page's own background, readable in light and dark.
+    QPalette pal = m_banner->palette();
+    const QColor base = palette().color(QPalette::Window);
+    const QColor accent = stateColor(tone, palette());
+    const QColor tint = QColor::fromRgbF(base.redF() * 0.85f + accent.redF() * 0.15f,
+                                         base.greenF() * 0.85f + accent.greenF() * 0.15f,
+                                         base.blueF() * 0.85f + accent.blueF() * 0.15f);
+    pal.setColor(QPalette::Window, tint);
+    m_banner->setPalette(pal);
+}
+
 QLabel *OverviewPage::card(const QString &objectName, const QString &caption) {
     auto *frame = new QFrame(m_cards);
     frame->setFrameShape(QFrame::StyledPanel);
@@ -108,8 +204,7 @@ void OverviewPage::setCluster(const ClusterInfo &c) {
         tr("<span style='font-size:x-large'><b>%1</b></span> &nbsp; <span style='color:%2'>● "
            "%3</span> &nbsp; %4 · %5")
             .arg(c.name.toHtmlEscaped(), color.name(), c.state, c.connectionState, c.provider);
-    if (!c.stateReason.isEmpty())
-        header += QStringLiteral("<br/>") + c.stateReason.toHtmlEscaped();
+    updateBanner(c);
     if (!c.description.isEmpty())
         header +=
             QStringLiteral("<br/><i>") + c.description.toHtmlEscaped() + QStringLiteral("</i>");

@@ -5,7 +5,10 @@
 #include <QWidget>
 
 class QLabel;
+class QMenu;
+class QPushButton;
 class QTableView;
+class QToolButton;
 
 namespace clusterra {
 
@@ -17,10 +20,21 @@ class OverviewPage : public QWidget {
 public:
     explicit OverviewPage(QWidget *parent = nullptr);
     void setCluster(const ClusterInfo &cluster);
+    // The cluster's actions, behind the Actions button beside its name.
+    void setActionsMenu(QMenu *menu);
+    // Whether the banner's Retry and Delete may act (administrators only).
+    void setCanChange(bool canChange);
+    // The banner over the cards for a cluster that is not simply ready (failed with its
+    // reason, preparing, being deleted, unreachable); empty when it is hidden.
+    QString bannerText() const;
 
     // Cards per row for the page's width: six side by side, or three over three (two over
     // two…) when the window is narrow or the font large, rather than widening the window.
     int cardColumns() const { return m_columns; }
+
+Q_SIGNALS:
+    void retryRequested();
+    void deleteRequested();
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -29,9 +43,17 @@ protected:
 private:
     QLabel *card(const QString &objectName, const QString &caption);
     void arrangeCards(int width);
+    void updateBanner(const ClusterInfo &cluster);
 
     PartitionTableModel *m_partitions;
     QLabel *m_header;
+    QToolButton *m_actions;
+    QWidget *m_banner;
+    QLabel *m_bannerText;
+    QPushButton *m_bannerRetry;
+    QPushButton *m_bannerDelete;
+    bool m_canChange = false;
+    bool m_failed = false;
     QLabel *m_nodes;
     QLabel *m_cpus;
     QLabel *m_running;

@@ -67,6 +67,14 @@ bool ClusterInfo::operator==(const ClusterInfo &o) const {
            partitions.size() == o.partitions.size();
 }
 
+ProviderInfo ProviderInfo::fromJson(const nlohmann::json &j) {
+    ProviderInfo p;
+    p.name = stringOr(j, "name");
+    p.available = boolOr(j, "available", true);
+    p.reason = stringOr(j, "reason");
+    return p;
+}
+
 NodeInfo NodeInfo::fromJson(const nlohmann::json &j) {
     NodeInfo n;
     n.name = stringOr(j, "name");

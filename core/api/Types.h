@@ -54,6 +54,14 @@ struct ClusterInfo {
     bool operator==(const ClusterInfo &o) const;
 };
 
+// A cluster provider of the server, and why it cannot deploy now (empty when it can).
+struct ProviderInfo {
+    QString name;
+    bool available = true;
+    QString reason;
+    static ProviderInfo fromJson(const nlohmann::json &j);
+};
+
 struct NodeInfo {
     QString name;
     QString state;

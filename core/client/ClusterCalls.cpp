@@ -23,6 +23,32 @@ void ClusterCalls::create(const nlohmann::json &body, QObject *ctx,
         [done](const nlohmann::json &j, const ApiError &e) { done(ClusterInfo::fromJson(j), e); });
 }
 
+void ClusterCalls::update(const QString &id, const nlohmann::json &patch, QObject *ctx,
+                          std::function<void(const ClusterInfo &, const ApiError &)> done) {
+    m_api.send(
+        "PATCH", ApiClient::clusterPath(id), patch, ctx,
+        [done](const nlohmann::json &j, const ApiError &e) { done(ClusterInfo::fromJson(j), e); });
+}
+
+void ClusterCalls::retry(const QString &id, QObject *ctx,
+                         std::function<void(const ClusterInfo &, const ApiError &)> done) {
+    m_api.send("POST", ApiClient::clusterPath(id) + QStringLiteral("/retry"),
+               nlohmann::json::object(), ctx, [done](const nlohmann::json &j, const ApiError &e) {
+                   done(ClusterInfo::fromJson(j), e);
+               });
+}
+
+void ClusterCalls::providers(
+    QObject *ctx, std::function<void(const QList<ProviderInfo> &, const ApiError &)> done) {
+    m_api.send("GET", QStringLiteral("/v1/capabilities"), nullptr, ctx,
+               [done](const nlohmann::json &j, const ApiError &e) {
+                   QList<ProviderInfo> out;
+                   for (const auto &p : arrayMember(j, "providers"))
+                       out.append(ProviderInfo::fromJson(p));
+                   done(out, e);
+               });
+}
+
 void ClusterCalls::remove(const QString &id, QObject *ctx,
                           std::function<void(const ApiError &)> done) {
     m_api.send("DELETE", ApiClient::clusterPath(id), nullptr, ctx,
