@@ -2,16 +2,21 @@
 
 #include "core/base/Log.h"
 
+#include "models/ClusterListModel.h"
 #include "models/FileBrowser.h"
 #include "models/FileListModel.h"
 #include "models/JobTableModel.h"
+#include "widgets/ClusterActions.h"
+#include "widgets/ClusterEditDialog.h"
 #include "widgets/ClusterWizard.h"
 #include "widgets/Confirm.h"
+#include "widgets/DeleteClusterDialog.h"
 #include "widgets/FilesPage.h"
 #include "widgets/JobDetailsDialog.h"
 #include "widgets/JobsPage.h"
 #include "widgets/LogPanel.h"
 #include "widgets/MainWindow.h"
+#include "widgets/OverviewPage.h"
 #include "widgets/SessionBanner.h"
 #include "widgets/SignInDialog.h"
 #include "widgets/SubmitDialog.h"
@@ -63,6 +68,7 @@ void Screenshotter::run() {
         shootWizard();
         shootSubmit();
         shootJobDialogs();
+        shootClusterLifecycle();
         shootSignIn();
         Q_EMIT done(m_written);
     });
@@ -119,6 +125,9 @@ void Screenshotter::shootFiles() {
 
 void Screenshotter::shootWizard() {
     ClusterWizard *wizard = m_window->openClusterWizard();
+    // The server's answer on which providers it can deploy changes the first page.
+    const QWidget *note = wizard->findChild<QWidget *>(QStringLiteral("providerNote"));
+    waitFor([note] { return note && !note->isHidden(); }, 2000);
     wizard->findChild<QLineEdit *>(QStringLiteral("clusterName"))
         ->setText(QStringLiteral("Bad_Name!"));
     shoot(wizard, QStringLiteral("wizard-1-basics-error"));
@@ -175,6 +184,33 @@ void Screenshotter::shootSubmit() {
     dialog->reject();
 }
 
+// Scale and delete for the selected cluster, then a cluster whose deployment failed, as its
+// Overview shows it.
+void Screenshotter::shootClusterLifecycle() {
+    ClusterActions *actions = m_window->clusterActions();
+    if (ClusterEditDialog *scale = actions->openEdit(true)) {
+        shoot(scale, QStringLiteral("dialog-cluster-scale"));
+        scale->reject();
+    }
+    if (DeleteClusterDialog *remove = actions->openDelete()) {
+        shoot(remove, QStringLiteral("dialog-cluster-delete"));
+        remove->reject();
+    }
+    const QString selected = m_window->currentClusterId();
+    const ClusterListModel *clusters = m_window->clusters();
+    for (int row = 0; row < clusters->rowCount(); ++row) {
+        if (clusters->at(row).state != QLatin1String("failed"))
+            continue;
+        m_window->selectCluster(clusters->at(row).id);
+        m_window->tabs()->setCurrentWidget(m_window->overviewPage());
+        waitFor([this] { return !m_window->overviewPage()->bannerText().isEmpty(); }, 2000);
+        shoot(m_window, QStringLiteral("main-overview-failed"));
+        m_window->selectCluster(selected);
+        m_window->tabs()->setCurrentIndex(MainWindow::JobsTab);
+        break;
+    }
+}
+
 // The sign-in dialog (waiting, with the link to copy; then a failure) and the expired-session
 // banner, as an OIDC server shows them.
 void Screenshotter::shootSignIn() {
@@ -189,10 +225,12 @@ void Screenshotter::shootSignIn() {
     shoot(&dialog, QStringLiteral("dialog-sign-in-error"));
     dialog.close();
     m_window->sessionBanner()->showMessage(
-        tr("Your session has ended: The refresh token was already used; the session is "
-           "revoked. Sign in again. The window stays as it is while you sign in again."),
+        tr("You were signed out — sign in again; your work stays as it is. (The refresh token "
+           "was already used; the session is revoked.)"),
         tr("Sign in again…"));
+    m_window->setSignedIn(false);
     shoot(m_window, QStringLiteral("main-session-expired"));
+    m_window->setSignedIn(true);
     m_window->sessionBanner()->showMessage({});
 }
 

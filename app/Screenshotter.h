@@ -28,6 +28,7 @@ private:
     void shootJobDialogs();
     void shootFiles();
     void shootSignIn();
+    void shootClusterLifecycle();
     void waitFor(const std::function<bool()> &ready, int ms);
 
     MainWindow *m_window;

@@ -44,9 +44,11 @@ SessionController::SessionController(MainWindow *window, ApiClient *api, TokenSt
     });
     connect(m_session, &Session::signedIn, this, &SessionController::onSignedIn);
     connect(m_session, &Session::expired, this, [this](const QString &message) {
+        m_window->setSignedIn(false);
         m_window->sessionBanner()->showMessage(message, tr("Sign in again…"));
     });
     connect(m_session, &Session::signedOut, this, [this] {
+        m_window->setSignedIn(false);
         m_window->sessionBanner()->showMessage(tr("You signed out of %1.").arg(m_serverName),
                                                tr("Sign in…"));
     });
@@ -82,6 +84,7 @@ void SessionController::openDialog() {
 void SessionController::onSignedIn(const UserInfo &user) {
     if (m_dialog)
         m_dialog->hide(); // not reject(): that would cancel
+    m_window->setSignedIn(true);
     m_window->sessionBanner()->showMessage(
         m_store->isPersistent()
             ? QString()

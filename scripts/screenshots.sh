@@ -24,6 +24,13 @@ if [ -n "${SLURM_ENV:-}" ]; then
       "slurm":{"rest_url":"'"$SLURM_REST_URL"'","user_name":"'"$SLURM_REST_USER"'","user_mapping":"shared","token":"'"$SLURM_JWT"'"}}'
 fi
 cid=$(api -X POST "$url/v1/clusters" -d "$cluster" | python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
+# Protected, so the delete dialog shows how protection is lifted.
+api -X PATCH "$url/v1/clusters/$cid" -d '{"deletion_protection":true}' >/dev/null
+# A cloud cluster this server cannot deploy: the sidebar and Overview show a failure.
+api -X POST "$url/v1/clusters" -d '{"name":"cloud-burst","cluster_type":"slurm","provider":"aws",
+  "cloud_account_id":3,"node_type":"c6g.large","instance_key_pair_name":"lab","subnet_id":"subnet-0abc1234",
+  "region_name":"eu-west-1","min_node_count":0,"max_node_count":8,
+  "partitions":[{"name":"burst","node_type":"c6g.large","max_node_count":8}]}' >/dev/null
 sleep 1
 submit() { api -X POST "$url/v1/clusters/$cid/jobs/submit" -d "$1" >/dev/null; }
 env='"current_working_directory":"/tmp","environment":["PATH=/usr/bin:/bin"]'

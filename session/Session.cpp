@@ -119,8 +119,8 @@ void Session::refresh(std::function<void(bool)> done) {
                     m_refreshToken.clear();
                     m_store->remove(m_profile);
                     if (wasSignedIn)
-                        Q_EMIT expired(tr("Your session has ended: %1 The window stays as it "
-                                          "is while you sign in again.")
+                        Q_EMIT expired(tr("You were signed out — sign in again; your work "
+                                          "stays as it is. (%1)")
                                            .arg(why));
                     done(false);
                 });

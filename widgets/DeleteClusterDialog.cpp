@@ -53,7 +53,6 @@ DeleteClusterDialog::DeleteClusterDialog(ApiClient *api, const ClusterInfo &clus
     m_typedName = new QLineEdit(this);
     m_typedName->setObjectName(QStringLiteral("deleteTypedName"));
     m_typedName->setAccessibleName(tr("The cluster's name, to confirm"));
-    m_typedName->setPlaceholderText(cluster.name);
     prompt->setBuddy(m_typedName);
     layout->addWidget(m_typedName);
     m_error = new QLabel(this);
@@ -78,6 +77,7 @@ DeleteClusterDialog::DeleteClusterDialog(ApiClient *api, const ClusterInfo &clus
     layout->addWidget(buttons);
     connect(m_typedName, &QLineEdit::textChanged, this, &DeleteClusterDialog::updateButton);
     m_typedName->setFocus();
+    setMinimumWidth(qMax(460, fontMetrics().averageCharWidth() * 60));
     updateButton();
 }
 

@@ -204,9 +204,7 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     connect(m_jobSync, &JobSync::failed, this, [this](const ApiError &e) {
         statusBar()->showMessage(tr("Cannot refresh jobs: %1").arg(e.message), 8000);
     });
-    connect(m_jobSync, &JobSync::loaded, this, [this](qint64 ms) {
-        statusBar()->showMessage(
-            tr("%n job(s) loaded in %1 ms", nullptr, m_jobs->rowCount()).arg(ms), 4000);
+    connect(m_jobSync, &JobSync::loaded, this, [this] {
         if (!m_announced) {
             m_announced = true;
             Q_EMIT firstDataShown();
@@ -416,17 +414,29 @@ void MainWindow::refreshOverview() {
     m_clusterActions->setCluster(c);
 }
 
+void MainWindow::setSignedIn(bool signedIn) {
+    m_signedIn = signedIn;
+    updateConnection();
+}
+
 void MainWindow::updateConnection() {
     const bool online = m_api->isOnline();
     const SseClient::State s = m_eventFeed->state();
     QString text;
-    StateFilter tone = StateFilter::Completed;
-    if (!online) {
+    StateLook tone = StateLook::Completed;
+    // One truth: signed out beats "connected", since nothing the server sends arrives.
+    if (!m_signedIn) {
+        text = tr("○ Signed out");
+        tone = StateLook::Cancelled;
+    } else if (!online) {
         text = tr("● Offline — retrying");
-        tone = StateFilter::Failed;
-    } else if (s == SseClient::State::Reconnecting || s == SseClient::State::Connecting) {
+        tone = StateLook::Failed;
+    } else if (s == SseClient::State::Reconnecting) {
         text = tr("● Reconnecting…");
-        tone = StateFilter::Pending;
+        tone = StateLook::Pending;
+    } else if (s == SseClient::State::Connecting) {
+        text = tr("● Connecting…");
+        tone = StateLook::Pending;
     } else {
         text = tr("● Connected");
     }

@@ -50,6 +50,8 @@ public:
     void setAccount(const UserInfo &user, bool canSignOut, const QStringList &profiles,
                     const QString &currentProfile);
     SessionBanner *sessionBanner() const { return m_banner; }
+    // Signed out, the status bar says so instead of the connection's state.
+    void setSignedIn(bool signedIn);
     ClusterActions *clusterActions() const { return m_clusterActions; }
     QMenu *accountMenu() const { return m_account; }
     QString currentClusterId() const { return m_clusterId; }
@@ -118,6 +120,7 @@ private:
     QString m_wantedCluster;
     QString m_profile;
     bool m_announced = false;
+    bool m_signedIn = true;
     bool m_quitConfirmed = false;
 };
 

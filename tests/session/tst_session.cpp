@@ -150,7 +150,7 @@ private Q_SLOTS:
                  401);
         QSignalSpy expired(&session, &Session::expired);
         QVERIFY(expired.wait(10000)); // at the next silent refresh
-        QVERIFY(expired.first().first().toString().contains(QLatin1String("session has ended")));
+        QVERIFY(expired.first().first().toString().contains(QLatin1String("You were signed out")));
         // Signing in again works in the same session object (the window keeps its state).
         QVERIFY(signInThroughBrowser(session, QStringLiteral("ada@example.org")));
         QCOMPARE(me(*api).value("email", std::string()), std::string("ada@example.org"));

@@ -244,6 +244,16 @@ private Q_SLOTS:
         QVERIFY(window->clusterActions()->editAction()->isEnabled());
     }
 
+    // Signed out, the status bar does not say "Connected" under the banner.
+    void statusBarTellsOneTruth() {
+        QTRY_VERIFY_WITH_TIMEOUT(window->connectionText().contains(QStringLiteral("Connected")),
+                                 10000);
+        window->setSignedIn(false);
+        QCOMPARE(window->connectionText(), QStringLiteral("○ Signed out"));
+        window->setSignedIn(true);
+        QVERIFY(!window->connectionText().contains(QStringLiteral("Signed out")));
+    }
+
     // The wizard offers what the server can deploy; AWS stays listed, off, with the reason.
     void wizardOffersOnlyServableProviders() {
         ClusterWizard *wizard = window->openClusterWizard();
