@@ -1,15 +1,18 @@
 #include "models/EventListModel.h"
 
+#include "models/EventLook.h"
 #include "models/StateColors.h"
 
 #include <QDateTime>
 #include <QGuiApplication>
+#include <QLocale>
 
 namespace clusterra {
 
 EventListModel::EventListModel(int capacity, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_capacity(capacity) {}
+    , m_capacity(capacity)
+    , m_nowMs([] { return QDateTime::currentMSecsSinceEpoch(); }) {}
 
 int EventListModel::rowCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : int(m_events.size());
@@ -25,7 +28,7 @@ QVariant EventListModel::headerData(int section, Qt::Orientation orientation, in
     case Time:
         return tr("Time");
     case Kind:
-        return tr("Kind");
+        return tr("Event");
     case Message:
         return tr("Message");
     case Actor:
@@ -42,29 +45,58 @@ QVariant EventListModel::data(const QModelIndex &index, int role) const {
         return e.kind;
     if (role == SeqRole)
         return e.seq;
-    if (role == Qt::ForegroundRole && index.column() == Message) {
+    const QPalette palette = QGuiApplication::palette();
+    switch (role) {
+    case Qt::ForegroundRole: {
+        if (index.column() != Message && index.column() != Kind)
+            return {};
+        // The colour the Jobs table gives the same meaning; severity where there is none.
+        const auto look = eventLookOf(e).look;
+        if (look == StateLook::Failed || look == StateLook::Cancelled)
+            return stateColor(*look, palette);
         if (e.severity == QLatin1String("error"))
-            return stateColor(StateFilter::Failed, QGuiApplication::palette());
+            return stateColor(StateLook::Failed, palette);
         if (e.severity == QLatin1String("warning"))
-            return stateColor(StateFilter::Pending, QGuiApplication::palette());
+            return stateColor(StateLook::Pending, palette);
         return {};
     }
-    if (role == Qt::ToolTipRole && index.column() == Time)
-        return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(Qt::ISODateWithMs);
-    if (role != Qt::DisplayRole)
+    case Qt::DecorationRole:
+        if (index.column() == Kind) {
+            if (const auto look = eventLookOf(e).look)
+                return stateIcon(*look, palette);
+        }
         return {};
+    case Qt::ToolTipRole:
+        if (index.column() == Time)
+            return QLocale().toString(QDateTime::fromMSecsSinceEpoch(e.timeMs).toLocalTime(),
+                                      QStringLiteral("dddd d MMMM yyyy, HH:mm:ss.zzz t"));
+        if (index.column() == Kind)
+            return e.kind;
+        if (index.column() == Message)
+            return e.message;
+        return {};
+    case Qt::DisplayRole:
+        break;
+    default:
+        return {};
+    }
     switch (index.column()) {
     case Time:
-        return QDateTime::fromMSecsSinceEpoch(e.timeMs).toLocalTime().toString(
-            QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        return relativeTime(e.timeMs, m_nowMs());
     case Kind:
-        return e.kind;
+        return eventLookOf(e).label;
     case Message:
         return e.message;
     case Actor:
         return e.actor;
     }
     return {};
+}
+
+void EventListModel::refreshTimes() {
+    if (!m_events.isEmpty())
+        Q_EMIT dataChanged(index(0, Time), index(int(m_events.size()) - 1, Time),
+                           {Qt::DisplayRole});
 }
 
 void EventListModel::append(const QList<EventInfo> &events) {

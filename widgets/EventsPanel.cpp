@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QScrollBar>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace clusterra {
@@ -46,6 +47,18 @@ EventsPanel::EventsPanel(EventListModel *model, QWidget *parent)
     m_table->setWordWrap(false);
     m_table->setAlternatingRowColors(true);
     layout->addWidget(m_table, 1);
+    // Relative times ("5 min ago") move on while the feed is open.
+    auto *clock = new QTimer(this);
+    clock->setInterval(30000);
+    connect(clock, &QTimer::timeout, model, &EventListModel::refreshTimes);
+    clock->start();
+    // Wide enough for the usual words, without measuring thousands of rows on every insert.
+    const QFontMetrics fm = m_table->fontMetrics();
+    m_table->horizontalHeader()->resizeSection(
+        EventListModel::Time, fm.horizontalAdvance(tr("yesterday 23:59")) + fm.height());
+    m_table->horizontalHeader()->resizeSection(
+        EventListModel::Kind,
+        fm.horizontalAdvance(tr("Output not copied to Files")) + 3 * fm.height());
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
         QScrollBar *bar = m_table->verticalScrollBar();
         if (bar->value() >= bar->maximum() - 30)
