@@ -2,6 +2,7 @@
 
 #include "models/StateColors.h"
 
+#include <QFont>
 #include <QGuiApplication>
 #include <QSet>
 
@@ -88,49 +89,81 @@ int PartitionTableModel::columnCount(const QModelIndex &parent) const {
 }
 
 QVariant PartitionTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case AvailTotal:
+            return tr("Nodes that can take work now (idle or partly used) of all the partition's "
+                      "nodes");
+        case MinMax:
+            return tr("Nodes kept up at least, and the most the partition may grow to");
+        case DefaultTime:
+            return tr("The time limit of a job that asks for none");
+        case MaxTime:
+            return tr("The longest time limit a job may ask for");
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case Name:
         return tr("Partition");
     case NodeType:
         return tr("Node type");
-    case Nodes:
-        return tr("Nodes");
+    case AvailTotal:
+        return tr("Avail / Total");
     case MinMax:
         return tr("Min / Max");
     case Cpus:
         return tr("CPUs");
+    case DefaultTime:
+        return tr("Default time");
+    case MaxTime:
+        return tr("Max time");
     case State:
         return tr("State");
-    case Default:
-        return tr("Default");
     }
     return {};
 }
 
 QVariant PartitionTableModel::data(const QModelIndex &index, int role) const {
-    if (!index.isValid() || role != Qt::DisplayRole)
+    if (!index.isValid())
         return {};
     const PartitionInfo &p = m_partitions[index.row()];
+    if (role == Qt::FontRole && index.column() == Name && p.isDefault) {
+        QFont bold;
+        bold.setBold(true);
+        return bold;
+    }
+    if (role == Qt::ToolTipRole && index.column() == Name && p.isDefault)
+        return tr("Jobs that name no partition run here");
+    if (role != Qt::DisplayRole)
+        return {};
     switch (index.column()) {
     case Name:
-        return p.name;
+        return p.isDefault ? tr("%1 (default)").arg(p.name) : p.name;
     case NodeType:
         return p.nodeType;
-    case Nodes:
-        return p.totalNodes;
+    case AvailTotal:
+        return QStringLiteral("%1 / %2").arg(p.availNodes).arg(p.totalNodes);
     case MinMax:
         return QStringLiteral("%1 / %2").arg(p.minNodes).arg(p.maxNodes);
     case Cpus:
         return p.totalCpus;
+    case DefaultTime:
+        // No default of its own: a job gets the maximum, as Slurm gives it.
+        return p.defaultTimeMinutes ? formatTimeLimit(p.defaultTimeMinutes)
+                                    : formatTimeLimit(p.maxTimeMinutes);
+    case MaxTime:
+        return formatTimeLimit(p.maxTimeMinutes);
     case State:
         return p.state.isEmpty()
                    ? (m_clusterState == QLatin1String("ready") ? QStringLiteral("UP")
                                                                : QStringLiteral("DOWN"))
                    : p.state;
-    case Default:
-        return p.isDefault ? tr("yes") : QString();
     }
     return {};
 }

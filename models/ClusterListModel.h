@@ -27,11 +27,22 @@ private:
     QList<ClusterInfo> m_clusters;
 };
 
-// Partitions of the selected cluster, for the Overview page.
+// Partitions of the selected cluster, for the Overview page, with sinfo's facts: nodes
+// available of total, the default and maximum time limit, the state.
 class PartitionTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Name, NodeType, Nodes, MinMax, Cpus, State, Default, ColumnCount };
+    enum Column {
+        Name,
+        NodeType,
+        AvailTotal,
+        MinMax,
+        Cpus,
+        DefaultTime,
+        MaxTime,
+        State,
+        ColumnCount
+    };
     using QAbstractTableModel::QAbstractTableModel;
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

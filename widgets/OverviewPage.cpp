@@ -63,13 +63,14 @@ OverviewPage::OverviewPage(QWidget *parent)
     m_cards = new QWidget(this);
     auto *grid = new QGridLayout(m_cards);
     grid->setContentsMargins(0, 0, 0, 0);
-    m_nodes = card(QStringLiteral("cardNodes"), tr("Nodes"));
-    m_cpus = card(QStringLiteral("cardCpus"), tr("CPUs"));
+    // What is in use of what there is, as the hosted console's cards show it.
+    m_nodes = card(QStringLiteral("cardIdleNodes"), tr("Idle nodes"));
+    m_cpus = card(QStringLiteral("cardCpus"), tr("CPUs allocated"));
+    m_gpus = card(QStringLiteral("cardGpus"), tr("GPUs allocated"));
+    m_memory = card(QStringLiteral("cardMemory"), tr("Memory allocated"));
     m_running = card(QStringLiteral("cardRunning"), tr("Running jobs"));
     m_pending = card(QStringLiteral("cardPending"), tr("Pending jobs"));
-    m_memory = card(QStringLiteral("cardMemory"), tr("Memory"));
-    m_gpus = card(QStringLiteral("cardGpus"), tr("GPUs"));
-    for (QLabel *value : {m_nodes, m_cpus, m_running, m_pending, m_memory, m_gpus})
+    for (QLabel *value : {m_nodes, m_cpus, m_gpus, m_memory, m_running, m_pending})
         m_cardFrames.append(value->parentWidget());
     arrangeCards(QWIDGETSIZE_MAX); // until the page has its width
     layout->addWidget(m_cards);
@@ -80,8 +81,12 @@ OverviewPage::OverviewPage(QWidget *parent)
     table->setAccessibleName(tr("Partitions"));
     table->setModel(m_partitions);
     table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
+    // A handful of rows: each column as wide as its words, the name taking what is left.
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setSectionResizeMode(PartitionTableModel::Name,
+                                                    QHeaderView::Stretch);
     table->setSelectionMode(QAbstractItemView::NoSelection);
+    table->setAlternatingRowColors(true);
     layout->addWidget(table, 1);
 }
 
@@ -209,13 +214,20 @@ void OverviewPage::setCluster(const ClusterInfo &c) {
         header +=
             QStringLiteral("<br/><i>") + c.description.toHtmlEscaped() + QStringLiteral("</i>");
     m_header->setText(header);
-    m_nodes->setText(QString::number(c.nodes));
-    m_cpus->setText(QString::number(c.cpus));
+    const QString ofTotal = tr("%1 / %2");
+    m_nodes->setText(ofTotal.arg(c.idleNodes).arg(c.nodes));
+    m_cpus->setText(ofTotal.arg(c.allocCpus).arg(c.cpus));
+    m_gpus->setText(c.gpus > 0 ? ofTotal.arg(c.allocGpus).arg(c.gpus) : tr("none"));
+    m_gpus->setToolTip(c.gpus > 0 ? QString() : tr("No node of this cluster has a GPU."));
+    // One unit for both numbers, the one the total reads best in.
+    const bool gib = c.memoryMb >= 1024;
+    const auto inUnit = [gib](qint64 mb) {
+        return gib ? QString::number(double(mb) / 1024.0, 'f', 1) : QString::number(mb);
+    };
+    m_memory->setText((gib ? tr("%1 / %2 GiB") : tr("%1 / %2 MiB"))
+                          .arg(inUnit(c.allocMemoryMb), inUnit(c.memoryMb)));
     m_running->setText(QString::number(c.jobsRunning));
     m_pending->setText(QString::number(c.jobsPending));
-    m_memory->setText(c.memoryMb >= 1024 ? tr("%1 GiB").arg(double(c.memoryMb) / 1024.0, 0, 'f', 1)
-                                         : tr("%1 MiB").arg(c.memoryMb));
-    m_gpus->setText(QString::number(c.gpus));
     m_partitions->setCluster(c);
     arrangeCards(width()); // wider values may need fewer cards per row
 }

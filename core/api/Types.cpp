@@ -32,6 +32,9 @@ PartitionInfo PartitionInfo::fromJson(const nlohmann::json &j) {
     p.state = stringOr(j, "state");
     p.totalNodes = int(intMember(j, "total_nodes").value_or(0));
     p.totalCpus = int(intMember(j, "total_cpus").value_or(0));
+    p.availNodes = int(intMember(j, "avail_nodes").value_or(p.totalNodes));
+    p.defaultTimeMinutes = intMember(j, "default_time");
+    p.maxTimeMinutes = intMember(j, "max_time");
     return p;
 }
 
@@ -50,21 +53,17 @@ ClusterInfo ClusterInfo::fromJson(const nlohmann::json &j) {
     c.deletionProtection = boolOr(j, "deletion_protection", false);
     const auto counts = objectMember(j, "counts");
     c.nodes = int(intMember(counts, "nodes").value_or(0));
+    c.idleNodes = int(intMember(counts, "idle_nodes").value_or(0));
     c.cpus = int(intMember(counts, "cpus").value_or(0));
+    c.allocCpus = int(intMember(counts, "alloc_cpus").value_or(0));
     c.gpus = int(intMember(counts, "gpus").value_or(0));
+    c.allocGpus = int(intMember(counts, "alloc_gpus").value_or(0));
     c.memoryMb = intMember(counts, "memory_mb").value_or(0);
+    c.allocMemoryMb = intMember(counts, "alloc_memory_mb").value_or(0);
     c.jobsRunning = int(intMember(counts, "jobs_running").value_or(0));
     c.jobsPending = int(intMember(counts, "jobs_pending").value_or(0));
     c.secret = stringOr(j, "secret");
     return c;
-}
-
-bool ClusterInfo::operator==(const ClusterInfo &o) const {
-    return id == o.id && name == o.name && state == o.state && stateReason == o.stateReason &&
-           connectionState == o.connectionState && description == o.description &&
-           nodes == o.nodes && cpus == o.cpus && jobsRunning == o.jobsRunning &&
-           jobsPending == o.jobsPending && deletionProtection == o.deletionProtection &&
-           partitions.size() == o.partitions.size();
 }
 
 ProviderInfo ProviderInfo::fromJson(const nlohmann::json &j) {

@@ -28,8 +28,12 @@ struct PartitionInfo {
     bool isDefault = false;
     QString state;
     int totalNodes = 0;
+    int availNodes = 0; // can take work now: idle or partly used
     int totalCpus = 0;
+    std::optional<qint64> defaultTimeMinutes; // none: the maximum
+    std::optional<qint64> maxTimeMinutes;     // none: unlimited
     static PartitionInfo fromJson(const nlohmann::json &j);
+    bool operator==(const PartitionInfo &o) const = default;
 };
 
 struct ClusterInfo {
@@ -44,14 +48,19 @@ struct ClusterInfo {
     QList<PartitionInfo> partitions;
     bool deletionProtection = false;
     int nodes = 0;
+    int idleNodes = 0;
     int cpus = 0;
+    int allocCpus = 0;
     int gpus = 0;
+    int allocGpus = 0;
     qint64 memoryMb = 0;
+    qint64 allocMemoryMb = 0;
     int jobsRunning = 0;
     int jobsPending = 0;
     QString secret; // only in the answer to a create, once
     static ClusterInfo fromJson(const nlohmann::json &j);
-    bool operator==(const ClusterInfo &o) const;
+    // Every field, so any change the server reports reaches the views.
+    bool operator==(const ClusterInfo &o) const = default;
 };
 
 // A cluster provider of the server, and why it cannot deploy now (empty when it can).

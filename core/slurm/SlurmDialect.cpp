@@ -315,6 +315,8 @@ QList<SlurmNodeInfo> SlurmDialect::nodes(const json &reply) {
         info.memoryMb = numberOf(member(n, "real_memory")).value;
         info.allocMemoryMb = numberOf(member(n, "alloc_memory")).value;
         info.gpus = gpusInGres(stringOr(n, "gres"));
+        info.allocGpus = qMin(info.gpus, gpusInGres(stringOr(n, "gres_used")));
+        info.partitions = stringList(arrayMember(n, "partitions"));
         out.append(info);
     }
     return out;
@@ -332,6 +334,8 @@ QList<SlurmPartitionInfo> SlurmDialect::partitions(const json &reply) {
             info.totalCpus = int(numberOf(member(objectMember(p, "cpus"), "total")).value);
             const Number max = numberOf(member(objectMember(p, "maximums"), "time"));
             info.maxTimeMinutes = max.set ? std::optional<qint64>(max.value) : std::nullopt;
+            const Number def = numberOf(member(objectMember(p, "defaults"), "time"));
+            info.defaultTimeMinutes = def.set ? std::optional<qint64>(def.value) : std::nullopt;
             info.state = stringList(member(objectMember(p, "partition"), "state"))
                              .value(0, QStringLiteral("UP"));
         } else {
@@ -339,6 +343,8 @@ QList<SlurmPartitionInfo> SlurmDialect::partitions(const json &reply) {
             info.totalCpus = int(numberOf(member(p, "total_cpus")).value);
             const Number max = numberOf(member(p, "max_time_limit"));
             info.maxTimeMinutes = max.set ? std::optional<qint64>(max.value) : std::nullopt;
+            const Number def = numberOf(member(p, "default_time_limit"));
+            info.defaultTimeMinutes = def.set ? std::optional<qint64>(def.value) : std::nullopt;
             info.state = stringOr(p, "state", QStringLiteral("UP"));
         }
         const QStringList flags = stringList(arrayMember(p, "flags"));

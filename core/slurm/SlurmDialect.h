@@ -49,6 +49,8 @@ struct SlurmNodeInfo {
     qint64 memoryMb = 0;
     qint64 allocMemoryMb = 0;
     int gpus = 0;
+    int allocGpus = 0; // from gres_used
+    QStringList partitions;
 };
 
 struct SlurmPartitionInfo {
@@ -57,7 +59,8 @@ struct SlurmPartitionInfo {
     bool isDefault = false;
     int totalNodes = 0;
     int totalCpus = 0;
-    std::optional<qint64> maxTimeMinutes; // nullopt = unlimited
+    std::optional<qint64> maxTimeMinutes;     // nullopt = unlimited
+    std::optional<qint64> defaultTimeMinutes; // nullopt = the maximum
 };
 
 struct SlurmSubmitBody {

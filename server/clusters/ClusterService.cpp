@@ -23,22 +23,37 @@ int countOf(const QHash<JobState, int> &counts, StateFilter filter) {
     return n;
 }
 
-// A scheduler that reports its partitions (Slurm) has filled these in already; the others get
-// them from the cluster's state and nodes.
-nlohmann::json filledPartitions(const ClusterRecord &cluster, const QList<NodeRecord> &nodes) {
-    int cpus = 0;
-    for (const auto &n : nodes)
-        cpus += n.cpus;
+bool inPartition(const NodeRecord &node, const std::string &partition) {
+    return node.partitions.isEmpty() || node.partitions.contains(QString::fromStdString(partition));
+}
+
+// A scheduler that reports its partitions (Slurm) has filled most of these in already; the
+// others get them from the cluster's state and nodes. Available: nodes in the partition that
+// can take work now (idle or partly used), as sinfo's A/I/O/T counts them.
+nlohmann::json filledPartitions(const ClusterRecord &cluster, const QList<NodeView> &nodes) {
     auto out = nlohmann::json::array();
     for (auto p : cluster.spec.value("partitions", nlohmann::json::array())) {
+        const std::string name = p.value("name", "");
+        int total = 0, available = 0, cpus = 0;
+        for (const auto &v : nodes) {
+            if (!inPartition(v.node, name))
+                continue;
+            ++total;
+            cpus += v.node.cpus;
+            available +=
+                v.node.state == QLatin1String("IDLE") || v.node.state == QLatin1String("MIXED");
+        }
         if (!p.contains("state"))
             p["state"] = cluster.state == QLatin1String("ready") ? "UP" : "DOWN";
         if (!p.contains("total_nodes"))
-            p["total_nodes"] = nodes.size();
+            p["total_nodes"] = total;
         if (!p.contains("total_cpus"))
             p["total_cpus"] = cpus;
+        p["avail_nodes"] = available;
         if (!p.contains("max_time"))
             p["max_time"] = nullptr; // unlimited
+        if (!p.contains("default_time"))
+            p["default_time"] = nullptr; // the maximum
         out.push_back(p);
     }
     return out;
@@ -175,19 +190,19 @@ std::optional<nlohmann::json> ClusterService::partitions(const Principal &who, c
     const auto c = find(who, id, error);
     if (!c)
         return std::nullopt;
-    return filledPartitions(*c, m_nodes.forCluster(c->id));
+    return filledPartitions(*c, allocated(*c, m_nodes.forCluster(c->id)));
 }
 
 ClusterView ClusterService::viewOf(const ClusterRecord &c) {
     return viewOf(c, m_nodes.forCluster(c.id), m_jobs.stateCounts({c.id}).value(c.id));
 }
 
-ClusterView ClusterService::viewOf(const ClusterRecord &c, QList<NodeRecord> nodes,
+ClusterView ClusterService::viewOf(const ClusterRecord &c, const QList<NodeRecord> &nodes,
                                    const QHash<JobState, int> &jobCounts) const {
     ClusterView v;
     v.cluster = c;
-    v.partitions = filledPartitions(c, nodes);
-    v.nodes = std::move(nodes);
+    v.nodes = allocated(c, nodes);
+    v.partitions = filledPartitions(c, v.nodes);
     v.jobsRunning = countOf(jobCounts, StateFilter::Running);
     v.jobsPending = countOf(jobCounts, StateFilter::Pending);
     return v;
@@ -198,20 +213,31 @@ std::optional<QList<NodeView>> ClusterService::nodeViews(const Principal &who, c
     const auto found = find(who, id, error);
     if (!found)
         return std::nullopt;
-    const ClusterRecord &cluster = *found;
+    return allocated(*found, m_nodes.forCluster(found->id));
+}
+
+QList<NodeView> ClusterService::allocated(const ClusterRecord &cluster,
+                                          const QList<NodeRecord> &nodes) const {
     QList<NodeView> out;
-    const auto running = m_jobs.withStates({JobState::Running, JobState::Completing}, cluster.id);
+    // Only nodes whose scheduler does not report their use (the local one) need the jobs.
+    const bool counted = std::all_of(nodes.cbegin(), nodes.cend(),
+                                     [](const NodeRecord &n) { return n.allocCpus.has_value(); });
+    const QList<JobRecord> running =
+        counted ? QList<JobRecord>()
+                : m_jobs.withStates({JobState::Running, JobState::Completing}, cluster.id);
     const int partitions = int(cluster.spec.value("partitions", nlohmann::json::array()).size());
-    for (const auto &n : m_nodes.forCluster(cluster.id)) {
-        NodeView v{n, 0, 0, partitions};
+    for (const auto &n : nodes) {
+        NodeView v{n, 0, 0, 0, partitions};
         if (n.allocCpus) {
             v.allocCpus = *n.allocCpus;
             v.allocMemoryMb = n.allocMemoryMb.value_or(0);
+            v.allocGpus = n.allocGpus.value_or(0);
         } else {
             for (const auto &j : running) {
                 if (j.nodeList == n.name) {
                     v.allocCpus += j.cpus();
                     v.allocMemoryMb += j.memoryMb;
+                    v.allocGpus += j.gpus;
                 }
             }
             if (n.state == QLatin1String("IDLE") && v.allocCpus > 0)

@@ -21,9 +21,19 @@ struct ClusterSettings {
 
 // What a caller sees of a cluster: its record (whose secrets a view never shows), its nodes,
 // its partitions with what the scheduler did not report filled in, and its job counts.
+// A node as a caller sees it: allocation counted from the running jobs where the scheduler
+// does not report it, and IDLE turned MIXED or ALLOCATED by it.
+struct NodeView {
+    NodeRecord node;
+    int allocCpus = 0;
+    qint64 allocMemoryMb = 0;
+    int allocGpus = 0;
+    int partitions = 0;
+};
+
 struct ClusterView {
     ClusterRecord cluster;
-    QList<NodeRecord> nodes;
+    QList<NodeView> nodes;
     nlohmann::json partitions = nlohmann::json::array();
     int jobsRunning = 0;
     int jobsPending = 0;
@@ -39,15 +49,6 @@ struct CreatedCluster {
     ClusterView view;
     QString secretOnce; // the cluster's secret, in this answer only; empty when it has none
     QStringList warnings;
-};
-
-// A node as a caller sees it: allocation counted from the running jobs where the scheduler
-// does not report it, and IDLE turned MIXED or ALLOCATED by it.
-struct NodeView {
-    NodeRecord node;
-    int allocCpus = 0;
-    qint64 allocMemoryMb = 0;
-    int partitions = 0;
 };
 
 // Another organisation's cluster does not exist for a caller: what a service taking a cluster
@@ -106,8 +107,9 @@ Q_SIGNALS:
 
 private:
     ClusterView viewOf(const ClusterRecord &cluster);
-    ClusterView viewOf(const ClusterRecord &cluster, QList<NodeRecord> nodes,
+    ClusterView viewOf(const ClusterRecord &cluster, const QList<NodeRecord> &nodes,
                        const QHash<JobState, int> &jobCounts) const;
+    QList<NodeView> allocated(const ClusterRecord &cluster, const QList<NodeRecord> &nodes) const;
     void onDeployed(const QString &clusterId, const QList<NodeRecord> &nodes);
     void onDeployFailed(const QString &clusterId, const QString &reason);
     void setState(ClusterRecord &cluster, const QString &state, const QString &connection,

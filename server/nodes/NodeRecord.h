@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 namespace clusterra::server {
@@ -17,7 +18,10 @@ struct NodeRecord {
     // whose usage is counted from the job rows.
     std::optional<int> allocCpus;
     std::optional<qint64> allocMemoryMb;
+    std::optional<int> allocGpus;
     QString reason;
+    // The partitions the node is in; empty: every partition of its cluster (the local node).
+    QStringList partitions;
 };
 
 } // namespace clusterra::server

@@ -6,7 +6,8 @@ namespace clusterra::server {
 
 namespace {
 const QString kColumns = QStringLiteral("cluster_id, name, cpus, memory_mb, gpus, node_type, "
-                                        "state, alloc_cpus, alloc_memory_mb, reason");
+                                        "state, alloc_cpus, alloc_memory_mb, reason, alloc_gpus, "
+                                        "partitions");
 
 NodeRecord fromQuery(const QSqlQuery &q) {
     NodeRecord n;
@@ -21,6 +22,9 @@ NodeRecord fromQuery(const QSqlQuery &q) {
     if (!q.value(8).isNull())
         n.allocMemoryMb = q.value(8).toLongLong();
     n.reason = q.value(9).toString();
+    if (!q.value(10).isNull())
+        n.allocGpus = q.value(10).toInt();
+    n.partitions = q.value(11).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
     return n;
 }
 } // namespace
@@ -49,11 +53,14 @@ void NodeStore::replace(const QString &clusterId, const QList<NodeRecord> &nodes
     Database::Transaction tx(m_db);
     removeCluster(clusterId);
     for (const auto &n : nodes) {
-        m_db.exec(QStringLiteral("INSERT INTO nodes (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                      .arg(kColumns),
-                  {clusterId, n.name, n.cpus, n.memoryMb, n.gpus, n.nodeType, n.state,
-                   n.allocCpus ? QVariant(*n.allocCpus) : QVariant(),
-                   n.allocMemoryMb ? QVariant(*n.allocMemoryMb) : QVariant(), n.reason});
+        m_db.exec(
+            QStringLiteral("INSERT INTO nodes (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .arg(kColumns),
+            {clusterId, n.name, n.cpus, n.memoryMb, n.gpus, n.nodeType, n.state,
+             n.allocCpus ? QVariant(*n.allocCpus) : QVariant(),
+             n.allocMemoryMb ? QVariant(*n.allocMemoryMb) : QVariant(), n.reason,
+             n.allocGpus ? QVariant(*n.allocGpus) : QVariant(),
+             n.partitions.join(QLatin1Char(','))});
     }
     tx.commit();
 }

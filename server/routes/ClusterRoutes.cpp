@@ -18,12 +18,16 @@ QString hintOf(const QString &secret) {
 
 nlohmann::json clusterJson(const ClusterView &v) {
     const ClusterRecord &c = v.cluster;
-    int cpus = 0, gpus = 0;
-    qint64 memory = 0;
+    int cpus = 0, gpus = 0, allocCpus = 0, allocGpus = 0, idle = 0;
+    qint64 memory = 0, allocMemory = 0;
     for (const auto &n : v.nodes) {
-        cpus += n.cpus;
-        gpus += n.gpus;
-        memory += n.memoryMb;
+        cpus += n.node.cpus;
+        gpus += n.node.gpus;
+        memory += n.node.memoryMb;
+        allocCpus += n.allocCpus;
+        allocGpus += n.allocGpus;
+        allocMemory += n.allocMemoryMb;
+        idle += n.node.state == QLatin1String("IDLE");
     }
     nlohmann::json out = c.spec;
     out["id"] = toStd(c.id);
@@ -37,9 +41,16 @@ nlohmann::json clusterJson(const ClusterView &v) {
     out["updated_at"] = toStd(toRfc3339(c.updatedAt));
     out["default_partition"] = toStd(c.defaultPartition());
     out["partitions"] = v.partitions;
-    out["counts"] = {{"nodes", v.nodes.size()},       {"cpus", cpus},
-                     {"memory_mb", memory},           {"gpus", gpus},
-                     {"jobs_running", v.jobsRunning}, {"jobs_pending", v.jobsPending}};
+    out["counts"] = {{"nodes", v.nodes.size()},
+                     {"idle_nodes", idle},
+                     {"cpus", cpus},
+                     {"alloc_cpus", allocCpus},
+                     {"memory_mb", memory},
+                     {"alloc_memory_mb", allocMemory},
+                     {"gpus", gpus},
+                     {"alloc_gpus", allocGpus},
+                     {"jobs_running", v.jobsRunning},
+                     {"jobs_pending", v.jobsPending}};
     return out;
 }
 
@@ -61,6 +72,7 @@ nlohmann::json nodeJson(const NodeView &v) {
             {"memory_mb", n.memoryMb},
             {"alloc_memory_mb", v.allocMemoryMb},
             {"gpus", n.gpus},
+            {"alloc_gpus", v.allocGpus},
             {"node_type", toStd(n.nodeType)},
             {"reason", toStd(n.reason)},
             {"partitions", v.partitions}};

@@ -55,7 +55,9 @@ nlohmann::json partitionJson(const SlurmPartitionInfo &p) {
             {"state", toStd(p.state)},
             {"total_nodes", p.totalNodes},
             {"total_cpus", p.totalCpus},
-            {"max_time", p.maxTimeMinutes ? nlohmann::json(*p.maxTimeMinutes) : nlohmann::json()}};
+            {"max_time", p.maxTimeMinutes ? nlohmann::json(*p.maxTimeMinutes) : nlohmann::json()},
+            {"default_time",
+             p.defaultTimeMinutes ? nlohmann::json(*p.defaultTimeMinutes) : nlohmann::json()}};
 }
 
 // A queue listing may take one part in this many of the time between two.
@@ -246,6 +248,8 @@ void SlurmScheduler::refreshInventory(Connection *c, Connected done) {
                                               r.state = n.state;
                                               r.allocCpus = n.allocCpus;
                                               r.allocMemoryMb = n.allocMemoryMb;
+                                              r.allocGpus = n.allocGpus;
+                                              r.partitions = n.partitions;
                                               r.reason = n.reason;
                                               records.append(r);
                                           }

@@ -192,6 +192,12 @@ UPDATE clusters SET slurm_token = secret, secret = '' WHERE provider = 'slurm'
     R"SQL(
 CREATE INDEX jobs_queue ON jobs(cluster_id, state, priority DESC, job_id)
 )SQL",
+    // What Slurm reports of a node's GPUs in use and the partitions it is in, so Overview can
+    // say "allocated of total" and each partition's available nodes.
+    R"SQL(
+ALTER TABLE nodes ADD COLUMN alloc_gpus INTEGER;
+ALTER TABLE nodes ADD COLUMN partitions TEXT NOT NULL DEFAULT ''
+)SQL",
 };
 } // namespace
 

@@ -190,8 +190,11 @@ private Q_SLOTS:
     void nodeSizesAndGpus() {
         const json reply = json::parse(R"({"nodes": [{"name": "g1", "state": ["MIXED"],
             "cpus": 64, "alloc_cpus": 8, "real_memory": 512000, "alloc_memory": 4096,
-            "gres": "gpu:a100:4(S:0-1),mps:400"}]})");
+            "gres": "gpu:a100:4(S:0-1),mps:400", "gres_used": "gpu:a100:3(IDX:0-2),mps:0",
+            "partitions": ["gpu", "all"]}]})");
         const auto n = SlurmDialect::nodes(reply).first();
+        QCOMPARE(n.allocGpus, 3);
+        QCOMPARE(n.partitions, QStringList({QStringLiteral("gpu"), QStringLiteral("all")}));
         QCOMPARE(n.cpus, 64);
         QCOMPARE(n.allocCpus, 8);
         QCOMPARE(n.memoryMb, qint64(512000));
@@ -212,15 +215,19 @@ private Q_SLOTS:
         const auto v38 = SlurmDialect::partitions(json::parse(R"({"partitions": [
             {"name": "a", "flags": [], "state": "UP", "total_nodes": 2, "total_cpus": 8,
              "max_time_limit": -1},
-            {"name": "b", "flags": ["default"], "state": "UP", "max_time_limit": 30}]})"));
+            {"name": "b", "flags": ["default"], "state": "UP", "max_time_limit": 30,
+             "default_time_limit": 10}]})"));
         QVERIFY(!v38[0].isDefault);
         QVERIFY(!v38[0].maxTimeMinutes);
         QVERIFY(v38[1].isDefault);
         QCOMPARE(v38[1].maxTimeMinutes, std::optional<qint64>(30));
+        QCOMPARE(v38[1].defaultTimeMinutes, std::optional<qint64>(10));
         const auto v44 = SlurmDialect::partitions(json::parse(R"({"partitions": [
             {"name": "gpu", "nodes": {"total": 4, "configured": "g[1-4]"}, "cpus": {"total": 256},
              "maximums": {"time": {"set": true, "infinite": true, "number": 0}},
+             "defaults": {"time": {"set": true, "infinite": false, "number": 60}},
              "partition": {"state": ["UP"]}}]})"));
+        QCOMPARE(v44[0].defaultTimeMinutes, std::optional<qint64>(60));
         QCOMPARE(v44[0].totalNodes, 4);
         QCOMPARE(v44[0].totalCpus, 256);
         QVERIFY(!v44[0].maxTimeMinutes);

@@ -36,6 +36,33 @@ private Q_SLOTS:
                  size_t(1));
     }
 
+    // What Overview's cards and partition table read: a running job's CPUs are allocated, its
+    // node no longer idle, and the partition says how many nodes can still take work.
+    void countsShowWhatIsInUse() {
+        const QString id = server.readyCluster(QStringLiteral("busy"));
+        const QString path = QStringLiteral("/v1/clusters/") + id;
+        json c = server.get(path).json;
+        QCOMPARE(c["counts"]["alloc_cpus"].get<int>(), 0);
+        QCOMPARE(c["counts"]["idle_nodes"].get<int>(), 1);
+        QCOMPARE(c["partitions"][0]["avail_nodes"].get<int>(), 1);
+        QVERIFY(c["partitions"][0].contains("default_time"));
+        const int cpus = c["counts"]["cpus"].get<int>();
+        const qint64 job = server.submitJob(id, testjobs::rawJob("#!/bin/sh\nsleep 30\n"));
+        server.waitForJob(id, job, testjobs::inState("RUNNING"));
+        c = server.get(path).json;
+        QCOMPARE(c["counts"]["alloc_cpus"].get<int>(), 1);
+        QCOMPARE(c["counts"]["idle_nodes"].get<int>(), 0);
+        // Partly used (MIXED) still takes work; fully used (ALLOCATED) does not.
+        QCOMPARE(c["partitions"][0]["avail_nodes"].get<int>(), cpus > 1 ? 1 : 0);
+        QCOMPARE(
+            server.get(path + QStringLiteral("/nodes")).json["nodes"][0]["alloc_cpus"].get<int>(),
+            1);
+        QCOMPARE(server.request("DELETE", TestServer::jobPath(id, job)).status, 200);
+        server.waitForJob(id, job, testjobs::inState("CANCELLED"));
+        QCOMPARE(server.request("DELETE", path).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(server.get(path).status, 404, 10000);
+    }
+
     // The rules are core's (tested row by row there); here: they reach clients intact.
     void validationOverHttp_data() {
         QTest::addColumn<QByteArray>("body");
