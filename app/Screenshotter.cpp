@@ -6,6 +6,7 @@
 #include "models/FileBrowser.h"
 #include "models/FileListModel.h"
 #include "models/JobTableModel.h"
+#include "models/NodeListModel.h"
 #include "widgets/ClusterActions.h"
 #include "widgets/ClusterEditDialog.h"
 #include "widgets/ClusterWizard.h"
@@ -79,6 +80,10 @@ void Screenshotter::shootMainPages() {
                             QStringLiteral("main-logs"), QStringLiteral("main-events")};
     for (int i = 0; i < names.size(); ++i) {
         m_window->tabs()->setCurrentIndex(i);
+        if (i == MainWindow::OverviewTab && !m_window->currentClusterId().isEmpty()) {
+            const NodeListModel *nodes = m_window->overviewPage()->nodes();
+            waitFor([nodes] { return nodes->rowCount() > 0; }, 3000);
+        }
         shoot(m_window, names[i]);
     }
     m_window->tabs()->setCurrentIndex(MainWindow::JobsTab);

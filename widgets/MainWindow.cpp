@@ -4,6 +4,7 @@
 
 #include "core/api/Drafts.h"
 #include "core/client/ApiClient.h"
+#include "core/client/ClusterCalls.h"
 #include "core/client/JobCalls.h"
 #include "core/transfer/TransferManager.h"
 #include "models/ClusterListModel.h"
@@ -48,6 +49,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <memory>
+#include <utility>
 
 namespace clusterra {
 
@@ -195,6 +197,10 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
         }
     });
     connect(m_clusters, &QAbstractItemModel::dataChanged, this, &MainWindow::refreshOverview);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_overview)
+            refreshNodes();
+    });
     connect(m_clusterList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::onClusterChosen);
     connect(m_eventFeed, &EventFeed::jobsChanged, m_jobSync, &JobSync::refreshNow);
@@ -404,6 +410,7 @@ void MainWindow::onClusterChosen() {
     m_jobSync->setCluster(id);
     m_eventFeed->setCluster(id);
     m_filesPage->setCluster(id);
+    m_overview->setNodes({});
     refreshOverview();
 }
 
@@ -412,6 +419,26 @@ void MainWindow::refreshOverview() {
     if (c)
         m_overview->setCluster(*c);
     m_clusterActions->setCluster(c);
+    refreshNodes();
+}
+
+void MainWindow::refreshNodes() {
+    // Read while Overview shows them, one request at a time; a change meanwhile asks again.
+    if (m_clusterId.isEmpty() || m_tabs->currentWidget() != m_overview)
+        return;
+    if (m_nodesInFlight) {
+        m_nodesAgain = true;
+        return;
+    }
+    m_nodesInFlight = true;
+    const QString id = m_clusterId;
+    m_api->clusters().nodes(id, this, [this, id](const QList<NodeInfo> &nodes, const ApiError &e) {
+        m_nodesInFlight = false;
+        if (!e.isError() && id == m_clusterId)
+            m_overview->setNodes(nodes);
+        if (std::exchange(m_nodesAgain, false) || id != m_clusterId)
+            refreshNodes();
+    });
 }
 
 void MainWindow::setSignedIn(bool signedIn) {

@@ -90,6 +90,7 @@ private:
     void buildActions();
     void onClusterChosen();
     void refreshOverview();
+    void refreshNodes();
     void updateConnection();
     void restoreLayout();
     void saveLayout();
@@ -121,6 +122,8 @@ private:
     QString m_profile;
     bool m_announced = false;
     bool m_signedIn = true;
+    bool m_nodesInFlight = false;
+    bool m_nodesAgain = false;
     bool m_quitConfirmed = false;
 };
 

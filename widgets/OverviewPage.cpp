@@ -1,6 +1,7 @@
 #include "widgets/OverviewPage.h"
 
 #include "models/ClusterListModel.h"
+#include "models/NodeListModel.h"
 #include "models/StateColors.h"
 
 #include <QEvent>
@@ -11,6 +12,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -19,7 +21,8 @@ namespace clusterra {
 
 OverviewPage::OverviewPage(QWidget *parent)
     : QWidget(parent)
-    , m_partitions(new PartitionTableModel(this)) {
+    , m_partitions(new PartitionTableModel(this))
+    , m_nodeModel(new NodeListModel(this)) {
     auto *layout = new QVBoxLayout(this);
     m_header = new QLabel(this);
     m_header->setObjectName(QStringLiteral("overviewHeader"));
@@ -87,7 +90,29 @@ OverviewPage::OverviewPage(QWidget *parent)
                                                     QHeaderView::Stretch);
     table->setSelectionMode(QAbstractItemView::NoSelection);
     table->setAlternatingRowColors(true);
-    layout->addWidget(table, 1);
+    table->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    table->setWordWrap(false);
+    m_partitionView = table;
+    layout->addWidget(table);
+
+    // The page's rest is the nodes, not empty space under two partition rows.
+    m_nodeTitle = new QLabel(tr("<b>Node health</b>"), this);
+    m_nodeTitle->setObjectName(QStringLiteral("nodeHealthTitle"));
+    layout->addWidget(m_nodeTitle);
+    auto *nodes = new QTableView(this);
+    nodes->setObjectName(QStringLiteral("nodeTable"));
+    nodes->setAccessibleName(tr("Node health"));
+    nodes->setModel(m_nodeModel);
+    nodes->verticalHeader()->hide();
+    nodes->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    nodes->horizontalHeader()->setStretchLastSection(true);
+    nodes->setSelectionBehavior(QAbstractItemView::SelectRows);
+    nodes->setAlternatingRowColors(true);
+    nodes->setSortingEnabled(false);
+    nodes->setWordWrap(false);
+    nodes->setMinimumHeight(nodes->horizontalHeader()->sizeHint().height() +
+                            nodes->verticalHeader()->defaultSectionSize());
+    layout->addWidget(nodes, 1);
 }
 
 void OverviewPage::resizeEvent(QResizeEvent *event) {
@@ -184,6 +209,30 @@ void OverviewPage::updateBanner(const ClusterInfo &c) {
     m_banner->setPalette(pal);
 }
 
+void OverviewPage::fitPartitionTable() {
+    // As tall as its rows (up to six, then it scrolls), so the nodes get the rest.
+    const int rows = qBound(1, m_partitions->rowCount(), 6);
+    const int rowHeight = m_partitionView->verticalHeader()->defaultSectionSize();
+    const int height = m_partitionView->horizontalHeader()->sizeHint().height() + rows * rowHeight +
+                       2 * m_partitionView->frameWidth() +
+                       m_partitionView->horizontalScrollBar()->sizeHint().height();
+    // Never what makes the window taller than a small screen: it may shrink to one row.
+    m_partitionView->setMaximumHeight(height);
+    m_partitionView->setMinimumHeight(height - (rows - 1) * rowHeight -
+                                      m_partitionView->horizontalScrollBar()->sizeHint().height());
+}
+
+void OverviewPage::setNodes(const QList<NodeInfo> &nodes) {
+    m_nodeModel->setNodes(nodes);
+    QStringList parts;
+    const auto counts = m_nodeModel->stateCounts();
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        parts << tr("%1 %2").arg(it.value()).arg(it.key().toLower());
+    m_nodeTitle->setText(
+        parts.isEmpty() ? tr("<b>Node health</b> — no nodes yet")
+                        : tr("<b>Node health</b> — %1").arg(parts.join(QStringLiteral(" · "))));
+}
+
 QLabel *OverviewPage::card(const QString &objectName, const QString &caption) {
     auto *frame = new QFrame(m_cards);
     frame->setFrameShape(QFrame::StyledPanel);
@@ -229,6 +278,7 @@ void OverviewPage::setCluster(const ClusterInfo &c) {
     m_running->setText(QString::number(c.jobsRunning));
     m_pending->setText(QString::number(c.jobsPending));
     m_partitions->setCluster(c);
+    fitPartitionTable();
     arrangeCards(width()); // wider values may need fewer cards per row
 }
 

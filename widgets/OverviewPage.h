@@ -12,6 +12,7 @@ class QToolButton;
 
 namespace clusterra {
 
+class NodeListModel;
 class PartitionTableModel;
 
 // Summary cards (nodes, CPUs, running and pending jobs, memory, GPUs) and the partitions.
@@ -20,6 +21,9 @@ class OverviewPage : public QWidget {
 public:
     explicit OverviewPage(QWidget *parent = nullptr);
     void setCluster(const ClusterInfo &cluster);
+    // Node health: each node's state, allocation and reason.
+    void setNodes(const QList<NodeInfo> &nodes);
+    NodeListModel *nodes() const { return m_nodeModel; }
     // The cluster's actions, behind the Actions button beside its name.
     void setActionsMenu(QMenu *menu);
     // Whether the banner's Retry and Delete may act (administrators only).
@@ -45,7 +49,12 @@ private:
     void arrangeCards(int width);
     void updateBanner(const ClusterInfo &cluster);
 
+    void fitPartitionTable();
+
     PartitionTableModel *m_partitions;
+    NodeListModel *m_nodeModel;
+    QTableView *m_partitionView = nullptr;
+    QLabel *m_nodeTitle = nullptr;
     QLabel *m_header;
     QToolButton *m_actions;
     QWidget *m_banner;

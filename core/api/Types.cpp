@@ -82,6 +82,10 @@ NodeInfo NodeInfo::fromJson(const nlohmann::json &j) {
     n.allocCpus = int(intMember(j, "alloc_cpus").value_or(0));
     n.memoryMb = intMember(j, "memory_mb").value_or(0);
     n.gpus = int(intMember(j, "gpus").value_or(0));
+    n.nodeType = stringOr(j, "node_type");
+    n.reason = stringOr(j, "reason");
+    n.allocMemoryMb = intMember(j, "alloc_memory_mb").value_or(0);
+    n.allocGpus = int(intMember(j, "alloc_gpus").value_or(0));
     return n;
 }
 

@@ -74,11 +74,16 @@ struct ProviderInfo {
 struct NodeInfo {
     QString name;
     QString state;
+    QString nodeType;
+    QString reason;
     int cpus = 0;
     int allocCpus = 0;
     qint64 memoryMb = 0;
+    qint64 allocMemoryMb = 0;
     int gpus = 0;
+    int allocGpus = 0;
     static NodeInfo fromJson(const nlohmann::json &j);
+    bool operator==(const NodeInfo &o) const = default;
 };
 
 struct JobInfo {

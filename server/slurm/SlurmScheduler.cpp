@@ -95,6 +95,9 @@ struct SlurmScheduler::Connection {
     // listing takes at most a sixth of the time (the poll interval is the floor).
     qint64 jobsPollGapMs = 0;
     qint64 lastInventoryMs = -1; // steadyMs(); -1: never
+    // A job started or ended: the nodes' allocation changed, read it again soon (not at once
+    // for every change of a busy queue: at most every other poll).
+    bool inventorySoon = false;
 };
 
 SlurmScheduler::SlurmScheduler(JobStore &jobs, ClusterService &clusters, SlurmSettings settings,
@@ -283,7 +286,9 @@ void SlurmScheduler::tick(Connection *c) {
         });
         return;
     }
-    if (c->lastInventoryMs < 0 || now - c->lastInventoryMs >= m_settings.inventoryMs) {
+    if (c->lastInventoryMs < 0 || now - c->lastInventoryMs >= m_settings.inventoryMs ||
+        (c->inventorySoon && now - c->lastInventoryMs >= 2 * qint64(m_settings.pollMs))) {
+        c->inventorySoon = false;
         c->busy = true;
         refreshInventory(c, [this, c](const QString &problem, const QList<NodeRecord> &) {
             c->busy = false;
@@ -373,8 +378,8 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
         if (!job.schedulerJobId)
             continue;
         const auto it = bySlurmId.constFind(*job.schedulerJobId);
-        if (it != bySlurmId.constEnd())
-            update(*c, job, *it);
+        if (it != bySlurmId.constEnd() && update(*c, job, *it))
+            c->inventorySoon = true;
         else if (job.submitTime < askedAtMs)
             confirmGone(c, job.jobId); // or it was accepted after the listing was taken
     }
@@ -410,11 +415,11 @@ void SlurmScheduler::adopt(Connection *c, const SlurmJobInfo &info) {
     m_jobs.insert(job);
 }
 
-void SlurmScheduler::update(const Connection &c, JobRecord &job, const SlurmJobInfo &info) {
+bool SlurmScheduler::update(const Connection &c, JobRecord &job, const SlurmJobInfo &info) {
     const JobState from = job.state;
     const bool wasArray = job.arrayJobId && !job.arrayTaskId;
     if (!applySlurmInfo(job, info))
-        return;
+        return false;
     if (wasArray && job.arrayTaskId) {
         // The array's own row is its last task now: that task's output is this row's.
         const QString asked = stringOr(job.request, "standard_output");
@@ -424,6 +429,7 @@ void SlurmScheduler::update(const Connection &c, JobRecord &job, const SlurmJobI
     m_jobs.transition(job, from);
     if (isFinished(job.state))
         m_clusters.finishDeletions();
+    return job.state != from;
 }
 
 void SlurmScheduler::confirmGone(Connection *c, qint64 jobId) {

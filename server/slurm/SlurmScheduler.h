@@ -64,7 +64,8 @@ private:
     void applyJobs(Connection *c, const SlurmReply &reply, qint64 askedAtMs);
     bool needsRow(Connection *c, const SlurmJobInfo &info, QSet<qint64> &activeIds,
                   QList<JobRecord> &active);
-    void update(const Connection &c, JobRecord &job, const SlurmJobInfo &info);
+    // Whether the job's state moved (which changes what its nodes have allocated).
+    bool update(const Connection &c, JobRecord &job, const SlurmJobInfo &info);
     bool addArrayTask(Connection *c, const SlurmJobInfo &info);
     void adopt(Connection *c, const SlurmJobInfo &info);
     void confirmGone(Connection *c, qint64 jobId);

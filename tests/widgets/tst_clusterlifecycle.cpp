@@ -3,6 +3,7 @@
 // deployment shown as a banner that retries.
 #include "core/client/ApiClient.h"
 #include "models/ClusterListModel.h"
+#include "models/NodeListModel.h"
 #include "tests/server/TestServer.h"
 #include "widgets/ClusterActions.h"
 #include "widgets/ClusterEditDialog.h"
@@ -81,6 +82,23 @@ private Q_SLOTS:
             window->overviewPage()->findChild<QToolButton *>(QStringLiteral("overviewActions"));
         QVERIFY(button && button->menu());
         QVERIFY(button->menu()->actions().contains(window->clusterActions()->retryAction()));
+    }
+
+    // Overview lists the cluster's nodes with their state, read from the server.
+    void overviewListsTheNodes() {
+        const QString id = server.readyCluster(QStringLiteral("with-nodes"));
+        choose(id);
+        window->tabs()->setCurrentWidget(window->overviewPage());
+        const NodeListModel *nodes = window->overviewPage()->nodes();
+        QTRY_COMPARE_WITH_TIMEOUT(nodes->rowCount(), 1, 10000);
+        QCOMPARE(nodes->at(0).state, QStringLiteral("IDLE"));
+        QVERIFY(nodes->at(0).cpus >= 1);
+        QVERIFY(window->overviewPage()
+                    ->findChild<QLabel *>(QStringLiteral("nodeHealthTitle"))
+                    ->text()
+                    .contains(QStringLiteral("1 idle")));
+        QCOMPARE(server.request("DELETE", clusterPath(id)).status, 202);
+        QTRY_VERIFY_WITH_TIMEOUT(window->clusters()->rowOf(id) < 0, 10000);
     }
 
     void editDescriptionAndProtection() {
