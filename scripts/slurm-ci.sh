@@ -45,7 +45,7 @@ fi
 
 if [ "${1:-start}" = stop ]; then
     if [ -s "$DIR/slurmctld.pid" ]; then
-        timeout 10 bash -c 'squeue -h -o %i | xargs -r scancel' 2>/dev/null || true
+        timeout 10 bash -c 'squeue -h -o %F | sort -u | xargs -r scancel' 2>/dev/null || true
     fi
     stop_pid "$DIR/slurmrestd.pid" slurmrestd
     stop_pid "$DIR/slurmd.pid" slurmd
@@ -128,8 +128,9 @@ fi
 unset SLURM_JWT # the CLI as root must use munge
 alive "$(pidof_file "$DIR/slurmctld.pid")" || /usr/sbin/slurmctld </dev/null >>"$DIR/log/slurmctld.out" 2>&1
 wait_until 30 slurmctld sh -c 'scontrol ping | grep -q "is UP"'
-# Tests start from an empty queue: jobs left by an earlier run would hold the node.
-squeue -h -o %i | xargs -r scancel
+# Tests start from an empty queue: jobs left by an earlier run would hold the node. By array
+# id (%F): squeue's %i for a throttled array ("84_[3-20%1]") is no id scancel takes.
+squeue -h -o %F | sort -u | xargs -r scancel
 alive "$(pidof_file "$DIR/slurmd.pid")" || /usr/sbin/slurmd -N "$NODE" </dev/null >>"$DIR/log/slurmd.out" 2>&1
 wait_until 30 "node $NODE" sh -c "sinfo -h -n '$NODE' -o %T | grep -qE '^(idle|mixed|allocated)'"
 if ! alive "$(pidof_file "$DIR/slurmrestd.pid")"; then

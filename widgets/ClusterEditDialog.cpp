@@ -1,5 +1,7 @@
 #include "widgets/ClusterEditDialog.h"
 
+#include "widgets/Sizing.h"
+
 #include "core/client/ApiClient.h"
 #include "core/client/ClusterCalls.h"
 #include "core/rules/ClusterRules.h"
@@ -112,7 +114,7 @@ ClusterEditDialog::ClusterEditDialog(ApiClient *api, const ClusterInfo &cluster,
     layout->addWidget(m_buttons);
     connect(m_description, &QLineEdit::textChanged, this, &ClusterEditDialog::updateButtons);
     connect(m_protection, &QCheckBox::toggled, this, &ClusterEditDialog::updateButtons);
-    resize(560, 420);
+    resizeWithinScreen(this, {560, 420});
     if (focus == ScaleFocus && !m_rows.isEmpty() && m_table->isEnabled())
         m_rows.first().maxBox->setFocus();
     else

@@ -1,5 +1,7 @@
 #include "widgets/ClusterWizard.h"
 
+#include "widgets/Sizing.h"
+
 #include "core/client/ApiClient.h"
 #include "core/client/ClusterCalls.h"
 #include "core/rules/ClusterRules.h"
@@ -53,7 +55,7 @@ ClusterWizard::ClusterWizard(ApiClient *api, QWidget *parent)
     setWizardStyle(QWizard::ClassicStyle);
     setOption(QWizard::NoBackButtonOnStartPage);
     setButtonText(QWizard::FinishButton, tr("Create cluster"));
-    resize(760, 560);
+    resizeWithinScreen(this, {760, 560});
     buildPages();
     m_partitions->addRow({QStringLiteral("compute"), QStringLiteral("local"), 0, 1, true});
     connect(m_partitions, &QAbstractItemModel::dataChanged, this, &ClusterWizard::revalidate);

@@ -1,5 +1,7 @@
 #include "widgets/JobDetailsDialog.h"
 
+#include "widgets/Sizing.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDateTime>
@@ -25,7 +27,7 @@ JobDetailsDialog::JobDetailsDialog(const JobInfo &job, QWidget *parent)
     : QDialog(parent) {
     setObjectName(QStringLiteral("jobDetailsDialog"));
     setWindowTitle(tr("Job %1 — %2").arg(formatJobId(job), job.name));
-    resize(720, 520);
+    resizeWithinScreen(this, {720, 520});
     auto *layout = new QVBoxLayout(this);
     auto *tabs = new QTabWidget(this);
     auto *summary = new QWidget(tabs);

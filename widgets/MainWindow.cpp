@@ -246,10 +246,10 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
                           [this](const JobInfo &full, const ApiError &e) {
                               if (e.isError())
                                   return;
-                              SubmitDialog *d = openSubmitDialog();
-                              if (d) {
-                                  d->setRawText(submitTextFor(full.request));
-                                  d->setMode(SubmitDialog::RawMode);
+                              // The form, filled in; keys it has no field for travel along.
+                              if (SubmitDialog *d = openSubmitDialog()) {
+                                  d->setDraft(draftFor(full.request));
+                                  d->setMode(SubmitDialog::FormMode);
                               }
                           });
     });

@@ -1,5 +1,7 @@
 #include "widgets/SubmitDialog.h"
 
+#include "widgets/Sizing.h"
+
 #include "core/api/Drafts.h"
 #include "core/client/ApiClient.h"
 #include "core/client/JobCalls.h"
@@ -12,32 +14,38 @@
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace clusterra {
 
 SubmitDialog::SubmitDialog(ApiClient *api, const ClusterInfo &cluster, QWidget *parent)
     : QDialog(parent)
     , m_api(api)
-    , m_cluster(cluster) {
+    , m_cluster(cluster)
+    , m_keys(jobKeysForProvider(cluster.provider)) {
     setObjectName(QStringLiteral("submitDialog"));
     setWindowTitle(tr("New job on %1").arg(cluster.name));
-    resize(820, 640);
+    resizeWithinScreen(this, {880, 640});
     auto *layout = new QVBoxLayout(this);
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("submitTabs"));
     m_tabs->addTab(buildForm(), tr("&Form"));
     m_tabs->addTab(buildTemplate(), tr("&Template"));
     m_tabs->addTab(buildRaw(), tr("&Raw JSON (v0.0.44)"));
-    connect(m_tabs, &QTabWidget::currentChanged, this, &SubmitDialog::checkCurrent);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &SubmitDialog::onTabChanged);
     layout->addWidget(m_tabs, 1);
     m_errors = new QLabel(this);
     m_errors->setObjectName(QStringLiteral("submitErrors"));
@@ -47,13 +55,28 @@ SubmitDialog::SubmitDialog(ApiClient *api, const ClusterInfo &cluster, QWidget *
     p.setColor(QPalette::WindowText, stateColor(StateFilter::Failed, palette()));
     m_errors->setPalette(p);
     layout->addWidget(m_errors);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
-    QPushButton *ok = buttons->addButton(tr("&Submit"), QDialogButtonBox::AcceptRole);
-    ok->setObjectName(QStringLiteral("submitButton"));
-    ok->setDefault(true);
-    connect(ok, &QPushButton::clicked, this, &SubmitDialog::submit);
+    m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("submitNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notice->hide();
+    layout->addWidget(m_notice);
+    auto *buttons = new QDialogButtonBox(this);
+    m_cancel = buttons->addButton(QDialogButtonBox::Cancel);
+    m_submit = buttons->addButton(tr("&Submit"), QDialogButtonBox::AcceptRole);
+    m_submit->setObjectName(QStringLiteral("submitButton"));
+    m_submit->setDefault(true);
+    m_submit->setToolTip(tr("Submit the job (Ctrl+Enter)"));
+    connect(m_submit, &QPushButton::clicked, this, &SubmitDialog::submit);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
+    // From anywhere in the dialog, the script editor included (where Enter is a new line).
+    for (const QKeySequence &keys :
+         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto *shortcut = new QShortcut(keys, this);
+        shortcut->setContext(Qt::WindowShortcut);
+        connect(shortcut, &QShortcut::activated, this, &SubmitDialog::submit);
+    }
     m_api->jobs().templates(this,
                             [this](const QList<TemplateSummary> &list, const ApiError &error) {
                                 if (error.isError()) {
@@ -72,65 +95,202 @@ SubmitDialog::SubmitDialog(ApiClient *api, const ClusterInfo &cluster, QWidget *
 
 QWidget *SubmitDialog::buildForm() {
     auto *w = new QWidget(this);
-    auto *form = new QFormLayout(w);
-    m_name = new QLineEdit(QStringLiteral("job"), w);
-    m_name->setObjectName(QStringLiteral("formName"));
-    m_name->setAccessibleName(tr("Job name"));
+    auto *columns = new QHBoxLayout(w);
+    // The small fields scroll on a short screen; the script keeps the height it has.
+    auto *scroll = new QScrollArea(w);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *left = new QWidget(scroll);
+    auto *form = new QFormLayout(left);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    scroll->setWidget(left);
+    const JobDraft defaults;
+    const auto line = [this, left](const QString &name, const QString &accessible,
+                                   const QString &tip, const QString &placeholder = {}) {
+        auto *e = new QLineEdit(left);
+        e->setObjectName(name);
+        e->setAccessibleName(accessible);
+        e->setToolTip(tip);
+        e->setPlaceholderText(placeholder);
+        connect(e, &QLineEdit::textChanged, this, &SubmitDialog::checkCurrent);
+        return e;
+    };
+    const auto spin = [this, left](const QString &name, const QString &accessible, int min, int max,
+                                   const QString &special = {}) {
+        auto *s = new QSpinBox(left);
+        s->setObjectName(name);
+        s->setAccessibleName(accessible);
+        s->setRange(min, max);
+        if (!special.isEmpty())
+            s->setSpecialValueText(special);
+        connect(s, &QSpinBox::valueChanged, this, &SubmitDialog::checkCurrent);
+        return s;
+    };
+    m_name = line(QStringLiteral("formName"), tr("Job name"), tr("Shown in the job table"));
     form->addRow(tr("&Name"), m_name);
-    m_partition = new QComboBox(w);
+    m_partition = new QComboBox(left);
     m_partition->setObjectName(QStringLiteral("formPartition"));
     m_partition->setAccessibleName(tr("Partition"));
     for (const auto &p : m_cluster.partitions)
         m_partition->addItem(p.isDefault ? tr("%1 (default)").arg(p.name) : p.name, p.name);
     form->addRow(tr("&Partition"), m_partition);
-    m_script = new QPlainTextEdit(
-        QStringLiteral("#!/bin/bash\necho \"Hello from $SLURM_JOB_ID on $(hostname)\"\n"), w);
+    m_tasks = spin(QStringLiteral("formTasks"), tr("Tasks"), 1, 100000);
+    form->addRow(tr("T&asks"), m_tasks);
+    m_cpus = spin(QStringLiteral("formCpus"), tr("CPUs per task"), 1, 4096);
+    form->addRow(tr("&CPUs per task"), m_cpus);
+    m_nodes = line(QStringLiteral("formNodes"), tr("Nodes"),
+                   tr("How many nodes: a count (2) or a range (1-4)"), tr("1"));
+    form->addRow(tr("N&odes"), m_nodes);
+    m_gpus = spin(QStringLiteral("formGpus"), tr("GPUs for the job"), 0, 4096, tr("none"));
+    m_gpus->setToolTip(tr("GPUs for the whole job (tres_per_job gres/gpu:N)"));
+    form->addRow(tr("&GPUs"), m_gpus);
+    m_memory = spin(QStringLiteral("formMemory"), tr("Memory per node"), 0, 4 * 1024 * 1024,
+                    tr("partition default"));
+    m_memory->setSuffix(tr(" MB"));
+    form->addRow(tr("&Memory per node"), m_memory);
+    m_time = spin(QStringLiteral("formTime"), tr("Time limit"), 0, 525600, tr("partition default"));
+    m_time->setSuffix(tr(" min"));
+    form->addRow(tr("Time &limit"), m_time);
+    m_array = line(QStringLiteral("formArray"), tr("Array range"),
+                   tr("Run the script once per index: 1-10, 1,3,5 or 0-99%4 (at most 4 at "
+                      "once); $SLURM_ARRAY_TASK_ID holds the index"),
+                   tr("e.g. 1-10%2"));
+    form->addRow(tr("A&rray"), m_array);
+    m_dependency =
+        line(QStringLiteral("formDependency"), tr("Dependency"),
+             tr("Start only after other jobs: afterok:42, afterany:42:43"), tr("e.g. afterok:42"));
+    form->addRow(tr("&Depends on"), m_dependency);
+    m_mailOnEnd = new QCheckBox(tr("Mail me when the job &ends"), left);
+    m_mailOnEnd->setObjectName(QStringLiteral("formMailOnEnd"));
+    connect(m_mailOnEnd, &QCheckBox::toggled, this, &SubmitDialog::checkCurrent);
+    form->addRow(QString(), m_mailOnEnd);
+    if (m_keys == JobKeys::LocalExecutor) {
+        // This server runs the job itself and has no scheduler to wait or mail for it.
+        const QString why = tr("Only a cluster on an existing Slurm does this.");
+        for (QWidget *off :
+             {static_cast<QWidget *>(m_dependency), static_cast<QWidget *>(m_mailOnEnd)}) {
+            off->setEnabled(false);
+            off->setToolTip(why);
+        }
+    }
+    m_workdir = line(QStringLiteral("formWorkdir"), tr("Working directory"),
+                     tr("Where the script starts; must exist on the node"));
+    form->addRow(tr("&Working directory"), m_workdir);
+    m_output = line(QStringLiteral("formOutput"), tr("Output file"),
+                    tr("Where standard output goes; %j is the job id, %a the array index"),
+                    tr("job_%j.out"));
+    form->addRow(tr("O&utput file"), m_output);
+    m_error = line(QStringLiteral("formError"), tr("Error file"),
+                   tr("Where standard error goes; empty: with the output"), tr("with the output"));
+    form->addRow(tr("Error f&ile"), m_error);
+    m_formNote = new QLabel(left);
+    m_formNote->setObjectName(QStringLiteral("formNote"));
+    m_formNote->setWordWrap(true);
+    m_formNote->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(m_formNote);
+    // As wide as the fields need, never cut at the right.
+    scroll->setMinimumWidth(left->minimumSizeHint().width() +
+                            scroll->verticalScrollBar()->sizeHint().width());
+    columns->addWidget(scroll, 1);
+
+    auto *right = new QVBoxLayout;
+    auto *scriptLabel = new QLabel(tr("&Script"), w);
+    m_script = new QPlainTextEdit(w);
     m_script->setObjectName(QStringLiteral("formScript"));
     m_script->setAccessibleName(tr("Batch script"));
     m_script->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_script->setMinimumHeight(160);
-    form->addRow(tr("&Script"), m_script);
-    auto spin = [w](const QString &name, int min, int max, int value, const QString &special = {}) {
-        auto *s = new QSpinBox(w);
-        s->setObjectName(name);
-        s->setRange(min, max);
-        s->setValue(value);
-        if (!special.isEmpty())
-            s->setSpecialValueText(special);
-        return s;
-    };
-    m_tasks = spin(QStringLiteral("formTasks"), 1, 100000, 1);
-    m_tasks->setAccessibleName(tr("Tasks"));
-    form->addRow(tr("T&asks"), m_tasks);
-    m_cpus = spin(QStringLiteral("formCpus"), 1, 4096, 1);
-    m_cpus->setAccessibleName(tr("CPUs per task"));
-    form->addRow(tr("&CPUs per task"), m_cpus);
-    m_memory = spin(QStringLiteral("formMemory"), 0, 4 * 1024 * 1024, 0, tr("partition default"));
-    m_memory->setSuffix(tr(" MB"));
-    m_memory->setAccessibleName(tr("Memory per node"));
-    form->addRow(tr("&Memory per node"), m_memory);
-    m_time = spin(QStringLiteral("formTime"), 0, 525600, 60, tr("unlimited"));
-    m_time->setSuffix(tr(" min"));
-    m_time->setAccessibleName(tr("Time limit"));
-    form->addRow(tr("Time &limit"), m_time);
-    m_workdir = new QLineEdit(QStringLiteral("/tmp"), w);
-    m_workdir->setObjectName(QStringLiteral("formWorkdir"));
-    m_workdir->setAccessibleName(tr("Working directory"));
-    form->addRow(tr("&Working directory"), m_workdir);
-    m_environment =
-        new QPlainTextEdit(QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin\nLANG=C.UTF-8"), w);
+    m_script->setMinimumHeight(120);
+    m_script->setTabChangesFocus(true); // Tab moves on; the keyboard never gets stuck here
+    scriptLabel->setBuddy(m_script);
+    right->addWidget(scriptLabel);
+    right->addWidget(m_script, 3);
+    auto *envLabel = new QLabel(tr("&Environment (one KEY=VALUE per line)"), w);
+    m_environment = new QPlainTextEdit(w);
     m_environment->setObjectName(QStringLiteral("formEnvironment"));
     m_environment->setAccessibleName(tr("Environment, one KEY=VALUE per line"));
-    m_environment->setMaximumHeight(90);
+    m_environment->setTabChangesFocus(true);
     m_environment->setToolTip(tr(
         "One KEY=VALUE per line; at least PATH. The job sees only these and Slurm's variables."));
-    form->addRow(tr("&Environment"), m_environment);
-    for (QObject *o : {static_cast<QObject *>(m_script), static_cast<QObject *>(m_environment)})
-        connect(qobject_cast<QPlainTextEdit *>(o), &QPlainTextEdit::textChanged, this,
-                &SubmitDialog::checkCurrent);
-    for (QLineEdit *e : {m_name, m_workdir})
-        connect(e, &QLineEdit::textChanged, this, &SubmitDialog::checkCurrent);
+    envLabel->setBuddy(m_environment);
+    right->addWidget(envLabel);
+    right->addWidget(m_environment, 1);
+    columns->addLayout(right, 1);
+    for (QPlainTextEdit *e : {m_script, m_environment})
+        connect(e, &QPlainTextEdit::textChanged, this, &SubmitDialog::checkCurrent);
+    setDraft(defaults);
     return w;
+}
+
+JobDraft SubmitDialog::draft() const {
+    JobDraft d;
+    d.script = m_script->toPlainText();
+    d.name = m_name->text().trimmed();
+    d.partition = m_partition->currentData().toString();
+    d.workingDirectory = m_workdir->text().trimmed();
+    d.environment = m_environment->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    d.tasks = m_tasks->value();
+    d.cpusPerTask = m_cpus->value();
+    d.nodes = m_nodes->text().trimmed();
+    d.gpus = m_gpus->value();
+    d.memoryMb = m_memory->value();
+    d.timeLimitMinutes = m_time->value();
+    d.standardOutput = m_output->text().trimmed();
+    d.standardError = m_error->text().trimmed();
+    d.array = m_array->text().trimmed();
+    d.dependency = m_dependency->text().trimmed();
+    d.mailOnEnd = m_mailOnEnd->isChecked();
+    d.extra = m_formExtra;
+    return d;
+}
+
+void SubmitDialog::setDraft(const JobDraft &d) {
+    m_script->setPlainText(d.script);
+    m_name->setText(d.name);
+    const int partition = m_partition->findData(d.partition);
+    if (partition >= 0)
+        m_partition->setCurrentIndex(partition);
+    m_workdir->setText(d.workingDirectory);
+    m_environment->setPlainText(d.environment.join(QLatin1Char('\n')));
+    m_tasks->setValue(d.tasks);
+    m_cpus->setValue(d.cpusPerTask);
+    m_nodes->setText(d.nodes);
+    m_gpus->setValue(d.gpus);
+    m_memory->setValue(int(std::clamp<qint64>(d.memoryMb, 0, m_memory->maximum())));
+    m_time->setValue(int(std::clamp<qint64>(d.timeLimitMinutes, 0, m_time->maximum())));
+    m_output->setText(d.standardOutput);
+    m_error->setText(d.standardError);
+    m_array->setText(d.array);
+    m_dependency->setText(d.dependency);
+    m_mailOnEnd->setChecked(d.mailOnEnd);
+    m_formExtra = d.extra;
+    // A partition this cluster does not have, and keys with no field, travel as typed.
+    if (partition < 0 && !d.partition.isEmpty())
+        m_formExtra["partition"] = d.partition.toStdString();
+    const QStringList onlyJson = draft().keysOnlyInJson();
+    m_formNote->setText(
+        onlyJson.isEmpty()
+            ? QString()
+            : tr("Also sent, from the Raw JSON tab: %1").arg(onlyJson.join(QStringLiteral(", "))));
+    checkCurrent();
+}
+
+void SubmitDialog::onTabChanged(int index) {
+    const int from = std::exchange(m_lastTab, index);
+    if (from == FormMode && index == RawMode) {
+        m_raw->setPlainText(draft().toText());
+    } else if (from == RawMode && index == FormMode) {
+        JobDraft d;
+        const TextCheck check = checkSubmitText(m_raw->toPlainText(), m_keys);
+        if (JobDraft::fromJson(check.body, &d))
+            setDraft(d);
+        else
+            m_formNote->setText(tr("The Raw JSON tab holds no job the form can show (%1); the "
+                                   "form keeps what it had.")
+                                    .arg(check.errors.isEmpty() ? tr("no \"job\" object")
+                                                                : check.errors.first().message));
+    }
+    checkCurrent();
 }
 
 QWidget *SubmitDialog::buildTemplate() {
@@ -147,10 +307,15 @@ QWidget *SubmitDialog::buildTemplate() {
     m_templateDescription = new QLabel(tr("Choose a template on the left."), right);
     m_templateDescription->setWordWrap(true);
     v->addWidget(m_templateDescription);
-    m_paramBox = new QWidget(right);
+    // A template with many parameters scrolls rather than making the dialog taller than the
+    // screen.
+    auto *paramScroll = new QScrollArea(right);
+    paramScroll->setWidgetResizable(true);
+    paramScroll->setFrameShape(QFrame::NoFrame);
+    m_paramBox = new QWidget(paramScroll);
     m_paramForm = new QFormLayout(m_paramBox);
-    v->addWidget(m_paramBox);
-    v->addStretch();
+    paramScroll->setWidget(m_paramBox);
+    v->addWidget(paramScroll, 1);
     split->setStretchFactor(1, 2);
     return split;
 }
@@ -307,17 +472,8 @@ void SubmitDialog::setTemplateValue(const QString &param, const QVariant &value)
 nlohmann::json SubmitDialog::currentBody(FieldErrors *errors) const {
     switch (mode()) {
     case FormMode: {
-        JobDraft d;
-        d.script = m_script->toPlainText();
-        d.name = m_name->text().trimmed();
-        d.partition = m_partition->currentData().toString();
-        d.workingDirectory = m_workdir->text().trimmed();
-        d.environment = m_environment->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        d.tasks = m_tasks->value();
-        d.cpusPerTask = m_cpus->value();
-        d.memoryMb = m_memory->value();
-        d.timeLimitMinutes = m_time->value();
-        *errors = d.check();
+        const JobDraft d = draft();
+        *errors = d.check(m_keys);
         return d.toJson();
     }
     case TemplateMode: {
@@ -343,7 +499,7 @@ nlohmann::json SubmitDialog::currentBody(FieldErrors *errors) const {
         return templateSubmission(m_templateId, values);
     }
     case RawMode: {
-        const TextCheck check = checkSubmitText(m_raw->toPlainText());
+        const TextCheck check = checkSubmitText(m_raw->toPlainText(), m_keys);
         *errors = check.errors;
         return check.body;
     }
@@ -352,6 +508,8 @@ nlohmann::json SubmitDialog::currentBody(FieldErrors *errors) const {
 }
 
 void SubmitDialog::checkCurrent() {
+    if (!m_errors || !m_raw) // filling the fields while the dialog is built
+        return;
     FieldErrors errors;
     currentBody(&errors);
     showErrors(errors);
@@ -367,6 +525,8 @@ void SubmitDialog::showErrors(const FieldErrors &errors, const QString &headline
 }
 
 void SubmitDialog::submit() {
+    if (m_done || !m_submit->isEnabled())
+        return;
     FieldErrors errors;
     const nlohmann::json body = currentBody(&errors);
     if (!errors.isEmpty()) {
@@ -374,6 +534,7 @@ void SubmitDialog::submit() {
         return;
     }
     m_errors->setText(tr("Submitting…"));
+    m_submit->setEnabled(false); // one submit per press, however fast the keys
     m_api->jobs().submit(m_cluster.id, body, this,
                          [this](qint64 jobId, const QStringList &warnings, const ApiError &error) {
                              if (error.isError()) {
@@ -383,12 +544,32 @@ void SubmitDialog::submit() {
                                  if (shown.isEmpty())
                                      shown.append({error.field, error.message});
                                  showErrors(shown, tr("The server refused the job:"));
+                                 m_submit->setEnabled(true);
                                  return;
                              }
-                             Q_UNUSED(warnings)
                              Q_EMIT submitted(jobId);
-                             accept();
+                             if (warnings.isEmpty())
+                                 accept();
+                             else
+                                 showSubmitted(jobId, warnings);
                          });
+}
+
+void SubmitDialog::showSubmitted(qint64 jobId, const QStringList &warnings) {
+    // The job is in; what the server noted about it is worth reading before the dialog goes.
+    m_done = true;
+    m_errors->clear();
+    m_notice->setText(tr("Job %1 was submitted. The server noted:").arg(jobId) +
+                      QStringLiteral("\n• ") + warnings.join(QStringLiteral("\n• ")));
+    m_notice->show();
+    m_submit->hide();
+    m_cancel->setText(tr("Close"));
+    m_cancel->setFocus();
+    m_tabs->setEnabled(false);
+}
+
+QString SubmitDialog::noticeText() const {
+    return m_notice->isHidden() ? QString() : m_notice->text();
 }
 
 } // namespace clusterra

@@ -1,12 +1,15 @@
 #pragma once
 
+#include "core/api/JobDraft.h"
 #include "core/api/Types.h"
 #include "core/base/ApiError.h"
 
 #include <QDialog>
 #include <QHash>
 
+class QCheckBox;
 class QComboBox;
+class QPushButton;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -21,8 +24,11 @@ namespace clusterra {
 class ApiClient;
 
 // Submit a job three ways: a form, a template (its form generated from the parameter schema)
-// or a raw slurmrestd v0.0.44 body. Checked live with core's rules; a server refusal shows at
-// the field and nothing the user typed is lost.
+// or a raw slurmrestd v0.0.44 body. Form and Raw JSON are two views of one job draft: switching
+// carries the job across, and keys only the JSON shows survive the form. Checked live with
+// core's rules for the cluster's scheduler; a server refusal shows at the field and nothing the
+// user typed is lost; the server's warnings are shown before the dialog closes. Ctrl+Enter
+// submits.
 class SubmitDialog : public QDialog {
     Q_OBJECT
 public:
@@ -32,6 +38,12 @@ public:
 
     void setMode(Mode mode);
     Mode mode() const;
+    // The form's job (with the keys only the JSON view shows), and filling the form from one.
+    JobDraft draft() const;
+    void setDraft(const JobDraft &draft);
+    // After a submit the server answered with warnings: they are shown and the dialog stays
+    // open until the user closes it.
+    QString noticeText() const;
     void setRawText(const QString &text);
     QString rawText() const;
     // Template mode: picks a template and (after its schema loads) fills parameters.
@@ -49,14 +61,16 @@ private:
     QWidget *buildTemplate();
     QWidget *buildRaw();
     void loadTemplate(const QString &id);
+    void onTabChanged(int index);
     void checkCurrent();
+    void showSubmitted(qint64 jobId, const QStringList &warnings);
     void showErrors(const FieldErrors &errors, const QString &headline = {});
     nlohmann::json currentBody(FieldErrors *errors) const;
 
     ApiClient *m_api;
     ClusterInfo m_cluster;
     QTabWidget *m_tabs;
-    QLabel *m_errors;
+    QLabel *m_errors = nullptr;
     // Form mode
     QLineEdit *m_name = nullptr;
     QComboBox *m_partition = nullptr;
@@ -67,6 +81,21 @@ private:
     QSpinBox *m_time = nullptr;
     QLineEdit *m_workdir = nullptr;
     QPlainTextEdit *m_environment = nullptr;
+    QLineEdit *m_nodes = nullptr;
+    QSpinBox *m_gpus = nullptr;
+    QLineEdit *m_output = nullptr;
+    QLineEdit *m_error = nullptr;
+    QLineEdit *m_array = nullptr;
+    QLineEdit *m_dependency = nullptr;
+    QCheckBox *m_mailOnEnd = nullptr;
+    QLabel *m_formNote = nullptr;
+    nlohmann::json m_formExtra = nlohmann::json::object(); // job keys only the JSON shows
+    JobKeys m_keys;
+    int m_lastTab = 0;
+    QPushButton *m_submit = nullptr;
+    QPushButton *m_cancel = nullptr;
+    QLabel *m_notice = nullptr;
+    bool m_done = false;
     // Template mode
     QListWidget *m_templateList = nullptr;
     QLabel *m_templateDescription = nullptr;

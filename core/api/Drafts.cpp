@@ -50,30 +50,7 @@ FieldErrors ClusterDraft::check() const {
     return rules::checkClusterCreate(toJson()).errors;
 }
 
-nlohmann::json JobDraft::toJson() const {
-    nlohmann::json job{{"name", toStd(name)},
-                       {"current_working_directory", toStd(workingDirectory)},
-                       {"environment", toJsonArray(environment)},
-                       {"tasks", tasks},
-                       {"cpus_per_task", cpusPerTask}};
-    if (!partition.isEmpty())
-        job["partition"] = toStd(partition);
-    if (memoryMb > 0)
-        job["memory_per_node"] = {{"set", true}, {"infinite", false}, {"number", memoryMb}};
-    job["time_limit"] =
-        timeLimitMinutes > 0
-            ? nlohmann::json{{"set", true}, {"infinite", false}, {"number", timeLimitMinutes}}
-            : nlohmann::json{{"set", false}, {"infinite", true}};
-    if (!standardOutput.isEmpty())
-        job["standard_output"] = toStd(standardOutput);
-    return {{"script", toStd(script)}, {"job", std::move(job)}};
-}
-
-FieldErrors JobDraft::check() const {
-    return checkJobSubmit(toJson()).errors;
-}
-
-TextCheck checkSubmitText(const QString &text) {
+TextCheck checkSubmitText(const QString &text, JobKeys keys) {
     TextCheck out;
     const std::string s = text.toStdString();
     try {
@@ -99,7 +76,7 @@ TextCheck checkSubmitText(const QString &text) {
     }
     if (out.body.is_object() && out.body.contains("template_id"))
         return out; // the server renders and checks templates
-    const auto check = checkJobSubmit(out.body);
+    const auto check = checkJobSubmit(out.body, keys);
     out.errors = check.errors;
     out.warnings = check.warnings;
     return out;
@@ -110,6 +87,15 @@ QString submitTextFor(const nlohmann::json &storedRequest) {
     const std::string script = toStd(stringOr(job, "script", QStringLiteral("#!/bin/bash\n")));
     job.erase("script");
     return toQ(nlohmann::json{{"script", script}, {"job", job}}.dump(2));
+}
+
+JobDraft draftFor(const nlohmann::json &storedRequest) {
+    nlohmann::json job = storedRequest.is_object() ? storedRequest : nlohmann::json::object();
+    const nlohmann::json script = job.value("script", nlohmann::json("#!/bin/bash\n"));
+    job.erase("script");
+    JobDraft draft;
+    JobDraft::fromJson({{"script", script}, {"job", job}}, &draft);
+    return draft;
 }
 
 QString exampleSubmitText() {

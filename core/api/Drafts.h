@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/api/JobDraft.h"
 #include "core/base/ApiError.h"
 
 #include <QList>
@@ -43,32 +44,19 @@ struct ClusterDraft {
     FieldErrors check() const;
 };
 
-struct JobDraft {
-    QString script;
-    QString name;
-    QString partition;
-    QString workingDirectory;
-    QStringList environment;
-    int tasks = 1;
-    int cpusPerTask = 1;
-    qint64 memoryMb = 0;         // 0: not asked
-    qint64 timeLimitMinutes = 0; // 0: unlimited
-    QString standardOutput;
-
-    nlohmann::json toJson() const;
-    FieldErrors check() const;
-};
-
 struct TextCheck {
     nlohmann::json body; // null when the text is not JSON
     FieldErrors errors;
     QStringList warnings;
 };
 
-// Raw JSON typed by a user: syntax errors with line and column, then the v0.0.44 rules.
-TextCheck checkSubmitText(const QString &text);
+// Raw JSON typed by a user: syntax errors with line and column, then the v0.0.44 rules for a
+// cluster taking `keys`.
+TextCheck checkSubmitText(const QString &text, JobKeys keys = JobKeys::LocalExecutor);
 // A job's stored request as an editable submit body ("Duplicate as new job").
 QString submitTextFor(const nlohmann::json &storedRequest);
+// The same as a draft for the form.
+JobDraft draftFor(const nlohmann::json &storedRequest);
 // An example body that passes every rule, for an empty raw editor.
 QString exampleSubmitText();
 // Template parameter values from a form, as the API wants them.

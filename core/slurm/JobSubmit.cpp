@@ -486,4 +486,8 @@ bool appendsOutput(const nlohmann::json &job) {
     return it != job.end() && it->is_array() && it->size() == 1 && (*it)[0] == "APPEND";
 }
 
+JobKeys jobKeysForProvider(const QString &provider) {
+    return provider == QLatin1String("slurm") ? JobKeys::AllV0044 : JobKeys::LocalExecutor;
+}
+
 } // namespace clusterra

@@ -70,6 +70,9 @@ struct JobSubmitCheck {
 // Which v0.0.44 job keys a scheduler takes: the local executor's subset, or all of them for a
 // scheduler that forwards the job to slurmrestd (which translates or refuses them itself).
 enum class JobKeys { LocalExecutor, AllV0044 };
+// A cluster's provider decides: an existing Slurm gets the job as it is; the others run it
+// here. The server refuses by this and the console checks by it.
+JobKeys jobKeysForProvider(const QString &provider);
 JobSubmitCheck checkJobSubmit(const nlohmann::json &body, JobKeys keys = JobKeys::LocalExecutor);
 
 // Whether a canonical v0.0.44 job object (JobRequest::job) appends to its output files.

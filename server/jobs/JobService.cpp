@@ -104,7 +104,7 @@ void JobService::submitChecked(const Principal &who, const ClusterRecord &cluste
         }
         body = t->render(resolved);
     }
-    const JobSubmitCheck check = checkJobSubmit(body, m_scheduler.jobKeys(cluster));
+    const JobSubmitCheck check = checkJobSubmit(body, jobKeysForProvider(cluster.provider));
     if (!check.ok()) {
         *error = ApiError::validation(check.errors);
         return;

@@ -27,8 +27,6 @@ class Scheduler : public QObject {
 public:
     using QObject::QObject;
 
-    // The job keys this cluster's scheduler honours; others are refused at submit time.
-    virtual JobKeys jobKeys(const ClusterRecord &) const { return JobKeys::LocalExecutor; }
     // Refuses at submit time a job that could never run here (too big for every node...).
     virtual std::optional<ApiError> admit(const ClusterRecord &cluster,
                                           const QList<NodeRecord> &nodes,
@@ -55,7 +53,6 @@ public:
     explicit SchedulerRouter(ClusterService &clusters, QObject *parent = nullptr);
     void add(const QString &provider, Scheduler *scheduler);
 
-    JobKeys jobKeys(const ClusterRecord &cluster) const override;
     std::optional<ApiError> admit(const ClusterRecord &cluster, const QList<NodeRecord> &nodes,
                                   const JobRequest &request) override;
     void submit(const ClusterRecord &cluster, const JobRequest &request, const JobRecord &base,

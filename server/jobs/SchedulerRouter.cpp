@@ -18,11 +18,6 @@ Scheduler *SchedulerRouter::forCluster(const QString &clusterId) {
     return cluster ? m_byProvider.value(cluster->provider) : nullptr;
 }
 
-JobKeys SchedulerRouter::jobKeys(const ClusterRecord &cluster) const {
-    const Scheduler *s = m_byProvider.value(cluster.provider);
-    return s ? s->jobKeys(cluster) : JobKeys::LocalExecutor;
-}
-
 std::optional<ApiError> SchedulerRouter::admit(const ClusterRecord &cluster,
                                                const QList<NodeRecord> &nodes,
                                                const JobRequest &request) {

@@ -36,7 +36,6 @@ public:
     // Finds an API version slurmrestd speaks, reads partitions and nodes, then keeps polling.
     void connectCluster(const ClusterRecord &cluster, Connected done);
 
-    JobKeys jobKeys(const ClusterRecord &) const override { return JobKeys::AllV0044; }
     std::optional<ApiError> admit(const ClusterRecord &cluster, const QList<NodeRecord> &nodes,
                                   const JobRequest &request) override;
     void submit(const ClusterRecord &cluster, const JobRequest &request, const JobRecord &base,

@@ -171,6 +171,35 @@ private Q_SLOTS:
         form->reject();
     }
 
+    // Duplicate opens the form, filled in from the job, with what the form has no field for
+    // carried along.
+    void duplicateOpensTheFilledForm() {
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters/%1/jobs/submit").arg(window->currentClusterId()),
+            {{"script", "#!/bin/bash\necho twice\n"},
+             {"job",
+              {{"name", "dup-me"},
+               {"tasks", 2},
+               {"comment", "from the first"},
+               {"current_working_directory", "/tmp"},
+               {"environment", {"PATH=/usr/bin:/bin"}}}}});
+        QCOMPARE(r.status, 201);
+        const qint64 id = r.json["job_id"].get<qint64>();
+        QTRY_VERIFY_WITH_TIMEOUT(jobById(id) != nullptr, 10000);
+        Q_EMIT window->jobsPage()->duplicateRequested(*jobById(id));
+        SubmitDialog *d = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((d = window->findChild<SubmitDialog *>()) != nullptr, 10000);
+        QCOMPARE(d->mode(), SubmitDialog::FormMode);
+        QCOMPARE(d->findChild<QLineEdit *>(QStringLiteral("formName"))->text(),
+                 QStringLiteral("dup-me"));
+        QCOMPARE(d->findChild<QSpinBox *>(QStringLiteral("formTasks"))->value(), 2);
+        QCOMPARE(d->findChild<QPlainTextEdit *>(QStringLiteral("formScript"))->toPlainText(),
+                 QStringLiteral("#!/bin/bash\necho twice\n"));
+        QCOMPARE(d->draft().extra.value("comment", ""), std::string("from the first"));
+        d->reject();
+        QTRY_VERIFY(!window->findChild<SubmitDialog *>());
+    }
+
     void jobLifecycleAndLiveLog() {
         // A job holding both CPUs keeps the next one PENDING (Resources) in the table.
         const auto blocker = server.post(
