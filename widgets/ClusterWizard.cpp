@@ -107,7 +107,7 @@ void ClusterWizard::buildPages() {
     m_name->setObjectName(QStringLiteral("clusterName"));
     m_name->setMaxLength(200);
     m_name->setPlaceholderText(tr("e.g. genomics-prod"));
-    field(bf, tr("&Name"), m_name, QStringLiteral("name"),
+    field(bf, tr("Na&me"), m_name, QStringLiteral("name"),
           tr("1–128 letters, digits and hyphens; starts and ends with a letter or digit; unique in "
              "your organisation"));
     m_type = new QComboBox(basics);
@@ -171,7 +171,7 @@ void ClusterWizard::buildPages() {
     m_minNodes = new QSpinBox(network);
     m_minNodes->setObjectName(QStringLiteral("minNodes"));
     m_minNodes->setRange(0, 100);
-    field(nf, tr("Mi&n nodes"), m_minNodes, QStringLiteral("min_node_count"),
+    field(nf, tr("M&in nodes"), m_minNodes, QStringLiteral("min_node_count"),
           tr("Autoscaler minimum"));
     m_maxNodes = new QSpinBox(network);
     m_maxNodes->setObjectName(QStringLiteral("maxNodes"));

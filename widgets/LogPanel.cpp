@@ -112,8 +112,9 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
         m_view->setFocus();
     };
     connect(close, &QToolButton::clicked, this, closeFind);
-    new QShortcut(QKeySequence(Qt::Key_Escape), m_findBar, this, closeFind,
-                  Qt::WidgetWithChildrenShortcut);
+    (new QShortcut(QKeySequence(Qt::Key_Escape), m_findBar, this, closeFind,
+                   Qt::WidgetWithChildrenShortcut))
+        ->setWhatsThis(tr("Close find in the log"));
     findLayout->addWidget(m_findText, 1);
     findLayout->addWidget(prev);
     findLayout->addWidget(next);
@@ -128,12 +129,14 @@ LogPanel::LogPanel(ApiClient *api, QWidget *parent)
 
     // Ctrl+F belongs to the window's View › Find…, which opens this bar on the Logs tab: a
     // second owner here made the key ambiguous, and then it did nothing.
-    new QShortcut(
-        QKeySequence::FindNext, this, this, [this] { find(false); },
-        Qt::WidgetWithChildrenShortcut);
-    new QShortcut(
-        QKeySequence::FindPrevious, this, this, [this] { find(true); },
-        Qt::WidgetWithChildrenShortcut);
+    (new QShortcut(
+         QKeySequence::FindNext, this, this, [this] { find(false); },
+         Qt::WidgetWithChildrenShortcut))
+        ->setWhatsThis(tr("Find the next match in the log"));
+    (new QShortcut(
+         QKeySequence::FindPrevious, this, this, [this] { find(true); },
+         Qt::WidgetWithChildrenShortcut))
+        ->setWhatsThis(tr("Find the previous match in the log"));
 
     connect(m_feed, &JobLogFeed::textAppended, this, &LogPanel::append);
     connect(m_feed, &JobLogFeed::textPrepended, this, &LogPanel::prepend);

@@ -25,11 +25,13 @@
 #include "widgets/LogPanel.h"
 #include "widgets/OverviewPage.h"
 #include "widgets/SessionBanner.h"
+#include "widgets/ShortcutSheet.h"
 #include "widgets/SubmitDialog.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDir>
 #include <QGuiApplication>
 #include <QHeaderView>
@@ -151,6 +153,9 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     m_transfers = new TransferQueue(transferManager, this);
     m_filesPage = new FilesPage(api, m_transfers, m_tabs);
     m_tabs->addTab(m_filesPage, tr("Files"));
+    // Pages are named for screen readers, and for the shortcut sheet's "where".
+    for (int i = 0; i < m_tabs->count(); ++i)
+        m_tabs->widget(i)->setAccessibleName(m_tabs->tabText(i).remove(QLatin1Char('&')));
     m_splitter->addWidget(m_tabs);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({260, 1020});
@@ -327,6 +332,21 @@ void MainWindow::buildActions() {
         view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     menuBar()->addMenu(m_account);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    QAction *keys =
+        help->addAction(tr("&Keyboard shortcuts"), this, [this] { openShortcutSheet(); });
+    keys->setObjectName(QStringLiteral("actionShortcuts"));
+    keys->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    QAction *reference = help->addAction(tr("API &reference (OpenAPI)"), this, [this] {
+        QDesktopServices::openUrl(
+            m_api->baseUrl().resolved(QUrl(QStringLiteral("/v1/openapi.json"))));
+    });
+    reference->setToolTip(
+        tr("The server's description of every request, for Raw JSON and scripts"));
+    help->addSeparator();
+    help->addAction(tr("&About Clusterra Console"), this, &MainWindow::openAbout)
+        ->setObjectName(QStringLiteral("actionAbout"));
     auto *tools = addToolBar(tr("Main"));
     tools->setObjectName(QStringLiteral("mainToolBar"));
     tools->setMovable(false);
@@ -495,6 +515,38 @@ ClusterWizard *MainWindow::openClusterWizard() {
     });
     wizard->open();
     return wizard;
+}
+
+void MainWindow::openAbout() {
+    auto *box = new QMessageBox(QMessageBox::NoIcon, tr("About Clusterra Console"), QString(),
+                                QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("aboutDialog"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIconPixmap(windowIcon().pixmap(64, 64));
+    const QString server = m_api->baseUrl().toDisplayString(QUrl::RemoveUserInfo);
+    const auto describe = [box, server](const QString &serverVersion) {
+        box->setText(tr("<b>Clusterra Console %1</b><br/>A desktop console for Slurm clusters."
+                        "<br/><br/>Qt %2 (built with %3)<br/>Server: %4 — %5")
+                         .arg(QCoreApplication::applicationVersion(),
+                              QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
+                              server.toHtmlEscaped(), serverVersion.toHtmlEscaped()));
+    };
+    describe(tr("asking…"));
+    m_api->clusters().serverVersion(box, [describe](const QString &version, const ApiError &e) {
+        describe(e.isError() ? tr("not answering (%1)").arg(e.message)
+                             : tr("clusterra-server %1").arg(version));
+    });
+    box->open();
+}
+
+ShortcutSheet *MainWindow::openShortcutSheet() {
+    // Keys of dialogs that are not open now, so the sheet lists them too.
+    const QList<ShortcutSheet::Entry> dialogs{
+        {tr("New job"), tr("Submit the job"), QKeySequence(Qt::CTRL | Qt::Key_Return)}};
+    auto *sheet = new ShortcutSheet(this, dialogs, this);
+    sheet->setAttribute(Qt::WA_DeleteOnClose);
+    sheet->open();
+    return sheet;
 }
 
 SubmitDialog *MainWindow::openSubmitDialog() {

@@ -30,6 +30,7 @@ class JobsPage;
 class LogPanel;
 class OverviewPage;
 class SessionBanner;
+class ShortcutSheet;
 class SubmitDialog;
 
 // The console: clusters in a sidebar; the selected cluster's Overview, Jobs, Logs, Events and Files
@@ -58,6 +59,8 @@ public:
     void selectCluster(const QString &id);
 
     ClusterWizard *openClusterWizard();
+    void openAbout();
+    ShortcutSheet *openShortcutSheet();
     SubmitDialog *openSubmitDialog();
     void viewLog(const JobInfo &job);
     void cancelJob(const JobInfo &job) { cancelJobs({job}); }

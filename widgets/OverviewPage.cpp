@@ -32,7 +32,7 @@ OverviewPage::OverviewPage(QWidget *parent)
     top->addWidget(m_header, 1);
     m_actions = new QToolButton(this);
     m_actions->setObjectName(QStringLiteral("overviewActions"));
-    m_actions->setText(tr("&Actions"));
+    m_actions->setText(tr("Ac&tions"));
     m_actions->setToolTip(tr("Edit, scale or delete this cluster"));
     m_actions->setPopupMode(QToolButton::InstantPopup);
     m_actions->setToolButtonStyle(Qt::ToolButtonTextOnly);

@@ -156,12 +156,12 @@ QWidget *SubmitDialog::buildForm() {
                    tr("Run the script once per index: 1-10, 1,3,5 or 0-99%4 (at most 4 at "
                       "once); $SLURM_ARRAY_TASK_ID holds the index"),
                    tr("e.g. 1-10%2"));
-    form->addRow(tr("A&rray"), m_array);
+    form->addRow(tr("Arra&y"), m_array);
     m_dependency =
         line(QStringLiteral("formDependency"), tr("Dependency"),
              tr("Start only after other jobs: afterok:42, afterany:42:43"), tr("e.g. afterok:42"));
     form->addRow(tr("&Depends on"), m_dependency);
-    m_mailOnEnd = new QCheckBox(tr("Mail me when the job &ends"), left);
+    m_mailOnEnd = new QCheckBox(tr("Mail me &when the job ends"), left);
     m_mailOnEnd->setObjectName(QStringLiteral("formMailOnEnd"));
     connect(m_mailOnEnd, &QCheckBox::toggled, this, &SubmitDialog::checkCurrent);
     form->addRow(QString(), m_mailOnEnd);
@@ -173,10 +173,14 @@ QWidget *SubmitDialog::buildForm() {
             off->setEnabled(false);
             off->setToolTip(why);
         }
+        // A mnemonic that leads to a disabled field does nothing: none is shown.
+        if (auto *label = qobject_cast<QLabel *>(form->labelForField(m_dependency)))
+            label->setText(tr("Depends on"));
+        m_mailOnEnd->setText(tr("Mail me when the job ends"));
     }
     m_workdir = line(QStringLiteral("formWorkdir"), tr("Working directory"),
                      tr("Where the script starts; must exist on the node"));
-    form->addRow(tr("&Working directory"), m_workdir);
+    form->addRow(tr("Wor&king directory"), m_workdir);
     m_output = line(QStringLiteral("formOutput"), tr("Output file"),
                     tr("Where standard output goes; %j is the job id, %a the array index"),
                     tr("job_%j.out"));
@@ -195,7 +199,7 @@ QWidget *SubmitDialog::buildForm() {
     columns->addWidget(scroll, 1);
 
     auto *right = new QVBoxLayout;
-    auto *scriptLabel = new QLabel(tr("&Script"), w);
+    auto *scriptLabel = new QLabel(tr("&Batch script"), w);
     m_script = new QPlainTextEdit(w);
     m_script->setObjectName(QStringLiteral("formScript"));
     m_script->setAccessibleName(tr("Batch script"));

@@ -38,6 +38,13 @@ void ClusterCalls::retry(const QString &id, QObject *ctx,
                });
 }
 
+void ClusterCalls::serverVersion(QObject *ctx,
+                                 std::function<void(const QString &, const ApiError &)> done) {
+    m_api.send(
+        "GET", QStringLiteral("/v1/version"), nullptr, ctx,
+        [done](const nlohmann::json &j, const ApiError &e) { done(stringOr(j, "version"), e); });
+}
+
 void ClusterCalls::providers(
     QObject *ctx, std::function<void(const QList<ProviderInfo> &, const ApiError &)> done) {
     m_api.send("GET", QStringLiteral("/v1/capabilities"), nullptr, ctx,

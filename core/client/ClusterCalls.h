@@ -28,6 +28,8 @@ public:
     // Deploys a failed cluster again.
     void retry(const QString &id, QObject *ctx,
                std::function<void(const ClusterInfo &, const ApiError &)> done);
+    // The server's own version ("0.1.0"), for About.
+    void serverVersion(QObject *ctx, std::function<void(const QString &, const ApiError &)> done);
     void providers(QObject *ctx,
                    std::function<void(const QList<ProviderInfo> &, const ApiError &)> done);
     void nodes(const QString &clusterId, QObject *ctx,
