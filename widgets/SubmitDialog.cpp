@@ -113,7 +113,7 @@ QWidget *SubmitDialog::buildForm() {
         e->setAccessibleName(accessible);
         e->setToolTip(tip);
         e->setPlaceholderText(placeholder);
-        connect(e, &QLineEdit::textChanged, this, &SubmitDialog::checkCurrent);
+        connect(e, &QLineEdit::textChanged, this, &SubmitDialog::onFormEdited);
         return e;
     };
     const auto spin = [this, left](const QString &name, const QString &accessible, int min, int max,
@@ -124,7 +124,7 @@ QWidget *SubmitDialog::buildForm() {
         s->setRange(min, max);
         if (!special.isEmpty())
             s->setSpecialValueText(special);
-        connect(s, &QSpinBox::valueChanged, this, &SubmitDialog::checkCurrent);
+        connect(s, &QSpinBox::valueChanged, this, &SubmitDialog::onFormEdited);
         return s;
     };
     m_name = line(QStringLiteral("formName"), tr("Job name"), tr("Shown in the job table"));
@@ -132,24 +132,31 @@ QWidget *SubmitDialog::buildForm() {
     m_partition = new QComboBox(left);
     m_partition->setObjectName(QStringLiteral("formPartition"));
     m_partition->setAccessibleName(tr("Partition"));
+    // None named: the job goes where the cluster sends jobs that name none.
+    m_partition->addItem(m_cluster.defaultPartition.isEmpty()
+                             ? tr("The cluster's default")
+                             : tr("The cluster's default (%1)").arg(m_cluster.defaultPartition),
+                         QString());
     for (const auto &p : m_cluster.partitions)
-        m_partition->addItem(p.isDefault ? tr("%1 (default)").arg(p.name) : p.name, p.name);
+        m_partition->addItem(p.name, p.name);
+    connect(m_partition, &QComboBox::currentIndexChanged, this, &SubmitDialog::onFormEdited);
     form->addRow(tr("&Partition"), m_partition);
-    m_tasks = spin(QStringLiteral("formTasks"), tr("Tasks"), 1, 100000);
+    m_tasks = spin(QStringLiteral("formTasks"), tr("Tasks"), 1, kFormMaxTasks);
     form->addRow(tr("T&asks"), m_tasks);
-    m_cpus = spin(QStringLiteral("formCpus"), tr("CPUs per task"), 1, 4096);
+    m_cpus = spin(QStringLiteral("formCpus"), tr("CPUs per task"), 1, kFormMaxCpusPerTask);
     form->addRow(tr("&CPUs per task"), m_cpus);
     m_nodes = line(QStringLiteral("formNodes"), tr("Nodes"),
                    tr("How many nodes: a count (2) or a range (1-4)"), tr("1"));
     form->addRow(tr("N&odes"), m_nodes);
-    m_gpus = spin(QStringLiteral("formGpus"), tr("GPUs for the job"), 0, 4096, tr("none"));
+    m_gpus = spin(QStringLiteral("formGpus"), tr("GPUs for the job"), 0, kFormMaxGpus, tr("none"));
     m_gpus->setToolTip(tr("GPUs for the whole job (tres_per_job gres/gpu:N)"));
     form->addRow(tr("&GPUs"), m_gpus);
-    m_memory = spin(QStringLiteral("formMemory"), tr("Memory per node"), 0, 4 * 1024 * 1024,
+    m_memory = spin(QStringLiteral("formMemory"), tr("Memory per node"), 0, kFormMaxMemoryMb,
                     tr("partition default"));
     m_memory->setSuffix(tr(" MB"));
     form->addRow(tr("&Memory per node"), m_memory);
-    m_time = spin(QStringLiteral("formTime"), tr("Time limit"), 0, 525600, tr("partition default"));
+    m_time = spin(QStringLiteral("formTime"), tr("Time limit"), 0, kFormMaxTimeMinutes,
+                  tr("partition default"));
     m_time->setSuffix(tr(" min"));
     form->addRow(tr("Time &limit"), m_time);
     m_array = line(QStringLiteral("formArray"), tr("Array range"),
@@ -163,7 +170,7 @@ QWidget *SubmitDialog::buildForm() {
     form->addRow(tr("&Depends on"), m_dependency);
     m_mailOnEnd = new QCheckBox(tr("Mail me &when the job ends"), left);
     m_mailOnEnd->setObjectName(QStringLiteral("formMailOnEnd"));
-    connect(m_mailOnEnd, &QCheckBox::toggled, this, &SubmitDialog::checkCurrent);
+    connect(m_mailOnEnd, &QCheckBox::toggled, this, &SubmitDialog::onFormEdited);
     form->addRow(QString(), m_mailOnEnd);
     if (m_keys == JobKeys::LocalExecutor) {
         // This server runs the job itself and has no scheduler to wait or mail for it.
@@ -221,7 +228,7 @@ QWidget *SubmitDialog::buildForm() {
     right->addWidget(m_environment, 1);
     columns->addLayout(right, 1);
     for (QPlainTextEdit *e : {m_script, m_environment})
-        connect(e, &QPlainTextEdit::textChanged, this, &SubmitDialog::checkCurrent);
+        connect(e, &QPlainTextEdit::textChanged, this, &SubmitDialog::onFormEdited);
     setDraft(defaults);
     return w;
 }
@@ -251,9 +258,13 @@ JobDraft SubmitDialog::draft() const {
 void SubmitDialog::setDraft(const JobDraft &d) {
     m_script->setPlainText(d.script);
     m_name->setText(d.name);
-    const int partition = m_partition->findData(d.partition);
-    if (partition >= 0)
-        m_partition->setCurrentIndex(partition);
+    int partition = m_partition->findData(d.partition);
+    if (partition < 0) {
+        // Kept as asked, so the server says what it thinks of it, not the form.
+        m_partition->addItem(tr("%1 (not on this cluster)").arg(d.partition), d.partition);
+        partition = m_partition->count() - 1;
+    }
+    m_partition->setCurrentIndex(partition);
     m_workdir->setText(d.workingDirectory);
     m_environment->setPlainText(d.environment.join(QLatin1Char('\n')));
     m_tasks->setValue(d.tasks);
@@ -265,12 +276,17 @@ void SubmitDialog::setDraft(const JobDraft &d) {
     m_output->setText(d.standardOutput);
     m_error->setText(d.standardError);
     m_array->setText(d.array);
-    m_dependency->setText(d.dependency);
-    m_mailOnEnd->setChecked(d.mailOnEnd);
     m_formExtra = d.extra;
-    // A partition this cluster does not have, and keys with no field, travel as typed.
-    if (partition < 0 && !d.partition.isEmpty())
-        m_formExtra["partition"] = d.partition.toStdString();
+    // A field that cannot act here (disabled, with its reason) does not hide what the job asks:
+    // the value travels with the JSON-only keys, where the check names it.
+    const bool canAct = m_dependency->isEnabled();
+    m_dependency->setText(canAct ? d.dependency : QString());
+    m_mailOnEnd->setChecked(canAct && d.mailOnEnd);
+    if (!canAct && !d.dependency.isEmpty())
+        m_formExtra["dependency"] = d.dependency.toStdString();
+    if (!canAct && d.mailOnEnd)
+        m_formExtra["mail_type"] = nlohmann::json::array({"END"});
+    m_formEdited = false; // the form is the draft it was given
     const QStringList onlyJson = draft().keysOnlyInJson();
     m_formNote->setText(
         onlyJson.isEmpty()
@@ -279,20 +295,44 @@ void SubmitDialog::setDraft(const JobDraft &d) {
     checkCurrent();
 }
 
+void SubmitDialog::onFormEdited() {
+    m_formEdited = true;
+    checkCurrent();
+}
+
+void SubmitDialog::onRawEdited() {
+    m_rawEdited = true;
+    checkCurrent();
+}
+
+// Form and Raw JSON are one job: entering one takes what was last edited in the other, even
+// with the Template tab visited in between. Nothing typed is overwritten unless the other view
+// was edited since, and JSON the form cannot show is never replaced by the form.
 void SubmitDialog::onTabChanged(int index) {
-    const int from = std::exchange(m_lastTab, index);
-    if (from == FormMode && index == RawMode) {
-        m_raw->setPlainText(draft().toText());
-    } else if (from == RawMode && index == FormMode) {
-        JobDraft d;
-        const TextCheck check = checkSubmitText(m_raw->toPlainText(), m_keys);
-        if (JobDraft::fromJson(check.body, &d))
-            setDraft(d);
-        else
-            m_formNote->setText(tr("The Raw JSON tab holds no job the form can show (%1); the "
-                                   "form keeps what it had.")
-                                    .arg(check.errors.isEmpty() ? tr("no \"job\" object")
-                                                                : check.errors.first().message));
+    if (index == RawMode) {
+        if (m_lastJobView == FormMode && m_formEdited && !m_rawUnreadable) {
+            m_raw->setPlainText(draft().toText());
+            m_rawEdited = false;
+            m_formEdited = false;
+        }
+        m_lastJobView = RawMode;
+    } else if (index == FormMode) {
+        if (m_lastJobView == RawMode && m_rawEdited) {
+            JobDraft d;
+            const TextCheck check = checkSubmitText(m_raw->toPlainText(), m_keys);
+            m_rawUnreadable = !JobDraft::fromJson(check.body, &d);
+            if (!m_rawUnreadable) {
+                setDraft(d);
+                m_rawEdited = false;
+            } else {
+                m_formNote->setText(
+                    tr("The Raw JSON tab holds no job the form can show (%1); the form keeps what "
+                       "it had, and the JSON stays as you wrote it.")
+                        .arg(check.errors.isEmpty() ? tr("no \"job\" object")
+                                                    : check.errors.first().message));
+            }
+        }
+        m_lastJobView = FormMode;
     }
     checkCurrent();
 }
@@ -334,11 +374,11 @@ QWidget *SubmitDialog::buildRaw() {
         w);
     hint->setWordWrap(true);
     v->addWidget(hint);
-    m_raw = new QPlainTextEdit(exampleSubmitText(), w);
+    m_raw = new QPlainTextEdit(draft().toText(), w); // the form's job, from the start
     m_raw->setObjectName(QStringLiteral("rawEditor"));
     m_raw->setAccessibleName(tr("Raw submit body"));
     m_raw->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    connect(m_raw, &QPlainTextEdit::textChanged, this, &SubmitDialog::checkCurrent);
+    connect(m_raw, &QPlainTextEdit::textChanged, this, &SubmitDialog::onRawEdited);
     v->addWidget(m_raw, 1);
     return w;
 }

@@ -62,6 +62,8 @@ private:
     QWidget *buildRaw();
     void loadTemplate(const QString &id);
     void onTabChanged(int index);
+    void onFormEdited();
+    void onRawEdited();
     void checkCurrent();
     void showSubmitted(qint64 jobId, const QStringList &warnings);
     void showErrors(const FieldErrors &errors, const QString &headline = {});
@@ -91,7 +93,11 @@ private:
     QLabel *m_formNote = nullptr;
     nlohmann::json m_formExtra = nlohmann::json::object(); // job keys only the JSON shows
     JobKeys m_keys;
-    int m_lastTab = 0;
+    // Which of Form and Raw JSON was shown last, and what was edited since the two agreed.
+    Mode m_lastJobView = FormMode;
+    bool m_formEdited = false;
+    bool m_rawEdited = false;
+    bool m_rawUnreadable = false;
     QPushButton *m_submit = nullptr;
     QPushButton *m_cancel = nullptr;
     QLabel *m_notice = nullptr;

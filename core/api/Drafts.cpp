@@ -82,13 +82,6 @@ TextCheck checkSubmitText(const QString &text, JobKeys keys) {
     return out;
 }
 
-QString submitTextFor(const nlohmann::json &storedRequest) {
-    nlohmann::json job = storedRequest.is_object() ? storedRequest : nlohmann::json::object();
-    const std::string script = toStd(stringOr(job, "script", QStringLiteral("#!/bin/bash\n")));
-    job.erase("script");
-    return toQ(nlohmann::json{{"script", script}, {"job", job}}.dump(2));
-}
-
 JobDraft draftFor(const nlohmann::json &storedRequest) {
     nlohmann::json job = storedRequest.is_object() ? storedRequest : nlohmann::json::object();
     const nlohmann::json script = job.value("script", nlohmann::json("#!/bin/bash\n"));
@@ -96,20 +89,6 @@ JobDraft draftFor(const nlohmann::json &storedRequest) {
     JobDraft draft;
     JobDraft::fromJson({{"script", script}, {"job", job}}, &draft);
     return draft;
-}
-
-QString exampleSubmitText() {
-    return toQ(nlohmann::json{
-        {"script", "#!/bin/bash\necho \"hello from $SLURM_JOB_ID on $(hostname)\"\n"},
-        {"job",
-         {{"name", "hello"},
-          {"nodes", "1"},
-          {"tasks", 1},
-          {"cpus_per_task", 1},
-          {"time_limit", {{"set", true}, {"infinite", false}, {"number", 10}}},
-          {"current_working_directory", "/tmp"},
-          {"environment", {"PATH=/usr/local/bin:/usr/bin:/bin"}}}}}
-                   .dump(2));
 }
 
 nlohmann::json templateSubmission(const QString &templateId,

@@ -53,12 +53,8 @@ struct TextCheck {
 // Raw JSON typed by a user: syntax errors with line and column, then the v0.0.44 rules for a
 // cluster taking `keys`.
 TextCheck checkSubmitText(const QString &text, JobKeys keys = JobKeys::LocalExecutor);
-// A job's stored request as an editable submit body ("Duplicate as new job").
-QString submitTextFor(const nlohmann::json &storedRequest);
-// The same as a draft for the form.
+// A job's stored request as a draft for the form ("Duplicate").
 JobDraft draftFor(const nlohmann::json &storedRequest);
-// An example body that passes every rule, for an empty raw editor.
-QString exampleSubmitText();
 // Template parameter values from a form, as the API wants them.
 nlohmann::json templateSubmission(const QString &templateId,
                                   const QList<QPair<QString, QVariant>> &values);

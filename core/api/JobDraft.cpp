@@ -55,11 +55,16 @@ std::optional<QString> text(const nlohmann::json &v) {
 
 nlohmann::json JobDraft::toJson() const {
     nlohmann::json job = extra.is_object() ? extra : nlohmann::json::object();
-    job["name"] = toStd(name);
-    job["current_working_directory"] = toStd(workingDirectory);
-    job["environment"] = toJsonArray(environment);
-    job["tasks"] = tasks;
-    job["cpus_per_task"] = cpusPerTask;
+    if (!name.isEmpty())
+        job["name"] = toStd(name);
+    if (!workingDirectory.isEmpty())
+        job["current_working_directory"] = toStd(workingDirectory);
+    if (!environment.isEmpty())
+        job["environment"] = toJsonArray(environment);
+    if (tasks != 1)
+        job["tasks"] = tasks;
+    if (cpusPerTask != 1)
+        job["cpus_per_task"] = cpusPerTask;
     if (!partition.isEmpty())
         job["partition"] = toStd(partition);
     if (!nodes.isEmpty())
@@ -133,21 +138,29 @@ bool JobDraft::fromJson(const nlohmann::json &body, JobDraft *draft) {
         out = lines;
         return out;
     });
-    const auto smallInt = [](const nlohmann::json &v) {
-        return v.is_number_integer() && v.get<qint64>() >= 1 && v.get<qint64>() <= 1'000'000
-                   ? std::optional<int>(int(v.get<qint64>()))
-                   : std::nullopt;
+    // Only what the form's fields can hold: anything else stays as written.
+    const auto upTo = [](qint64 most) {
+        return [most](const nlohmann::json &v) {
+            const auto n =
+                v.is_number_integer() ? std::optional<qint64>(v.get<qint64>()) : std::nullopt;
+            return n && *n >= 1 && *n <= most ? std::optional<int>(int(*n)) : std::nullopt;
+        };
     };
-    take(job, "tasks", d.tasks, smallInt);
-    take(job, "cpus_per_task", d.cpusPerTask, smallInt);
+    take(job, "tasks", d.tasks, upTo(kFormMaxTasks));
+    take(job, "cpus_per_task", d.cpusPerTask, upTo(kFormMaxCpusPerTask));
     take(job, "nodes", d.nodes, text);
-    take(job, "tres_per_job", d.gpus, gpusOf);
-    const auto positive = [](const nlohmann::json &v) {
-        const auto n = finiteNumber(v);
-        return n && *n > 0 ? n : std::nullopt;
+    take(job, "tres_per_job", d.gpus, [](const nlohmann::json &v) {
+        const auto n = gpusOf(v);
+        return n && *n >= 1 && *n <= kFormMaxGpus ? n : std::nullopt;
+    });
+    const auto wrappedUpTo = [](qint64 most) {
+        return [most](const nlohmann::json &v) {
+            const auto n = finiteNumber(v);
+            return n && *n > 0 && *n <= most ? n : std::nullopt;
+        };
     };
-    take(job, "memory_per_node", d.memoryMb, positive);
-    take(job, "time_limit", d.timeLimitMinutes, positive);
+    take(job, "memory_per_node", d.memoryMb, wrappedUpTo(kFormMaxMemoryMb));
+    take(job, "time_limit", d.timeLimitMinutes, wrappedUpTo(kFormMaxTimeMinutes));
     take(job, "standard_output", d.standardOutput, text);
     take(job, "standard_error", d.standardError, text);
     take(job, "array", d.array, text);

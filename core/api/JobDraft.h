@@ -8,10 +8,18 @@
 
 namespace clusterra {
 
+// What the form's fields can hold; a value outside stays in the JSON as it was written.
+inline constexpr int kFormMaxTasks = 100000;
+inline constexpr int kFormMaxCpusPerTask = 4096;
+inline constexpr int kFormMaxGpus = 4096;
+inline constexpr int kFormMaxMemoryMb = 4 * 1024 * 1024;
+inline constexpr int kFormMaxTimeMinutes = 525600;
+
 // One job as the submit dialog edits it, whichever view the user types in: the form's fields,
 // and every other key of the v0.0.44 job object kept as it was written (`extra`), so switching
 // from Raw JSON to the form and back loses nothing. A form field left at its "not asked" value
-// (0, empty) is not sent, and a key the form cannot show exactly stays in `extra`.
+// (0, empty, one task of one CPU) is not sent, and a key the form cannot show exactly stays in
+// `extra`, so a JSON without "tasks" or "name" stays without them.
 struct JobDraft {
     QString script = QStringLiteral("#!/bin/bash\necho \"Hello from $SLURM_JOB_ID on "
                                     "$(hostname)\"\n");

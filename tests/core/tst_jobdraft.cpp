@@ -68,6 +68,19 @@ private Q_SLOTS:
         QCOMPARE(d.toJson()["job"]["time_limit"]["number"].get<int>(), 60);
     }
 
+    // A JSON without the keys the form has defaults for stays without them, and a value the
+    // form's field cannot hold stays as written instead of being clamped.
+    void absentAndOutOfRangeStayAsWritten() {
+        const json body = {{"script", "#!/bin/sh\ntrue\n"},
+                           {"job", {{"tasks", 200000}, {"environment", {"PATH=/bin"}}}}};
+        JobDraft d;
+        QVERIFY(JobDraft::fromJson(body, &d));
+        QCOMPARE(d.tasks, 1);
+        QVERIFY(d.toJson() == body);
+        QVERIFY(!d.toJson()["job"].contains("name"));
+        QVERIFY(!d.toJson()["job"].contains("cpus_per_task"));
+    }
+
     void notAJob() {
         JobDraft d;
         d.name = QStringLiteral("untouched");

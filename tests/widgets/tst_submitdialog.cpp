@@ -55,9 +55,8 @@ private Q_SLOTS:
         QVERIFY2(raw.contains(QStringLiteral("\"carried\"")), qPrintable(raw));
         QVERIFY(raw.contains(QStringLiteral("\"1-3\"")));
         // Edited in JSON: a new name, and a key the form has no field for.
-        raw.replace(QStringLiteral("\"carried\""), QStringLiteral("\"renamed\""));
-        raw.replace(QStringLiteral("\"tasks\""),
-                    QStringLiteral("\"comment\": \"kept\", \"tasks\""));
+        raw.replace(QStringLiteral("\"carried\""),
+                    QStringLiteral("\"renamed\", \"comment\": \"kept\""));
         d.setRawText(raw);
         d.setMode(SubmitDialog::FormMode);
         QCOMPARE(field<QLineEdit>(d, "formName")->text(), QStringLiteral("renamed"));
@@ -67,15 +66,58 @@ private Q_SLOTS:
         QVERIFY(d.rawText().contains(QStringLiteral("\"kept\"")));
     }
 
-    // JSON the form cannot show leaves the form as it was, and says so.
-    void brokenJsonKeepsTheForm() {
+    // JSON the form cannot show leaves the form as it was, says so, and is itself never
+    // replaced by the form.
+    void brokenJsonKeepsTheFormAndItself() {
         SubmitDialog d(api, cluster);
         field<QLineEdit>(d, "formName")->setText(QStringLiteral("safe"));
         d.setMode(SubmitDialog::RawMode);
-        d.setRawText(QStringLiteral("{ \"job\": "));
+        const QString broken = QStringLiteral("{ \"job\": ");
+        d.setRawText(broken);
         d.setMode(SubmitDialog::FormMode);
         QCOMPARE(field<QLineEdit>(d, "formName")->text(), QStringLiteral("safe"));
         QVERIFY(field<QLabel>(d, "formNote")->text().contains(QStringLiteral("keeps what it had")));
+        field<QLineEdit>(d, "formName")->setText(QStringLiteral("edited meanwhile"));
+        d.setMode(SubmitDialog::RawMode);
+        QCOMPARE(d.rawText(), broken);
+    }
+
+    // Unedited views are not rewritten, and the Template tab in between does not break the
+    // link between Form and Raw JSON.
+    void throughTheTemplateTabAndBack() {
+        SubmitDialog d(api, cluster);
+        d.setMode(SubmitDialog::RawMode);
+        const QString written = d.rawText();
+        d.setMode(SubmitDialog::FormMode);
+        d.setMode(SubmitDialog::RawMode);
+        QCOMPARE(d.rawText(), written); // nothing edited: exactly as it was
+        d.setMode(SubmitDialog::FormMode);
+        field<QLineEdit>(d, "formName")->setText(QStringLiteral("via-template"));
+        d.setMode(SubmitDialog::TemplateMode);
+        d.setMode(SubmitDialog::RawMode);
+        QVERIFY(d.rawText().contains(QStringLiteral("via-template")));
+        d.setRawText(d.rawText().replace(QStringLiteral("via-template"), QStringLiteral("back")));
+        d.setMode(SubmitDialog::TemplateMode);
+        d.setMode(SubmitDialog::FormMode);
+        QCOMPARE(field<QLineEdit>(d, "formName")->text(), QStringLiteral("back"));
+    }
+
+    // What the form cannot act on or does not offer still travels as asked: a partition this
+    // cluster lacks, a dependency on a cluster that runs jobs itself.
+    void whatTheFormCannotShowTravelsAsAsked() {
+        SubmitDialog d(api, cluster);
+        JobDraft draft;
+        draft.partition = QStringLiteral("gpu-big");
+        draft.dependency = QStringLiteral("afterok:7");
+        d.setDraft(draft);
+        const nlohmann::json job = d.draft().toJson()["job"];
+        QCOMPARE(job.value("partition", ""), std::string("gpu-big"));
+        QCOMPARE(job.value("dependency", ""), std::string("afterok:7"));
+        QVERIFY(field<QLabel>(d, "formNote")->text().contains(QStringLiteral("dependency")));
+        QVERIFY(d.errorText().contains(QStringLiteral("dependency"))); // and the check says why
+        // No partition named: none is sent, and the cluster's default applies.
+        d.setDraft(JobDraft());
+        QVERIFY(!d.draft().toJson()["job"].contains("partition"));
     }
 
     // A local cluster runs jobs itself: no dependencies or mail, and the fields say why.
