@@ -44,6 +44,14 @@ void ClusterActions::setAdmin(bool admin) {
     updateActions();
 }
 
+void ClusterActions::setProviders(const QList<ProviderInfo> &providers) {
+    m_unavailable.clear();
+    for (const ProviderInfo &p : providers)
+        if (!p.available)
+            m_unavailable.insert(p.name, p.reason);
+    updateActions();
+}
+
 void ClusterActions::addTo(QMenu *menu) const {
     menu->setToolTipsVisible(true); // the reasons an action is off
     menu->addAction(m_edit);
@@ -85,9 +93,13 @@ void ClusterActions::updateActions() {
             ? tr("On: nobody can delete %1 until this is turned off.").arg(m_cluster->name)
             : tr("Off: turn on so that %1 cannot be deleted by mistake.").arg(m_cluster->name));
     const bool failed = m_cluster->state == QLatin1String("failed");
-    m_retry->setEnabled(failed);
-    m_retry->setToolTip(failed ? tr("Deploy %1 again with the same settings").arg(m_cluster->name)
-                               : tr("Only a cluster whose deployment failed is deployed again."));
+    const QString unavailable = m_unavailable.value(m_cluster->provider);
+    m_retry->setEnabled(failed && unavailable.isEmpty() && !m_retrying);
+    m_retry->setToolTip(
+        !failed                  ? tr("Only a cluster whose deployment failed is deployed again.")
+        : !unavailable.isEmpty() ? tr("It would fail the same way: %1").arg(unavailable)
+        : m_retrying             ? tr("Asking the server to deploy it again…")
+                     : tr("Deploy %1 again with the same settings").arg(m_cluster->name));
     m_delete->setEnabled(true);
     m_delete->setToolTip(m_cluster->deletionProtection
                              ? tr("Deletion protection is on; the dialog offers to turn it off.")
@@ -129,11 +141,13 @@ void ClusterActions::retry() {
     if (!m_cluster || !m_retry->isEnabled())
         return;
     const QString name = m_cluster->name;
-    m_retry->setEnabled(false); // one retry at a time; the answer re-enables by state
+    m_retrying = true; // one retry at a time, whatever the cluster poll says meanwhile
+    updateActions();
     m_api->clusters().retry(
         m_cluster->id, this, [this, name](const ClusterInfo &c, const ApiError &e) {
+            m_retrying = false;
+            updateActions();
             if (e.isError()) {
-                updateActions();
                 Q_EMIT statusMessage(tr("Cannot deploy %1 again: %2").arg(name, e.message));
                 return;
             }

@@ -2,6 +2,7 @@
 
 #include "core/api/Types.h"
 
+#include <QHash>
 #include <QObject>
 #include <optional>
 
@@ -27,6 +28,8 @@ public:
     // The cluster the actions act on (none: nothing selected).
     void setCluster(const ClusterInfo *cluster);
     void setAdmin(bool admin);
+    // What the server can deploy: a cluster whose provider cannot is not offered a retry.
+    void setProviders(const QList<ProviderInfo> &providers);
     void addTo(QMenu *menu) const;
 
     QAction *editAction() const { return m_edit; }
@@ -53,6 +56,8 @@ private:
     QWidget *m_dialogParent;
     std::optional<ClusterInfo> m_cluster;
     bool m_admin = false;
+    bool m_retrying = false;               // a retry is on its way: not a second one
+    QHash<QString, QString> m_unavailable; // provider -> why it cannot deploy
     QAction *m_edit;
     QAction *m_scale;
     QAction *m_protect;

@@ -181,9 +181,7 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
             &ClusterSync::refreshNow);
     connect(m_clusterActions, &ClusterActions::statusMessage, this,
             [this](const QString &t) { statusBar()->showMessage(t, 8000); });
-    connect(m_overview, &OverviewPage::retryRequested, m_clusterActions, &ClusterActions::retry);
-    connect(m_overview, &OverviewPage::deleteRequested, m_clusterActions,
-            [this] { m_clusterActions->openDelete(); });
+    m_overview->setBannerActions(m_clusterActions->retryAction(), m_clusterActions->deleteAction());
 
     auto updateSideStack = [this, sideStack] {
         sideStack->setCurrentWidget(m_clusters->rowCount() ? static_cast<QWidget *>(m_clusterList)
@@ -384,7 +382,6 @@ void MainWindow::setAccount(const UserInfo &user, bool canSignOut, const QString
     m_filesPage->setUser(user.email, admin);
     // The server refuses cluster changes to everyone else; better not to offer them at all.
     m_clusterActions->setAdmin(admin);
-    m_overview->setCanChange(admin);
     m_newCluster->setEnabled(admin);
     m_newCluster->setToolTip(
         admin ? tr("Create a cluster in your organisation")
@@ -399,8 +396,13 @@ void MainWindow::start(const QString &serverTitle, const QString &profile, const
     const bool admin = user.role == QLatin1String("admin");
     m_filesPage->setUser(user.email, admin);
     m_clusterActions->setAdmin(admin);
-    m_overview->setCanChange(admin);
     m_profile = profile;
+    // Which providers can deploy here, so Retry is offered only where it can succeed.
+    m_api->clusters().providers(this,
+                                [this](const QList<ProviderInfo> &providers, const ApiError &e) {
+                                    if (!e.isError())
+                                        m_clusterActions->setProviders(providers);
+                                });
     m_wantedCluster = Settings(m_profile).get(settings::lastCluster);
     m_clusterSync->start();
 }

@@ -54,13 +54,10 @@ OverviewPage::OverviewPage(QWidget *parent)
     bannerLayout->addWidget(m_bannerText, 1);
     m_bannerRetry = new QPushButton(tr("&Retry"), m_banner);
     m_bannerRetry->setObjectName(QStringLiteral("bannerRetry"));
-    m_bannerRetry->setToolTip(tr("Deploy the cluster again with the same settings"));
     m_bannerDelete = new QPushButton(tr("&Delete…"), m_banner);
     m_bannerDelete->setObjectName(QStringLiteral("bannerDelete"));
     bannerLayout->addWidget(m_bannerRetry, 0, Qt::AlignTop);
     bannerLayout->addWidget(m_bannerDelete, 0, Qt::AlignTop);
-    connect(m_bannerRetry, &QPushButton::clicked, this, &OverviewPage::retryRequested);
-    connect(m_bannerDelete, &QPushButton::clicked, this, &OverviewPage::deleteRequested);
     m_banner->hide();
     layout->addWidget(m_banner);
     m_cards = new QWidget(this);
@@ -156,15 +153,17 @@ void OverviewPage::setActionsMenu(QMenu *menu) {
     m_actions->setVisible(menu != nullptr);
 }
 
-void OverviewPage::setCanChange(bool canChange) {
-    m_canChange = canChange;
-    const QString why = tr("Only an administrator of your organisation can change clusters.");
-    for (QPushButton *b : {m_bannerRetry, m_bannerDelete}) {
-        b->setEnabled(canChange);
-        b->setToolTip(canChange ? QString() : why);
+void OverviewPage::setBannerActions(QAction *retry, QAction *remove) {
+    for (const auto &[button, action] :
+         {std::pair{m_bannerRetry, retry}, {m_bannerDelete, remove}}) {
+        connect(button, &QPushButton::clicked, action, &QAction::trigger);
+        const auto follow = [button, action] {
+            button->setEnabled(action->isEnabled());
+            button->setToolTip(action->toolTip());
+        };
+        connect(action, &QAction::changed, button, follow);
+        follow();
     }
-    if (canChange)
-        m_bannerRetry->setToolTip(tr("Deploy the cluster again with the same settings"));
 }
 
 QString OverviewPage::bannerText() const {

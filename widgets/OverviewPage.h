@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QMenu;
 class QPushButton;
@@ -26,8 +27,8 @@ public:
     NodeListModel *nodes() const { return m_nodeModel; }
     // The cluster's actions, behind the Actions button beside its name.
     void setActionsMenu(QMenu *menu);
-    // Whether the banner's Retry and Delete may act (administrators only).
-    void setCanChange(bool canChange);
+    // The banner's Retry and Delete are these actions: enabled, and explained, as they are.
+    void setBannerActions(QAction *retry, QAction *remove);
     // The banner over the cards for a cluster that is not simply ready (failed with its
     // reason, preparing, being deleted, unreachable); empty when it is hidden.
     QString bannerText() const;
@@ -35,10 +36,6 @@ public:
     // Cards per row for the page's width: six side by side, or three over three (two over
     // two…) when the window is narrow or the font large, rather than widening the window.
     int cardColumns() const { return m_columns; }
-
-Q_SIGNALS:
-    void retryRequested();
-    void deleteRequested();
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -61,7 +58,6 @@ private:
     QLabel *m_bannerText;
     QPushButton *m_bannerRetry;
     QPushButton *m_bannerDelete;
-    bool m_canChange = false;
     bool m_failed = false;
     QLabel *m_nodes;
     QLabel *m_cpus;

@@ -170,7 +170,8 @@ QList<ClusterView> ClusterService::list(const Principal &who) {
     QStringList ids;
     for (const auto &c : clusters)
         ids << c.id;
-    // Three queries however many clusters the organisation has.
+    // Three queries however many clusters the organisation has, and one more per cluster whose
+    // scheduler does not report its nodes' use (the local ones).
     const auto nodes = m_nodes.forClusters(ids);
     const auto counts = m_jobs.stateCounts(ids);
     QList<ClusterView> out;
@@ -329,11 +330,13 @@ std::optional<ClusterView> ClusterService::retry(const Principal &who, const QSt
         return std::nullopt;
     }
     ClusterProvider *deployer = m_providers.value(c->provider);
-    if (!deployer) {
-        *error =
-            ApiError::make(ErrorType::Conflict,
-                           QStringLiteral("The provider \"%1\" is not available on this server.")
-                               .arg(c->provider));
+    // Deploying again where the provider can never deploy would only fail the same way.
+    const QString unavailable = deployer ? deployer->unavailableReason()
+                                         : QStringLiteral("this server has no such provider.");
+    if (!unavailable.isEmpty()) {
+        *error = ApiError::make(ErrorType::Conflict,
+                                QStringLiteral("Cluster %1 cannot be deployed again here: %2")
+                                    .arg(c->name, unavailable));
         return std::nullopt;
     }
     setState(*c, QStringLiteral("preparing"), QStringLiteral("connecting"), QString());
@@ -345,7 +348,7 @@ std::optional<ClusterView> ClusterService::retry(const Principal &who, const QSt
     return viewOf(*c);
 }
 
-QList<ProviderAvailability> ClusterService::providers() const {
+QList<ProviderAvailability> ClusterService::providers(const Principal &) const {
     QList<ProviderAvailability> out;
     for (auto it = m_providers.cbegin(); it != m_providers.cend(); ++it)
         out.append({it.key(), it.value()->unavailableReason()});

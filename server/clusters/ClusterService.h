@@ -19,8 +19,6 @@ struct ClusterSettings {
     int maxClustersPerOrg = 10; // the subscription tier's limit
 };
 
-// What a caller sees of a cluster: its record (whose secrets a view never shows), its nodes,
-// its partitions with what the scheduler did not report filled in, and its job counts.
 // A node as a caller sees it: allocation counted from the running jobs where the scheduler
 // does not report it, and IDLE turned MIXED or ALLOCATED by it.
 struct NodeView {
@@ -31,6 +29,8 @@ struct NodeView {
     int partitions = 0;
 };
 
+// What a caller sees of a cluster: its record (whose secrets a view never shows), its nodes,
+// its partitions with what the scheduler did not report filled in, and its job counts.
 struct ClusterView {
     ClusterRecord cluster;
     QList<NodeView> nodes;
@@ -81,7 +81,8 @@ public:
     // Deploys a failed cluster again with the same fields, as its provider may have been
     // down (a Slurm that was not answering yet) rather than the request wrong.
     std::optional<ClusterView> retry(const Principal &who, const QString &id, ApiError *error);
-    QList<ProviderAvailability> providers() const;
+    // Anyone signed in may know what the server can deploy (the wizard asks before a create).
+    QList<ProviderAvailability> providers(const Principal &who) const;
     std::optional<QList<NodeView>> nodeViews(const Principal &who, const QString &id,
                                              ApiError *error);
 

@@ -128,9 +128,9 @@ void registerClusterRoutes(http::Router &r, RouteContext &ctx) {
                   clusterJson, 202);
           });
     // What this server can deploy, so a wizard offers only that and says why not the rest.
-    r.add(Method::Get, QStringLiteral("/v1/capabilities"), Access::User, [&ctx](Request &) {
+    r.add(Method::Get, QStringLiteral("/v1/capabilities"), Access::User, [&ctx](Request &req) {
         auto providers = nlohmann::json::array();
-        for (const auto &p : ctx.clusters.providers()) {
+        for (const auto &p : ctx.clusters.providers(req.principal)) {
             nlohmann::json one = {{"name", toStd(p.name)},
                                   {"available", p.unavailableReason.isEmpty()}};
             if (!p.unavailableReason.isEmpty())

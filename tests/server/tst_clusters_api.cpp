@@ -140,27 +140,48 @@ private Q_SLOTS:
                               e["data"]["error_type"] == "ClusterCouldNotBeDeployed");
         QVERIFY(found);
 
-        // A retry deploys it again: back to preparing, an event naming who asked, and the
-        // provider's answer (here the same failure) once more.
-        const auto retried =
+        // A provider that can never deploy here is not tried again.
+        const auto refused =
             server.post(QStringLiteral("/v1/clusters/") + id + QStringLiteral("/retry"), {});
+        QCOMPARE(refused.status, 409);
+        QVERIFY(refused.json["error"]["message"].get<std::string>().find("AWS credentials") !=
+                std::string::npos);
+        QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/") + id).status, 202);
+    }
+
+    // A Slurm that did not answer when the cluster was created may answer later: a retry
+    // deploys it again (back to preparing, an event naming who asked) and the provider's answer
+    // (here the same refusal) comes once more.
+    void retryDeploysAgain() {
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters"),
+            {{"name", "not-yet"},
+             {"cluster_type", "slurm"},
+             {"provider", "slurm"},
+             {"slurm",
+              {{"rest_url", "http://127.0.0.1:9"}, {"user_name", "alice"}, {"token", "t"}}}});
+        QCOMPARE(r.status, 201);
+        const QString path = QStringLiteral("/v1/clusters/") +
+                             QString::fromStdString(r.json["id"].get<std::string>());
+        QTRY_COMPARE_WITH_TIMEOUT(server.get(path).json.value("state", ""), std::string("failed"),
+                                  15000);
+        const auto retried = server.post(path + QStringLiteral("/retry"), {});
         QCOMPARE(retried.status, 202);
         QCOMPARE(retried.json["state"].get<std::string>(), std::string("preparing"));
         QCOMPARE(retried.json["state_reason"].get<std::string>(), std::string());
-        QTRY_COMPARE_WITH_TIMEOUT(
-            server.get(QStringLiteral("/v1/clusters/") + id).json.value("state", ""),
-            std::string("failed"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(server.get(path).json.value("state", ""), std::string("failed"),
+                                  15000);
         int failures = 0;
         bool retriedEvent = false;
-        const json after =
-            server.get(QStringLiteral("/v1/clusters/") + id + QStringLiteral("/events")).json;
-        for (const auto &e : after["events"]) {
+        const json events = server.get(path + QStringLiteral("/events")).json;
+        for (const auto &e : events["events"]) {
             failures += e["kind"] == "cluster.deploy_failed";
             retriedEvent = retriedEvent || e["kind"] == "cluster.retrying";
         }
         QCOMPARE(failures, 2);
         QVERIFY(retriedEvent);
-        QCOMPARE(server.request("DELETE", QStringLiteral("/v1/clusters/") + id).status, 202);
+        QCOMPARE(server.request("DELETE", path).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(server.get(path).status, 404, 10000);
     }
 
     // Only a failed cluster is deployed again; a ready one answers Conflict and stays ready.

@@ -203,7 +203,49 @@ private Q_SLOTS:
         QVERIFY(window->currentClusterId() != id);
     }
 
+    QString stateOf(const QString &id) const {
+        const ClusterInfo *c = window->clusters()->find(id);
+        return c ? c->state : QString();
+    }
+
+    // A Slurm that did not answer: the failure is a banner with its reason and a Retry that
+    // deploys it again.
     void failedClusterShowsABannerThatRetries() {
+        const auto r = server.post(
+            QStringLiteral("/v1/clusters"),
+            {{"name", "not-yet"},
+             {"cluster_type", "slurm"},
+             {"provider", "slurm"},
+             {"slurm",
+              {{"rest_url", "http://127.0.0.1:9"}, {"user_name", "alice"}, {"token", "t"}}}});
+        QCOMPARE(r.status, 201);
+        const QString id = QString::fromStdString(r.json.value("id", ""));
+        choose(id);
+        OverviewPage *overview = window->overviewPage();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            overview->bannerText().contains(QStringLiteral("Deployment failed")), 15000);
+        QVERIFY2(overview->bannerText().contains(QStringLiteral("127.0.0.1:9")) ||
+                     overview->bannerText().contains(QStringLiteral("did not answer")),
+                 qPrintable(overview->bannerText()));
+        auto *retry = overview->findChild<QPushButton *>(QStringLiteral("bannerRetry"));
+        QTRY_VERIFY(retry->isVisibleTo(overview) && retry->isEnabled());
+        QSignalSpy answered(window->clusterActions(), &ClusterActions::changed);
+        retry->click();
+        QVERIFY(!retry->isEnabled()); // one retry at a time
+        // Back to preparing at once (the server's answer), then failed again by the provider.
+        QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 1, 5000);
+        QCOMPARE(answered[0][0].value<ClusterInfo>().state, QStringLiteral("preparing"));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("failed"), 15000);
+        int retries = 0;
+        const json events = server.get(clusterPath(id) + QStringLiteral("/events")).json;
+        for (const auto &e : events["events"])
+            retries += e["kind"] == "cluster.retrying";
+        QCOMPARE(retries, 1);
+        QTRY_VERIFY(retry->isEnabled());
+    }
+
+    // A provider this server can never deploy with is not offered a retry, and says why.
+    void noRetryWhereItWouldFailTheSameWay() {
         const auto r = server.post(QStringLiteral("/v1/clusters"),
                                    {{"name", "cloudy"},
                                     {"cluster_type", "slurm"},
@@ -221,27 +263,12 @@ private Q_SLOTS:
         QCOMPARE(r.status, 201);
         const QString id = QString::fromStdString(r.json.value("id", ""));
         choose(id);
-        OverviewPage *overview = window->overviewPage();
-        QTRY_VERIFY_WITH_TIMEOUT(
-            overview->bannerText().contains(QStringLiteral("Deployment failed")), 10000);
-        QVERIFY2(overview->bannerText().contains(QStringLiteral("AWS credentials")),
-                 qPrintable(overview->bannerText()));
-        auto *retry = overview->findChild<QPushButton *>(QStringLiteral("bannerRetry"));
-        QVERIFY(retry->isVisibleTo(overview) && retry->isEnabled());
-        QVERIFY(window->clusterActions()->retryAction()->isEnabled());
-        QSignalSpy answered(window->clusterActions(), &ClusterActions::changed);
-        retry->click();
-        // Back to preparing at once (the server's answer), then failed again by the provider.
-        QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 1, 5000);
-        QCOMPARE(answered[0][0].value<ClusterInfo>().state, QStringLiteral("preparing"));
-        QTRY_COMPARE_WITH_TIMEOUT(window->clusters()->find(id)->state, QStringLiteral("failed"),
-                                  15000);
-        int retries = 0;
-        const json events = server.get(clusterPath(id) + QStringLiteral("/events")).json;
-        for (const auto &e : events["events"])
-            retries += e["kind"] == "cluster.retrying";
-        QCOMPARE(retries, 1);
-        QVERIFY(!window->clusterActions()->scaleAction()->toolTip().isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), QStringLiteral("failed"), 10000);
+        QAction *retry = window->clusterActions()->retryAction();
+        QTRY_VERIFY(!retry->isEnabled());
+        QVERIFY2(retry->toolTip().contains(QStringLiteral("AWS credentials")),
+                 qPrintable(retry->toolTip()));
+        QVERIFY(window->clusterActions()->deleteAction()->isEnabled());
     }
 
     // Someone who may not change clusters sees the actions off and is told why.

@@ -3,8 +3,10 @@
 #include "models/ClusterListModel.h"
 #include "widgets/OverviewPage.h"
 
+#include <QAction>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 
@@ -89,7 +91,8 @@ private Q_SLOTS:
 
     void bannerForWhatIsNotReady() {
         OverviewPage page;
-        page.setCanChange(true);
+        QAction retryAction, deleteAction;
+        page.setBannerActions(&retryAction, &deleteAction);
         page.setCluster(cluster());
         QVERIFY(page.bannerText().isEmpty());
         ClusterInfo failed = cluster();
@@ -109,9 +112,15 @@ private Q_SLOTS:
         page.setCluster(lost);
         QVERIFY(page.bannerText().contains(QStringLiteral("Unreachable")));
         QVERIFY(retry->isHidden()); // nothing to retry: the server keeps trying
-        page.setCanChange(false);
+        // The buttons are the actions: off, and explained, when they are.
         page.setCluster(failed);
+        retryAction.setToolTip(QStringLiteral("It would fail the same way"));
+        retryAction.setEnabled(false);
         QVERIFY(!retry->isEnabled());
+        QCOMPARE(retry->toolTip(), QStringLiteral("It would fail the same way"));
+        QSignalSpy deleted(&deleteAction, &QAction::triggered);
+        page.findChild<QPushButton *>(QStringLiteral("bannerDelete"))->click();
+        QCOMPARE(deleted.size(), 1);
     }
 };
 
