@@ -77,12 +77,12 @@ QString relativeTime(qint64 timeMs, qint64 nowMs) {
     if (ago < 45)
         return EventWords::tr("just now"); // also a clock slightly ahead of ours
     if (ago < 3600)
-        return EventWords::tr("%1 min ago").arg(qMax<qint64>(1, (ago + 30) / 60));
+        return EventWords::tr("%n min ago", nullptr, int(qMax<qint64>(1, (ago + 30) / 60)));
     const QDateTime when = QDateTime::fromMSecsSinceEpoch(timeMs).toLocalTime();
     const QDateTime now = QDateTime::fromMSecsSinceEpoch(nowMs).toLocalTime();
     const QString clock = QLocale().toString(when.time(), QLocale::ShortFormat);
     if (ago < 6 * 3600 || when.date() == now.date())
-        return ago < 6 * 3600 ? EventWords::tr("%1 h ago").arg(ago / 3600)
+        return ago < 6 * 3600 ? EventWords::tr("%n h ago", nullptr, int(ago / 3600))
                               : EventWords::tr("today %1").arg(clock);
     if (when.date() == now.date().addDays(-1))
         return EventWords::tr("yesterday %1").arg(clock);

@@ -1,5 +1,6 @@
 #include "widgets/ClusterActions.h"
 
+#include "core/api/Drafts.h"
 #include "core/client/ApiClient.h"
 #include "core/client/ClusterCalls.h"
 #include "widgets/ClusterEditDialog.h"
@@ -161,7 +162,8 @@ void ClusterActions::setProtection(bool on) {
         return;
     const QString name = m_cluster->name;
     m_api->clusters().update(
-        m_cluster->id, {{"deletion_protection", on}}, this,
+        m_cluster->id,
+        ClusterPatch{.description = {}, .deletionProtection = on, .partitions = {}}.toJson(), this,
         [this, name, on](const ClusterInfo &c, const ApiError &e) {
             if (e.isError()) {
                 updateActions(); // back to what the server has

@@ -5,7 +5,6 @@
 #include "core/client/ApiClient.h"
 #include "core/client/ClusterCalls.h"
 #include "core/rules/ClusterRules.h"
-#include "core/util/Json.h"
 #include "models/StateColors.h"
 
 #include <QCheckBox>
@@ -15,7 +14,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -102,6 +100,7 @@ ClusterEditDialog::ClusterEditDialog(ApiClient *api, const ClusterInfo &cluster,
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("editError"));
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
     QPalette pal = m_error->palette();
     pal.setColor(QPalette::WindowText, stateColor(StateFilter::Failed, palette()));
     m_error->setPalette(pal);
@@ -122,41 +121,35 @@ ClusterEditDialog::ClusterEditDialog(ApiClient *api, const ClusterInfo &cluster,
     updateButtons();
 }
 
-nlohmann::json ClusterEditDialog::patch() const {
-    nlohmann::json out = nlohmann::json::object();
+ClusterPatch ClusterEditDialog::patch() const {
+    ClusterPatch out;
     if (m_description->text() != m_cluster.description)
-        out["description"] = toStd(m_description->text());
+        out.description = m_description->text();
     if (m_protection->isChecked() != m_cluster.deletionProtection)
-        out["deletion_protection"] = m_protection->isChecked();
-    auto partitions = nlohmann::json::array();
+        out.deletionProtection = m_protection->isChecked();
     for (const PartitionRow &r : m_rows) {
-        if (r.minBox->value() == r.min && r.maxBox->value() == r.max)
-            continue;
-        partitions.push_back({{"name", toStd(r.name)},
-                              {"min_node_count", r.minBox->value()},
-                              {"max_node_count", r.maxBox->value()}});
+        if (r.minBox->value() != r.min || r.maxBox->value() != r.max)
+            out.partitions.append({r.name, r.minBox->value(), r.maxBox->value()});
     }
-    if (!partitions.empty())
-        out["partitions"] = std::move(partitions);
     return out;
 }
 
 void ClusterEditDialog::updateButtons() {
     QPushButton *save = m_buttons->button(QDialogButtonBox::Save);
-    const bool changed = !patch().empty();
+    const bool changed = !patch().isEmpty();
     save->setEnabled(changed && !m_busy);
     save->setText(m_busy ? tr("Saving…") : tr("Save"));
     save->setToolTip(changed ? QString() : tr("Nothing has changed yet."));
 }
 
 void ClusterEditDialog::save() {
-    const nlohmann::json body = patch();
-    if (body.empty() || m_busy)
+    const ClusterPatch body = patch();
+    if (body.isEmpty() || m_busy)
         return;
     m_busy = true;
     m_error->hide();
     updateButtons();
-    m_api->clusters().update(m_cluster.id, body, this,
+    m_api->clusters().update(m_cluster.id, body.toJson(), this,
                              [this](const ClusterInfo &updated, const ApiError &e) {
                                  m_busy = false;
                                  updateButtons();
@@ -171,28 +164,22 @@ void ClusterEditDialog::save() {
 
 void ClusterEditDialog::showError(const ApiError &error) {
     // "partitions[2].max_node_count" names a row; the partition's own name reads better.
-    static const QRegularExpression rowPath(QStringLiteral(R"(^partitions\[(\d+)\]\.(\w+)$)"));
-    QString where;
-    const auto m = rowPath.match(error.field);
-    if (m.hasMatch()) {
-        const int index = m.captured(1).toInt();
-        const auto sent = patch().value("partitions", nlohmann::json::array());
-        const QString name =
-            index < int(sent.size()) ? stringOr(sent[size_t(index)], "name") : QString();
-        for (int row = 0; row < m_rows.size(); ++row) {
-            if (m_rows[row].name != name)
+    QString text = error.message;
+    if (const QString name = patch().partitionOf(error.field); !name.isEmpty()) {
+        for (const PartitionRow &r : std::as_const(m_rows)) {
+            if (r.name != name)
                 continue;
-            QSpinBox *box = m.captured(2) == QLatin1String("min_node_count") ? m_rows[row].minBox
-                                                                             : m_rows[row].maxBox;
+            QSpinBox *box =
+                error.field.endsWith(QLatin1String(".min_node_count")) ? r.minBox : r.maxBox;
             box->setFocus();
             box->selectAll();
-            where = tr("Partition %1: ").arg(name);
         }
+        text = tr("Partition %1: %2").arg(name, error.message);
     } else if (error.field == QLatin1String("description")) {
         m_description->setFocus();
-        where = tr("Description: ");
+        text = tr("Description: %1").arg(error.message);
     }
-    m_error->setText(where + error.message);
+    m_error->setText(text);
     m_error->show();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/api/Drafts.h"
 #include "core/api/Types.h"
 #include "core/base/ApiError.h"
 
@@ -29,7 +30,7 @@ public:
                       QWidget *parent = nullptr);
 
     // What would be sent: the changed fields only (empty when nothing changed).
-    nlohmann::json patch() const;
+    ClusterPatch patch() const;
     void save();
     // Shows a server refusal: the message under the field at fault, its row tinted.
     void showError(const ApiError &error);

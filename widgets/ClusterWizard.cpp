@@ -127,6 +127,7 @@ void ClusterWizard::buildPages() {
     m_providerNote = new QLabel(basics);
     m_providerNote->setObjectName(QStringLiteral("providerNote"));
     m_providerNote->setWordWrap(true);
+    m_providerNote->setTextFormat(Qt::PlainText);
     m_providerNote->setForegroundRole(QPalette::PlaceholderText);
     m_providerNote->hide();
     bf->addRow(QString(), m_providerNote);

@@ -1,5 +1,6 @@
 #include "widgets/DeleteClusterDialog.h"
 
+#include "core/api/Drafts.h"
 #include "core/client/ApiClient.h"
 #include "core/client/ClusterCalls.h"
 #include "models/StateColors.h"
@@ -22,14 +23,16 @@ DeleteClusterDialog::DeleteClusterDialog(ApiClient *api, const ClusterInfo &clus
     setWindowTitle(tr("Delete %1").arg(cluster.name));
     auto *layout = new QVBoxLayout(this);
     const int active = cluster.jobsRunning + cluster.jobsPending;
-    QString what = tr("Delete the cluster <b>%1</b>? This cannot be undone.")
-                       .arg(cluster.name.toHtmlEscaped());
-    if (active > 0)
-        what += QStringLiteral(" ") + tr("Its running and pending jobs (%1) are cancelled first; "
-                                         "then its nodes and its job history are removed.")
-                                          .arg(active);
-    else
-        what += QStringLiteral(" ") + tr("Its nodes and its job history are removed.");
+    const QString name = cluster.name.toHtmlEscaped();
+    const QString what =
+        active > 0 ? tr("Delete the cluster <b>%1</b>? This cannot be undone. Its running and "
+                        "pending jobs (%2) are cancelled first; then its nodes and its job history "
+                        "are removed.")
+                         .arg(name)
+                         .arg(active)
+                   : tr("Delete the cluster <b>%1</b>? This cannot be undone. Its nodes and its "
+                        "job history are removed.")
+                         .arg(name);
     auto *text = new QLabel(what, this);
     text->setObjectName(QStringLiteral("deleteWhat"));
     text->setWordWrap(true);
@@ -58,6 +61,7 @@ DeleteClusterDialog::DeleteClusterDialog(ApiClient *api, const ClusterInfo &clus
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("deleteError"));
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
     QPalette pal = m_error->palette();
     pal.setColor(QPalette::WindowText, stateColor(StateFilter::Failed, palette()));
     m_error->setPalette(pal);
@@ -107,8 +111,9 @@ void DeleteClusterDialog::confirmDelete() {
         return;
     }
     m_api->clusters().update(
-        m_cluster.id, {{"deletion_protection", false}}, this,
-        [this](const ClusterInfo &, const ApiError &e) {
+        m_cluster.id,
+        ClusterPatch{.description = {}, .deletionProtection = false, .partitions = {}}.toJson(),
+        this, [this](const ClusterInfo &, const ApiError &e) {
             if (e.isError()) {
                 fail(tr("Deletion protection could not be turned off: %1").arg(e.message));
                 return;

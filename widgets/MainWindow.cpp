@@ -20,18 +20,18 @@
 #include "widgets/Confirm.h"
 #include "widgets/EventsPanel.h"
 #include "widgets/FilesPage.h"
+#include "widgets/HelpMenu.h"
+#include "widgets/JobCanceller.h"
 #include "widgets/JobDetailsDialog.h"
 #include "widgets/JobsPage.h"
 #include "widgets/LogPanel.h"
 #include "widgets/OverviewPage.h"
 #include "widgets/SessionBanner.h"
-#include "widgets/ShortcutSheet.h"
 #include "widgets/SubmitDialog.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDesktopServices>
 #include <QDir>
 #include <QGuiApplication>
 #include <QHeaderView>
@@ -50,7 +50,6 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
-#include <memory>
 #include <utility>
 
 namespace clusterra {
@@ -172,6 +171,9 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
     m_connection->setObjectName(QStringLiteral("connectionIndicator"));
     statusBar()->addPermanentWidget(m_connection);
     m_clusterActions = new ClusterActions(api, this);
+    m_canceller = new JobCanceller(api, this);
+    connect(m_canceller, &JobCanceller::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(m_canceller, &JobCanceller::finished, m_jobSync, &JobSync::refreshNow);
     buildActions();
     connect(m_clusterActions, &ClusterActions::changed, this, [this](const ClusterInfo &c) {
         m_clusters->upsert(c);
@@ -245,9 +247,11 @@ MainWindow::MainWindow(ApiClient *api, QWidget *parent)
             });
     });
     connect(m_jobsPage, &JobsPage::duplicateRequested, this, [this](const JobInfo &job) {
-        m_api->jobs().get(m_clusterId, job.jobId, this,
-                          [this](const JobInfo &full, const ApiError &e) {
-                              if (e.isError())
+        const QString cluster = m_clusterId;
+        m_api->jobs().get(cluster, job.jobId, this,
+                          [this, cluster](const JobInfo &full, const ApiError &e) {
+                              // Another cluster chosen meanwhile: not its job to duplicate.
+                              if (e.isError() || cluster != m_clusterId)
                                   return;
                               // The form, filled in; keys it has no field for travel along.
                               if (SubmitDialog *d = openSubmitDialog()) {
@@ -330,21 +334,8 @@ void MainWindow::buildActions() {
         view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); })
             ->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     menuBar()->addMenu(m_account);
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->setObjectName(QStringLiteral("helpMenu"));
-    QAction *keys =
-        help->addAction(tr("&Keyboard shortcuts"), this, [this] { openShortcutSheet(); });
-    keys->setObjectName(QStringLiteral("actionShortcuts"));
-    keys->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
-    QAction *reference = help->addAction(tr("API &reference (OpenAPI)"), this, [this] {
-        QDesktopServices::openUrl(
-            m_api->baseUrl().resolved(QUrl(QStringLiteral("/v1/openapi.json"))));
-    });
-    reference->setToolTip(
-        tr("The server's description of every request, for Raw JSON and scripts"));
-    help->addSeparator();
-    help->addAction(tr("&About Clusterra Console"), this, &MainWindow::openAbout)
-        ->setObjectName(QStringLiteral("actionAbout"));
+    m_help = new HelpMenu(m_api, this);
+    menuBar()->addMenu(m_help);
     auto *tools = addToolBar(tr("Main"));
     tools->setObjectName(QStringLiteral("mainToolBar"));
     tools->setMovable(false);
@@ -433,6 +424,7 @@ void MainWindow::onClusterChosen() {
     m_eventFeed->setCluster(id);
     m_filesPage->setCluster(id);
     m_overview->setNodes({});
+    m_overview->showNodeStatus(tr("reading…"));
     refreshOverview();
 }
 
@@ -456,8 +448,12 @@ void MainWindow::refreshNodes() {
     const QString id = m_clusterId;
     m_api->clusters().nodes(id, this, [this, id](const QList<NodeInfo> &nodes, const ApiError &e) {
         m_nodesInFlight = false;
-        if (!e.isError() && id == m_clusterId)
-            m_overview->setNodes(nodes);
+        if (id == m_clusterId) {
+            if (e.isError())
+                m_overview->showNodeStatus(tr("cannot read them: %1").arg(e.message));
+            else
+                m_overview->setNodes(nodes);
+        }
         if (std::exchange(m_nodesAgain, false) || id != m_clusterId)
             refreshNodes();
     });
@@ -519,36 +515,8 @@ ClusterWizard *MainWindow::openClusterWizard() {
     return wizard;
 }
 
-void MainWindow::openAbout() {
-    auto *box = new QMessageBox(QMessageBox::NoIcon, tr("About Clusterra Console"), QString(),
-                                QMessageBox::Close, this);
-    box->setObjectName(QStringLiteral("aboutDialog"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setIconPixmap(windowIcon().pixmap(64, 64));
-    const QString server = m_api->baseUrl().toDisplayString(QUrl::RemoveUserInfo);
-    const auto describe = [box, server](const QString &serverVersion) {
-        box->setText(tr("<b>Clusterra Console %1</b><br/>A desktop console for Slurm clusters."
-                        "<br/><br/>Qt %2 (built with %3)<br/>Server: %4 — %5")
-                         .arg(QCoreApplication::applicationVersion(),
-                              QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
-                              server.toHtmlEscaped(), serverVersion.toHtmlEscaped()));
-    };
-    describe(tr("asking…"));
-    m_api->clusters().serverVersion(box, [describe](const QString &version, const ApiError &e) {
-        describe(e.isError() ? tr("not answering (%1)").arg(e.message)
-                             : tr("clusterra-server %1").arg(version));
-    });
-    box->open();
-}
-
 ShortcutSheet *MainWindow::openShortcutSheet() {
-    // Keys of dialogs that are not open now, so the sheet lists them too.
-    const QList<ShortcutSheet::Entry> dialogs{
-        {tr("New job"), tr("Submit the job"), QKeySequence(Qt::CTRL | Qt::Key_Return)}};
-    auto *sheet = new ShortcutSheet(this, dialogs, this);
-    sheet->setAttribute(Qt::WA_DeleteOnClose);
-    sheet->open();
-    return sheet;
+    return m_help->openShortcutSheet();
 }
 
 SubmitDialog *MainWindow::openSubmitDialog() {
@@ -574,75 +542,10 @@ void MainWindow::viewLog(const JobInfo &job) {
 }
 
 void MainWindow::cancelJobs(const QList<JobInfo> &jobs) {
-    if (jobs.isEmpty())
-        return;
     // The job's own cluster: a dialog opened before a switch still acts where its job is.
     const QString clusterId =
-        jobs.first().clusterId.isEmpty() ? m_clusterId : jobs.first().clusterId;
-    QString question;
-    if (jobs.size() == 1) {
-        question = tr("Cancel job %1 (%2)? A running job gets SIGTERM, then SIGKILL after a "
-                      "grace period.")
-                       .arg(jobs.first().jobId)
-                       .arg(jobs.first().name);
-    } else {
-        // Named one by one (the first ten), so a selection that caught a job by mistake shows.
-        QStringList names;
-        for (qsizetype i = 0; i < jobs.size() && i < 10; ++i)
-            names << tr("%1 (%2)").arg(jobs[i].jobId).arg(jobs[i].name);
-        QString list = names.join(QStringLiteral(", "));
-        if (jobs.size() > 10)
-            list = tr("%1 and %n more", nullptr, int(jobs.size() - 10)).arg(list);
-        question = tr("Cancel these %n jobs: %1? Running jobs get SIGTERM, then SIGKILL after a "
-                      "grace period.",
-                      nullptr, int(jobs.size()))
-                       .arg(list);
-    }
-    QList<qint64> ids;
-    for (const JobInfo &j : jobs)
-        ids << j.jobId;
-    Confirm::ask(
-        this, jobs.size() == 1 ? tr("Cancel job") : tr("Cancel jobs"), question,
-        jobs.size() == 1 ? tr("Cancel job") : tr("Cancel %n jobs", nullptr, int(jobs.size())),
-        tr("Keep running"), [this, clusterId, ids](bool yes) {
-            if (!yes)
-                return;
-            // The answers are gathered and told once, with the first refusal in full.
-            struct Tally {
-                qsizetype left = 0;
-                qsizetype failed = 0;
-                QString firstError;
-            };
-            auto tally = std::make_shared<Tally>();
-            tally->left = ids.size();
-            for (const qint64 jobId : ids) {
-                m_api->jobs().cancel(
-                    clusterId, jobId, this,
-                    [this, jobId, tally, total = ids.size()](const ApiError &e) {
-                        if (e.isError() && tally->failed++ == 0)
-                            tally->firstError =
-                                total == 1
-                                    ? tr("Cannot cancel job %1: %2").arg(jobId).arg(e.message)
-                                    : tr("job %1: %2").arg(jobId).arg(e.message);
-                        if (--tally->left > 0)
-                            return;
-                        if (tally->failed == 0)
-                            statusBar()->showMessage(
-                                total == 1 ? tr("Job %1 is being cancelled").arg(jobId)
-                                           : tr("%n jobs are being cancelled", nullptr, int(total)),
-                                6000);
-                        else if (total == 1)
-                            statusBar()->showMessage(tally->firstError, 10000);
-                        else
-                            statusBar()->showMessage(tr("%1 of %2 could not be cancelled (%3)")
-                                                         .arg(tally->failed)
-                                                         .arg(total)
-                                                         .arg(tally->firstError),
-                                                     10000);
-                        m_jobSync->refreshNow();
-                    });
-            }
-        });
+        jobs.isEmpty() || jobs.first().clusterId.isEmpty() ? m_clusterId : jobs.first().clusterId;
+    m_canceller->cancel(clusterId, jobs);
 }
 
 void MainWindow::restoreLayout() {

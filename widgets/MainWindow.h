@@ -29,6 +29,8 @@ class JobTableModel;
 class JobsPage;
 class LogPanel;
 class OverviewPage;
+class HelpMenu;
+class JobCanceller;
 class SessionBanner;
 class ShortcutSheet;
 class SubmitDialog;
@@ -59,7 +61,6 @@ public:
     void selectCluster(const QString &id);
 
     ClusterWizard *openClusterWizard();
-    void openAbout();
     ShortcutSheet *openShortcutSheet();
     SubmitDialog *openSubmitDialog();
     void viewLog(const JobInfo &job);
@@ -103,6 +104,8 @@ private:
     QMenu *m_account = nullptr;
     QAction *m_newCluster = nullptr;
     ClusterActions *m_clusterActions = nullptr;
+    HelpMenu *m_help = nullptr;
+    JobCanceller *m_canceller = nullptr;
     ClusterListModel *m_clusters;
     JobTableModel *m_jobs;
     EventListModel *m_events;

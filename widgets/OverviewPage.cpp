@@ -226,10 +226,14 @@ void OverviewPage::setNodes(const QList<NodeInfo> &nodes) {
     QStringList parts;
     const auto counts = m_nodeModel->stateCounts();
     for (auto it = counts.cbegin(); it != counts.cend(); ++it)
-        parts << tr("%1 %2").arg(it.value()).arg(it.key().toLower());
+        parts << tr("%1: %2").arg(it.key().toHtmlEscaped()).arg(it.value());
     m_nodeTitle->setText(
-        parts.isEmpty() ? tr("<b>Node health</b> — no nodes yet")
+        parts.isEmpty() ? tr("<b>Node health</b> — no nodes")
                         : tr("<b>Node health</b> — %1").arg(parts.join(QStringLiteral(" · "))));
+}
+
+void OverviewPage::showNodeStatus(const QString &text) {
+    m_nodeTitle->setText(tr("<b>Node health</b> — %1").arg(text.toHtmlEscaped()));
 }
 
 QLabel *OverviewPage::card(const QString &objectName, const QString &caption) {
@@ -256,7 +260,8 @@ void OverviewPage::setCluster(const ClusterInfo &c) {
     QString header =
         tr("<span style='font-size:x-large'><b>%1</b></span> &nbsp; <span style='color:%2'>● "
            "%3</span> &nbsp; %4 · %5")
-            .arg(c.name.toHtmlEscaped(), color.name(), c.state, c.connectionState, c.provider);
+            .arg(c.name.toHtmlEscaped(), color.name(), c.state.toHtmlEscaped(),
+                 c.connectionState.toHtmlEscaped(), c.provider.toHtmlEscaped());
     updateBanner(c);
     if (!c.description.isEmpty())
         header +=

@@ -24,6 +24,8 @@ public:
     void setCluster(const ClusterInfo &cluster);
     // Node health: each node's state, allocation and reason.
     void setNodes(const QList<NodeInfo> &nodes);
+    // While they are read, or why they could not be.
+    void showNodeStatus(const QString &text);
     NodeListModel *nodes() const { return m_nodeModel; }
     // The cluster's actions, behind the Actions button beside its name.
     void setActionsMenu(QMenu *menu);

@@ -50,6 +50,7 @@ SubmitDialog::SubmitDialog(ApiClient *api, const ClusterInfo &cluster, QWidget *
     m_errors = new QLabel(this);
     m_errors->setObjectName(QStringLiteral("submitErrors"));
     m_errors->setWordWrap(true);
+    m_errors->setTextFormat(Qt::PlainText); // the server's and the rules' words, never markup
     m_errors->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QPalette p = m_errors->palette();
     p.setColor(QPalette::WindowText, stateColor(StateFilter::Failed, palette()));
@@ -58,6 +59,7 @@ SubmitDialog::SubmitDialog(ApiClient *api, const ClusterInfo &cluster, QWidget *
     m_notice = new QLabel(this);
     m_notice->setObjectName(QStringLiteral("submitNotice"));
     m_notice->setWordWrap(true);
+    m_notice->setTextFormat(Qt::PlainText);
     m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_notice->hide();
     layout->addWidget(m_notice);

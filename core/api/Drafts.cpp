@@ -5,6 +5,7 @@
 #include "core/util/Json.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QVariant>
 
 namespace clusterra {
@@ -44,6 +45,30 @@ nlohmann::json ClusterDraft::toJson() const {
     if (deletionProtection)
         j["deletion_protection"] = true;
     return j;
+}
+
+nlohmann::json ClusterPatch::toJson() const {
+    nlohmann::json out = nlohmann::json::object();
+    if (description)
+        out["description"] = toStd(*description);
+    if (deletionProtection)
+        out["deletion_protection"] = *deletionProtection;
+    if (!partitions.isEmpty()) {
+        auto list = nlohmann::json::array();
+        for (const Scale &s : partitions)
+            list.push_back({{"name", toStd(s.partition)},
+                            {"min_node_count", s.minNodes},
+                            {"max_node_count", s.maxNodes}});
+        out["partitions"] = std::move(list);
+    }
+    return out;
+}
+
+QString ClusterPatch::partitionOf(const QString &field) const {
+    static const QRegularExpression path(QStringLiteral(R"(^partitions\[(\d+)\]\.)"));
+    const auto m = path.match(field);
+    const int index = m.hasMatch() ? m.captured(1).toInt() : -1;
+    return index >= 0 && index < partitions.size() ? partitions[index].partition : QString();
 }
 
 FieldErrors ClusterDraft::check() const {

@@ -44,6 +44,23 @@ struct ClusterDraft {
     FieldErrors check() const;
 };
 
+// A change to an existing cluster: only what is set here is sent (PATCH /v1/clusters/{id}).
+struct ClusterPatch {
+    struct Scale {
+        QString partition;
+        int minNodes = 0;
+        int maxNodes = 0;
+    };
+    std::optional<QString> description;
+    std::optional<bool> deletionProtection;
+    QList<Scale> partitions;
+
+    bool isEmpty() const { return !description && !deletionProtection && partitions.isEmpty(); }
+    nlohmann::json toJson() const;
+    // The partition a refusal's field names ("partitions[1].max_node_count" → its name).
+    QString partitionOf(const QString &field) const;
+};
+
 struct TextCheck {
     nlohmann::json body; // null when the text is not JSON
     FieldErrors errors;
