@@ -76,6 +76,36 @@ private Q_SLOTS:
         QCOMPARE(local->slurmToken, QString());
     }
 
+    // Nodes an earlier server stored (before GPUs in use and partitions were kept) read as
+    // "not reported" and "in every partition", and new rows keep both.
+    void nodesFromBeforeAllocatedGpus() {
+        const QString path = dir.filePath(QStringLiteral("nodes-old.db"));
+        QString error;
+        {
+            Database old;
+            QVERIFY2(old.open(path, &error, Database::latestSchemaVersion() - 1),
+                     qPrintable(error));
+            old.exec(
+                QStringLiteral("INSERT INTO nodes (cluster_id, name, cpus, memory_mb, gpus, "
+                               "node_type, state, alloc_cpus, alloc_memory_mb, reason) "
+                               "VALUES ('c1', 'n1', 8, 1024, 2, 'slurm', 'MIXED', 4, 512, '')"));
+        }
+        Database now;
+        QVERIFY2(now.open(path, &error), qPrintable(error));
+        NodeStore nodes(now);
+        auto list = nodes.forCluster(QStringLiteral("c1"));
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list[0].allocCpus, std::optional<int>(4));
+        QVERIFY(!list[0].allocGpus);
+        QVERIFY(list[0].partitions.isEmpty());
+        list[0].allocGpus = 1;
+        list[0].partitions = {QStringLiteral("gpu"), QStringLiteral("all")};
+        nodes.replace(QStringLiteral("c1"), list);
+        const auto again = nodes.forCluster(QStringLiteral("c1"));
+        QCOMPARE(again[0].allocGpus, std::optional<int>(1));
+        QCOMPARE(again[0].partitions, QStringList({QStringLiteral("gpu"), QStringLiteral("all")}));
+    }
+
     void clustersRoundTripWithTheirSecretsApart() {
         ClusterStore store(db);
         ClusterRecord c =
