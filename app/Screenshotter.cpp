@@ -19,6 +19,7 @@
 #include "widgets/MainWindow.h"
 #include "widgets/OverviewPage.h"
 #include "widgets/SessionBanner.h"
+#include "widgets/ShortcutSheet.h"
 #include "widgets/SignInDialog.h"
 #include "widgets/SubmitDialog.h"
 
@@ -200,6 +201,10 @@ void Screenshotter::shootClusterLifecycle() {
     if (DeleteClusterDialog *remove = actions->openDelete()) {
         shoot(remove, QStringLiteral("dialog-cluster-delete"));
         remove->reject();
+    }
+    if (ShortcutSheet *sheet = m_window->openShortcutSheet()) {
+        shoot(sheet, QStringLiteral("dialog-shortcuts"));
+        sheet->reject();
     }
     const QString selected = m_window->currentClusterId();
     const ClusterListModel *clusters = m_window->clusters();

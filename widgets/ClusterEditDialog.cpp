@@ -1,11 +1,12 @@
 #include "widgets/ClusterEditDialog.h"
 
+#include "widgets/ErrorLabel.h"
+
 #include "widgets/Sizing.h"
 
 #include "core/client/ApiClient.h"
 #include "core/client/ClusterCalls.h"
 #include "core/rules/ClusterRules.h"
-#include "models/StateColors.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -97,14 +98,7 @@ ClusterEditDialog::ClusterEditDialog(ApiClient *api, const ClusterInfo &cluster,
         why->setWordWrap(true);
         layout->addWidget(why);
     }
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("editError"));
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
-    QPalette pal = m_error->palette();
-    pal.setColor(QPalette::WindowText, stateColor(StateFilter::Failed, palette()));
-    m_error->setPalette(pal);
-    m_error->hide();
+    m_error = makeErrorLabel(QStringLiteral("editError"), this);
     layout->addWidget(m_error);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     m_buttons->button(QDialogButtonBox::Save)->setObjectName(QStringLiteral("editSave"));

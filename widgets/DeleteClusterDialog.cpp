@@ -1,9 +1,10 @@
 #include "widgets/DeleteClusterDialog.h"
 
+#include "widgets/ErrorLabel.h"
+
 #include "core/api/Drafts.h"
 #include "core/client/ApiClient.h"
 #include "core/client/ClusterCalls.h"
-#include "models/StateColors.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -58,14 +59,7 @@ DeleteClusterDialog::DeleteClusterDialog(ApiClient *api, const ClusterInfo &clus
     m_typedName->setAccessibleName(tr("The cluster's name, to confirm"));
     prompt->setBuddy(m_typedName);
     layout->addWidget(m_typedName);
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("deleteError"));
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText); // the server's words, never markup
-    QPalette pal = m_error->palette();
-    pal.setColor(QPalette::WindowText, stateColor(StateFilter::Failed, palette()));
-    m_error->setPalette(pal);
-    m_error->hide();
+    m_error = makeErrorLabel(QStringLiteral("deleteError"), this);
     layout->addWidget(m_error);
     auto *buttons = new QDialogButtonBox(this);
     m_delete = buttons->addButton(tr("Delete cluster"), QDialogButtonBox::DestructiveRole);

@@ -154,6 +154,19 @@ std::optional<CreatedCluster> ClusterService::create(const Principal &who,
     return out;
 }
 
+std::optional<ClusterRecord> ClusterService::findToChange(const Principal &who, const QString &id,
+                                                          ApiError *error) {
+    auto c = find(who, id, error);
+    if (!c)
+        return std::nullopt;
+    // Looked up first: someone outside the organisation learns nothing, not even "forbidden".
+    if (const auto refused = refuseUnlessAdmin(who)) {
+        *error = *refused;
+        return std::nullopt;
+    }
+    return c;
+}
+
 std::optional<ClusterRecord> ClusterService::find(const Principal &who, const QString &id,
                                                   ApiError *error) {
     auto c = m_store.byId(id);
@@ -252,13 +265,9 @@ QList<NodeView> ClusterService::allocated(const ClusterRecord &cluster,
 
 std::optional<ClusterView> ClusterService::update(const Principal &who, const QString &id,
                                                   const nlohmann::json &body, ApiError *error) {
-    auto c = find(who, id, error);
+    auto c = findToChange(who, id, error);
     if (!c)
         return std::nullopt;
-    if (const auto refused = refuseUnlessAdmin(who)) {
-        *error = *refused;
-        return std::nullopt;
-    }
     if (c->state == QLatin1String("deleting")) {
         *error =
             ApiError::make(ErrorType::Conflict, QStringLiteral("The cluster is being deleted."));
@@ -280,13 +289,9 @@ std::optional<ClusterView> ClusterService::update(const Principal &who, const QS
 
 std::optional<ClusterView> ClusterService::remove(const Principal &who, const QString &id,
                                                   ApiError *error) {
-    auto c = find(who, id, error);
+    auto c = findToChange(who, id, error);
     if (!c)
         return std::nullopt;
-    if (const auto refused = refuseUnlessAdmin(who)) {
-        *error = *refused;
-        return std::nullopt;
-    }
     if (c->spec.value("deletion_protection", false)) {
         *error = ApiError::make(
             ErrorType::DeletionProtected,
@@ -315,13 +320,9 @@ std::optional<ClusterView> ClusterService::remove(const Principal &who, const QS
 
 std::optional<ClusterView> ClusterService::retry(const Principal &who, const QString &id,
                                                  ApiError *error) {
-    auto c = find(who, id, error);
+    auto c = findToChange(who, id, error);
     if (!c)
         return std::nullopt;
-    if (const auto refused = refuseUnlessAdmin(who)) {
-        *error = *refused;
-        return std::nullopt;
-    }
     if (c->state != QLatin1String("failed")) {
         *error = ApiError::make(
             ErrorType::Conflict,

@@ -111,6 +111,9 @@ private:
     ClusterView viewOf(const ClusterRecord &cluster, const QList<NodeRecord> &nodes,
                        const QHash<JobState, int> &jobCounts) const;
     QList<NodeView> allocated(const ClusterRecord &cluster, const QList<NodeRecord> &nodes) const;
+    // The caller's organisation's cluster, for an administrator to change; else the refusal.
+    std::optional<ClusterRecord> findToChange(const Principal &who, const QString &id,
+                                              ApiError *error);
     void onDeployed(const QString &clusterId, const QList<NodeRecord> &nodes);
     void onDeployFailed(const QString &clusterId, const QString &reason);
     void setState(ClusterRecord &cluster, const QString &state, const QString &connection,

@@ -305,6 +305,30 @@ TestServer::Raw TestServer::raw(const QByteArray &method, const QString &url,
 }
 
 namespace testjobs {
+
+nlohmann::json awsClusterBody(const std::string &name) {
+    return {{"name", name},
+            {"cluster_type", "slurm"},
+            {"provider", "aws"},
+            {"cloud_account_id", 3},
+            {"node_type", "c6g.large"},
+            {"instance_key_pair_name", "k"},
+            {"subnet_id", "subnet-0abc1234"},
+            {"region_name", "us-east-1"},
+            {"min_node_count", 0},
+            {"max_node_count", 2},
+            {"partitions",
+             nlohmann::json::array(
+                 {{{"name", "cpu"}, {"node_type", "c6g.large"}, {"max_node_count", 2}}})}};
+}
+
+nlohmann::json unreachableSlurmBody(const std::string &name) {
+    return {
+        {"name", name},
+        {"cluster_type", "slurm"},
+        {"provider", "slurm"},
+        {"slurm", {{"rest_url", "http://127.0.0.1:9"}, {"user_name", "alice"}, {"token", "t"}}}};
+}
 nlohmann::json rawJob(const std::string &script, nlohmann::json extra) {
     nlohmann::json job{{"name", "t"},
                        {"current_working_directory", "/tmp"},

@@ -124,6 +124,11 @@ bool testAgainstS3();
 namespace testjobs {
 // A raw v0.0.44 submission with the fields every job needs; `extra` adds or replaces job keys.
 nlohmann::json rawJob(const std::string &script, nlohmann::json extra = nlohmann::json::object());
+// A cluster on AWS, which this server cannot deploy: it fails in the background.
+nlohmann::json awsClusterBody(const std::string &name);
+// A cluster on a Slurm whose slurmrestd does not answer (127.0.0.1:9): it fails to deploy, and
+// a retry tries again.
+nlohmann::json unreachableSlurmBody(const std::string &name);
 // The output text of a stream's log and log-cr events, in order, from its last reset on.
 QString logText(const QList<clusterra::SseEvent> &events);
 bool hasEnd(const QList<clusterra::SseEvent> &events);

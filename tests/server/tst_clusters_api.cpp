@@ -108,20 +108,8 @@ private Q_SLOTS:
     }
 
     void awsDeployFailsInBackground() {
-        const auto r = server.post(QStringLiteral("/v1/clusters"),
-                                   {{"name", "cloudy"},
-                                    {"cluster_type", "slurm"},
-                                    {"provider", "aws"},
-                                    {"cloud_account_id", 3},
-                                    {"node_type", "c6g.large"},
-                                    {"instance_key_pair_name", "k"},
-                                    {"subnet_id", "subnet-0abc1234"},
-                                    {"region_name", "us-east-1"},
-                                    {"min_node_count", 0},
-                                    {"max_node_count", 2},
-                                    {"partitions", json::array({{{"name", "cpu"},
-                                                                 {"node_type", "c6g.large"},
-                                                                 {"max_node_count", 2}}})}});
+        const auto r =
+            server.post(QStringLiteral("/v1/clusters"), testjobs::awsClusterBody("cloudy"));
         QCOMPARE(r.status, 201);
         const QString id = QString::fromStdString(r.json["id"].get<std::string>());
         QTRY_COMPARE_WITH_TIMEOUT(
@@ -153,13 +141,8 @@ private Q_SLOTS:
     // deploys it again (back to preparing, an event naming who asked) and the provider's answer
     // (here the same refusal) comes once more.
     void retryDeploysAgain() {
-        const auto r = server.post(
-            QStringLiteral("/v1/clusters"),
-            {{"name", "not-yet"},
-             {"cluster_type", "slurm"},
-             {"provider", "slurm"},
-             {"slurm",
-              {{"rest_url", "http://127.0.0.1:9"}, {"user_name", "alice"}, {"token", "t"}}}});
+        const auto r =
+            server.post(QStringLiteral("/v1/clusters"), testjobs::unreachableSlurmBody("not-yet"));
         QCOMPARE(r.status, 201);
         const QString path = QStringLiteral("/v1/clusters/") +
                              QString::fromStdString(r.json["id"].get<std::string>());

@@ -211,13 +211,8 @@ private Q_SLOTS:
     // A Slurm that did not answer: the failure is a banner with its reason and a Retry that
     // deploys it again.
     void failedClusterShowsABannerThatRetries() {
-        const auto r = server.post(
-            QStringLiteral("/v1/clusters"),
-            {{"name", "not-yet"},
-             {"cluster_type", "slurm"},
-             {"provider", "slurm"},
-             {"slurm",
-              {{"rest_url", "http://127.0.0.1:9"}, {"user_name", "alice"}, {"token", "t"}}}});
+        const auto r =
+            server.post(QStringLiteral("/v1/clusters"), testjobs::unreachableSlurmBody("not-yet"));
         QCOMPARE(r.status, 201);
         const QString id = QString::fromStdString(r.json.value("id", ""));
         choose(id);
@@ -246,20 +241,8 @@ private Q_SLOTS:
 
     // A provider this server can never deploy with is not offered a retry, and says why.
     void noRetryWhereItWouldFailTheSameWay() {
-        const auto r = server.post(QStringLiteral("/v1/clusters"),
-                                   {{"name", "cloudy"},
-                                    {"cluster_type", "slurm"},
-                                    {"provider", "aws"},
-                                    {"cloud_account_id", 3},
-                                    {"node_type", "c6g.large"},
-                                    {"instance_key_pair_name", "k"},
-                                    {"subnet_id", "subnet-0abc1234"},
-                                    {"region_name", "us-east-1"},
-                                    {"min_node_count", 0},
-                                    {"max_node_count", 2},
-                                    {"partitions", json::array({{{"name", "cpu"},
-                                                                 {"node_type", "c6g.large"},
-                                                                 {"max_node_count", 2}}})}});
+        const auto r =
+            server.post(QStringLiteral("/v1/clusters"), testjobs::awsClusterBody("cloudy"));
         QCOMPARE(r.status, 201);
         const QString id = QString::fromStdString(r.json.value("id", ""));
         choose(id);
