@@ -370,6 +370,9 @@ void SlurmScheduler::applyJobs(Connection *c, const SlurmReply &reply, qint64 as
                     continue;
                 if (!(tasks && addArrayTask(c, info)) && !isFinished(info.state))
                     adopt(c, info);
+                // A new row already running (an array task, a job from sbatch) holds CPUs too.
+                if (stateFilterOf(info.state) == StateFilter::Running)
+                    c->inventorySoon = true;
             }
         }
         tx.commit();
