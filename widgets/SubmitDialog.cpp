@@ -1,5 +1,6 @@
 #include "widgets/SubmitDialog.h"
 
+#include "widgets/ParamEditor.h"
 #include "widgets/Sizing.h"
 
 #include "core/api/Drafts.h"
@@ -436,53 +437,7 @@ void SubmitDialog::loadTemplate(const QString &id) {
                 QStringLiteral("<b>%1</b><br/>%2")
                     .arg(t->name.toHtmlEscaped(), t->description.toHtmlEscaped()));
             for (const TemplateParam &p : t->params) {
-                QWidget *editor = nullptr;
-                switch (p.type) {
-                case ParamType::Integer: {
-                    auto *s = new QSpinBox(m_paramBox);
-                    s->setRange(int(p.minimum.value_or(-1e9)), int(p.maximum.value_or(1e9)));
-                    s->setValue(p.defaultValue.is_number() ? p.defaultValue.get<int>()
-                                                           : s->minimum());
-                    connect(s, &QSpinBox::valueChanged, this, &SubmitDialog::checkCurrent);
-                    editor = s;
-                    break;
-                }
-                case ParamType::Number: {
-                    auto *s = new QDoubleSpinBox(m_paramBox);
-                    s->setRange(p.minimum.value_or(-1e12), p.maximum.value_or(1e12));
-                    s->setValue(p.defaultValue.is_number() ? p.defaultValue.get<double>() : 0.0);
-                    editor = s;
-                    break;
-                }
-                case ParamType::Boolean: {
-                    auto *c = new QCheckBox(m_paramBox);
-                    c->setChecked(p.defaultValue.is_boolean() && p.defaultValue.get<bool>());
-                    editor = c;
-                    break;
-                }
-                case ParamType::Enum: {
-                    auto *c = new QComboBox(m_paramBox);
-                    c->addItems(p.choices);
-                    if (p.defaultValue.is_string())
-                        c->setCurrentText(
-                            QString::fromStdString(p.defaultValue.get<std::string>()));
-                    editor = c;
-                    break;
-                }
-                case ParamType::String:
-                case ParamType::FileKey: {
-                    auto *e = new QLineEdit(m_paramBox);
-                    e->setMaxLength(p.maxLength);
-                    if (p.defaultValue.is_string())
-                        e->setText(QString::fromStdString(p.defaultValue.get<std::string>()));
-                    if (p.type == ParamType::FileKey)
-                        e->setPlaceholderText(
-                            tr("a key in the cluster's files, e.g. shared/input.dat"));
-                    connect(e, &QLineEdit::textChanged, this, &SubmitDialog::checkCurrent);
-                    editor = e;
-                    break;
-                }
-                }
+                QWidget *editor = makeParamEditor(p, m_paramBox, [this] { checkCurrent(); });
                 editor->setObjectName(QStringLiteral("param_") + p.name);
                 editor->setToolTip(p.description);
                 editor->setAccessibleName(p.label);
@@ -503,16 +458,7 @@ void SubmitDialog::setTemplateValue(const QString &param, const QVariant &value)
         m_pendingValues.insert(param, value);
         return;
     }
-    if (auto *s = qobject_cast<QSpinBox *>(editor))
-        s->setValue(value.toInt());
-    else if (auto *d = qobject_cast<QDoubleSpinBox *>(editor))
-        d->setValue(value.toDouble());
-    else if (auto *c = qobject_cast<QCheckBox *>(editor))
-        c->setChecked(value.toBool());
-    else if (auto *cb = qobject_cast<QComboBox *>(editor))
-        cb->setCurrentText(value.toString());
-    else if (auto *e = qobject_cast<QLineEdit *>(editor))
-        e->setText(value.toString());
+    setParamEditorValue(editor, value);
 }
 
 nlohmann::json SubmitDialog::currentBody(FieldErrors *errors) const {
@@ -529,18 +475,7 @@ nlohmann::json SubmitDialog::currentBody(FieldErrors *errors) const {
         }
         QList<QPair<QString, QVariant>> values;
         for (auto it = m_paramEditors.begin(); it != m_paramEditors.end(); ++it) {
-            QVariant v;
-            if (auto *s = qobject_cast<QSpinBox *>(it.value()))
-                v = s->value();
-            else if (auto *d = qobject_cast<QDoubleSpinBox *>(it.value()))
-                v = d->value();
-            else if (auto *c = qobject_cast<QCheckBox *>(it.value()))
-                v = c->isChecked();
-            else if (auto *cb = qobject_cast<QComboBox *>(it.value()))
-                v = cb->currentText();
-            else if (auto *e = qobject_cast<QLineEdit *>(it.value()))
-                v = e->text();
-            values.append({it.key(), v});
+            values.append({it.key(), paramEditorValue(it.value())});
         }
         return templateSubmission(m_templateId, values);
     }
